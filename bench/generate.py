@@ -1,0 +1,147 @@
+"""Deterministic generator of national-scale collaboration maps in ``samverkan/1``.
+
+At scale 1.0: 21 regions, each with its municipalities as principals and its own reporting trees,
+plus a national layer that links them; about 4,100 forums, 25,000 people and 50,000
+memberships. Smaller scales keep the shape of a region and use fewer regions, so the map grows
+linearly. Each region plants a few parallel structures, orphans, cycles, missing principals and
+overdue or unowned work, like a real map has.
+
+    python -m bench.generate --scale 0.25 -o map.json
+"""
+
+import argparse
+import datetime
+import json
+import random
+import sys
+
+from bench.people import Memberships, make_person
+from bench.region import build_national_layer, build_region
+from bench.vocabulary import AREAS, REGIONS
+
+LIST_NAMES = (
+    "organisations", "people", "areas", "forums", "commissions", "milestones",
+    "recommendations", "actions", "decisions", "indicators",
+)
+
+# Optional fields and their defaults, per list (the normalized shape of HELPERS-CONTRACT.md).
+DEFAULTS = {
+    "organisations": {"parent": None, "principal": False},
+    "people": {"title": None, "email": None},
+    "areas": {"description": None},
+    "forums": {
+        "apex": False, "reports_to": None, "areas": [], "mandate": None, "meets": None,
+        "members": [],
+    },
+    "commissions": {
+        "owner": None, "lead": None, "members": [], "start": None, "end": None, "goals": [],
+        "status": "active",
+    },
+    "milestones": {"code": None, "done_on": None},
+    "recommendations": {"commission": None, "areas": []},
+    "actions": {
+        "commission": None, "recommendation": None, "owner_person": None, "owner_forum": None,
+        "areas": [], "due": None, "status": "planned", "progress": 0,
+    },
+    "decisions": {"text": None, "actions": []},
+    "indicators": {"unit": None, "areas": [], "target": None, "values": []},
+}
+DATE_FIELDS = {
+    "commissions": ("start", "end"),
+    "milestones": ("due", "done_on"),
+    "actions": ("due",),
+    "decisions": ("date",),
+}
+
+
+class Map:
+    """The lists of a document under construction, and the random source that fills them."""
+
+    def __init__(self, seed):
+        self.rng = random.Random(seed)
+        self.lists = {name: [] for name in LIST_NAMES}
+        self.memberships = Memberships(self.rng)
+
+    def add(self, list_name, /, **entry):
+        """Append an entry to a list, leaving out fields that are None; return the entry."""
+        entry = {field: value for field, value in entry.items() if value is not None}
+        self.lists[list_name].append(entry)
+        return entry
+
+    def person(self, key, org, kind):
+        """Add a person employed by ``org`` (of organisation kind ``kind``); return the key."""
+        self.lists["people"].append(make_person(self.rng, key, org, kind))
+        return key
+
+
+def generate(scale: float = 1.0, seed: int = 1) -> dict:
+    """Return a JSON-able ``samverkan/1`` document (dates as strings) of the given scale."""
+    if not scale > 0:
+        raise ValueError("scale must be positive")
+    regions = max(1, round(len(REGIONS) * scale))
+    # Regions keep their size; rounding the number of regions is evened out by their size.
+    size = len(REGIONS) * scale / regions
+    built = Map(seed)
+    for key, name in AREAS:
+        built.add("areas", key=key, name=name)
+    region_forums = []
+    for number in range(regions):
+        slug, name, municipalities = REGIONS[number % len(REGIONS)]
+        if number >= len(REGIONS):
+            slug, name = f"{slug}{number // len(REGIONS) + 1}", f"{name} {number // len(REGIONS) + 1}"
+        region_forums.append(build_region(built, number, slug, name, municipalities, size))
+    build_national_layer(built, scale, region_forums)
+    built.memberships.write(built.lists["forums"])
+    return {"format": "samverkan/1", **built.lists}
+
+
+def normalize(doc):
+    """Return a copy of a document in the normalized shape: defaults filled, dates parsed.
+
+    It stands in for the exchange validator's normalization in the benchmark and the tests; it
+    does not validate anything.
+    """
+    normal = {"format": doc.get("format", "samverkan/1")}
+    for name in LIST_NAMES:
+        normal[name] = [_normalize_entry(name, entry) for entry in doc.get(name) or []]
+    return normal
+
+
+def _normalize_entry(name, entry):
+    filled = dict(entry)
+    for field, default in DEFAULTS[name].items():
+        if filled.get(field) is None:
+            filled[field] = list(default) if isinstance(default, list) else default
+    for field in DATE_FIELDS.get(name, ()):
+        filled[field] = _date(filled.get(field))
+    if name == "indicators":
+        filled["values"] = [{**v, "date": _date(v["date"])} for v in filled["values"]]
+    return filled
+
+
+def _date(value):
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def main(argv=None):
+    """Write a generated map as JSON to a file or standard output."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("-o", "--output", help="file to write (default: standard output)")
+    args = parser.parse_args(argv)
+    doc = generate(args.scale, args.seed)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as out:
+            json.dump(doc, out, ensure_ascii=False, indent=1)
+    else:
+        json.dump(doc, sys.stdout, ensure_ascii=False)
+    counts = ", ".join(f"{len(doc[name])} {name}" for name in LIST_NAMES)
+    memberships = sum(len(forum.get("members", ())) for forum in doc["forums"])
+    print(f"generated {counts}; {memberships} memberships", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Samverkansportalen: the collaboration structure of nära vård, its commissions and gaps."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import CONFIGS, DEV_SECRET, Config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | Config | dict | None = None) -> Flask:
+    """Build and configure the portal application."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    _configure(app, config)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from portal import cli, errors, i18n, security
+
+    security.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _configure(app: Flask, config: type[Config] | Config | dict | None) -> None:
+    """Load the configuration and refuse an unsafe production setup."""
+    if config is None:
+        config = CONFIGS[os.environ.get("PORTAL_ENV", "development")]
+    if isinstance(config, dict):
+        app.config.from_object(Config)
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+    if app.config.get("ENV_NAME") == "production":
+        secret = app.config.get("SECRET_KEY") or ""
+        if secret == DEV_SECRET or len(secret) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production"
+            )
+        app.debug = False
+    if app.config.get("ARGON2_PARAMETERS"):
+        from portal.auth.passwords import use_parameters
+
+        use_parameters(**app.config["ARGON2_PARAMETERS"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def _init_extensions(app: Flask) -> None:
+    """Bind the extensions to this application."""
+    from portal import models  # noqa: F401 - registers the tables
+    from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    from portal.i18n import select_locale, select_timezone
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=str(ROOT / "portal" / "translations"))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _enable_sqlite_foreign_keys(app)
+
+
+def _enable_sqlite_foreign_keys(app: Flask) -> None:
+    """SQLite ignores foreign keys unless each connection asks for them."""
+    from sqlalchemy import event
+
+    from portal.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _fk_on(dbapi_connection, _record) -> None:  # pragma: no cover - driver callback
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Register every area of the portal."""
+    from portal.api.routes import bp as api_bp
+    from portal.auth.routes import bp as auth_bp
+    from portal.commissions.routes import bp as commissions_bp
+    from portal.dashboard.routes import bp as dashboard_bp
+    from portal.decisions.routes import bp as decisions_bp
+    from portal.directory.routes import bp as directory_bp
+    from portal.exchange.routes import bp as exchange_bp
+    from portal.indicators.routes import bp as indicators_bp
+
+    for blueprint in (
+        auth_bp,
+        dashboard_bp,
+        directory_bp,
+        commissions_bp,
+        decisions_bp,
+        indicators_bp,
+        exchange_bp,
+        api_bp,
+    ):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,68 @@
+"""Password hashing with Argon2id and the password rules for new accounts."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+# A short list of passwords that attackers try first; a longer list can be configured later.
+COMMON_PASSWORDS = frozenset(
+    {
+        "123456789012",
+        "password1234",
+        "losenord1234",
+        "lösenord1234",
+        "qwertyuiopå",
+        "sommar2024!!",
+        "sommar2025!!",
+        "vinter2025!!",
+        "admin1234567",
+        "välkommen123",
+        "valkommen123",
+    }
+)
+_DUMMY_HASH = _hasher.hash("not-a-real-password-just-timing")
+
+
+def use_parameters(**parameters: int) -> None:
+    """Change the Argon2id cost (the test suite uses a cheap setting to stay fast)."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(**parameters)
+    _DUMMY_HASH = _hasher.hash("not-a-real-password-just-timing")
+
+
+def hash_password(password: str) -> str:
+    """Return the Argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password against its hash, spending the same time when there is no hash."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with weaker parameters than today's."""
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def password_problems(password: str, email: str = "") -> list[str]:
+    """Return the rules a proposed password breaks (empty when it is acceptable)."""
+    problems = []
+    if len(password) < MIN_LENGTH:
+        problems.append("too_short")
+    if len(password) > MAX_LENGTH:
+        problems.append("too_long")
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS:
+        problems.append("too_common")
+    local_part = email.split("@", 1)[0].lower()
+    if local_part and len(local_part) >= 4 and local_part in lowered:
+        problems.append("contains_email")
+    return problems

@@ -1,0 +1,88 @@
+"""Command-line commands: import, export, demo, create-user."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from portal.auth.services import AccountError, create_user
+from portal.exchange import services as exchange
+from portal.exchange.validator import ExchangeValidationError
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the `flask` command line."""
+    app.cli.add_command(import_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(create_user_command)
+    from portal.demo.loader import demo_command
+
+    app.cli.add_command(demo_command)
+
+
+def _print_report(report) -> None:
+    """Print what an import did, one line per list that had entries."""
+    for name, created in report.created.items():
+        updated, unchanged = report.updated[name], report.unchanged[name]
+        if created or updated or unchanged:
+            click.echo(f"  {name}: {created} new, {updated} changed, {unchanged} unchanged")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+def import_command(file: str) -> None:
+    """Import a samverkan/1 JSON FILE (all or nothing; - reads standard input)."""
+    try:
+        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {file}: {exc.strerror}") from exc
+    try:
+        report = exchange.import_text(data, None, source=f"cli:{Path(file).name}")
+    except ExchangeValidationError as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(
+            f"{file}: {len(exc.errors)} error(s); nothing was imported"
+        ) from None
+    click.echo(f"Imported {file}" + ("" if report.changed else " (no changes)"))
+    _print_report(report)
+
+
+@click.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+def export_command(file: str) -> None:
+    """Export the whole database as samverkan/1 JSON to FILE (- for standard output)."""
+    text = exchange.export_text()
+    if file == "-":
+        click.echo(text)
+    else:
+        Path(file).write_text(text + "\n", encoding="utf-8")
+        click.echo(f"Exported to {file}", err=True)
+
+
+@click.command("create-user")
+@click.option("--email", prompt=True)
+@click.option("--role", type=click.Choice(["admin", "leadership", "commission_lead",
+                                            "forum_member", "viewer"]), default="viewer")
+@click.option("--person", "person_key", default=None, help="Key of the person the account is.")
+@click.password_option()
+def create_user_command(email: str, role: str, person_key: str | None, password: str) -> None:
+    """Create a user account for a real deployment."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Person
+
+    person = None
+    if person_key:
+        person = db.session.scalar(select(Person).where(Person.key == person_key))
+        if person is None:
+            raise click.ClickException(f'unknown person "{person_key}"')
+    try:
+        user = create_user(None, email, password, role, person)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created {user.email} ({user.role})")

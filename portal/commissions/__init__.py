@@ -1,0 +1,1 @@
+"""Commissions, milestones, recommendations and actions."""

@@ -1,0 +1,108 @@
+"""What the start page shows, per role."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.models import (
+    Action,
+    Commission,
+    Decision,
+    Forum,
+    ForumMembership,
+    Milestone,
+    Organisation,
+    Person,
+    User,
+)
+from portal.models.commission import OPEN_ACTION_STATUSES
+
+
+def counts(today: date) -> dict[str, int]:
+    """Headline numbers of the whole map."""
+    scalar = db.session.scalar
+    return {
+        "forums": scalar(select(func.count()).select_from(Forum)),
+        "organisations": scalar(select(func.count()).select_from(Organisation)),
+        "people": scalar(select(func.count()).select_from(Person)),
+        "commissions": scalar(select(func.count()).select_from(Commission)),
+        "open_actions": scalar(
+            select(func.count()).select_from(Action).where(Action.status.in_(OPEN_ACTION_STATUSES))
+        ),
+        "overdue_actions": scalar(
+            select(func.count()).select_from(Action).where(
+                Action.status.in_(OPEN_ACTION_STATUSES), Action.due_on < today
+            )
+        ),
+        "overdue_milestones": scalar(
+            select(func.count()).select_from(Milestone).where(
+                Milestone.done_on.is_(None), Milestone.due_on < today
+            )
+        ),
+    }
+
+
+def milestones_ahead(today: date, commission_ids: list[int] | None, days: int = 120):
+    """Unreached milestones: overdue ones first, then those due soon."""
+    stmt = (
+        select(Milestone)
+        .where(Milestone.done_on.is_(None), Milestone.due_on <= today + timedelta(days=days))
+        .options(selectinload(Milestone.commission))
+        .order_by(Milestone.due_on)
+        .limit(20)
+    )
+    if commission_ids is not None:
+        stmt = stmt.where(Milestone.commission_id.in_(commission_ids))
+    return db.session.scalars(stmt).all()
+
+
+def my_commissions(user: User) -> list[Commission]:
+    """Commissions the user's person leads."""
+    if user.person_id is None:
+        return []
+    return db.session.scalars(
+        select(Commission).where(Commission.lead_id == user.person_id)
+        .options(selectinload(Commission.milestones))
+        .order_by(Commission.starts_on.desc())
+    ).all()
+
+
+def my_forums(user: User) -> list[Forum]:
+    """Forums the user's person sits in."""
+    if user.person_id is None:
+        return []
+    return db.session.scalars(
+        select(Forum).join(ForumMembership, ForumMembership.forum_id == Forum.id)
+        .where(ForumMembership.person_id == user.person_id).order_by(Forum.name)
+    ).all()
+
+
+def open_actions_of(person_id: int | None, forum_ids: list[int]):
+    """Open actions the person or their forums own, by deadline."""
+    conditions = []
+    if person_id is not None:
+        conditions.append(Action.owner_person_id == person_id)
+    if forum_ids:
+        conditions.append(Action.owner_forum_id.in_(forum_ids))
+    if not conditions:
+        return []
+    return db.session.scalars(
+        select(Action).where(or_(*conditions), Action.status.in_(OPEN_ACTION_STATUSES))
+        .options(selectinload(Action.commission), selectinload(Action.owner_forum))
+        .order_by(Action.due_on.nulls_last()).limit(30)
+    ).all()
+
+
+def latest_decisions(forum_ids: list[int] | None, limit: int = 8):
+    """The newest decisions, of some forums or of all."""
+    stmt = (
+        select(Decision).options(selectinload(Decision.forum))
+        .order_by(Decision.decided_on.desc()).limit(limit)
+    )
+    if forum_ids is not None:
+        stmt = stmt.where(Decision.forum_id.in_(forum_ids))
+    return db.session.scalars(stmt).all()

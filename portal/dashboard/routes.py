@@ -1,0 +1,36 @@
+"""The start page, shaped by the signed-in user's role."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from portal.commissions.queries import commissions as all_commissions
+from portal.commissions.queries import next_milestone
+from portal.dashboard import queries
+from portal.dates import today
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.get("/")
+def index():
+    """My overview: the answer first for each role."""
+    user = current_user
+    day = today()
+    mine = queries.my_commissions(user)
+    forums = queries.my_forums(user)
+    forum_ids = [f.id for f in forums]
+    sees_all = user.role in ("admin", "leadership", "viewer")
+    return render_template(
+        "dashboard/index.html",
+        today=day,
+        counts=queries.counts(day),
+        my_commissions=mine,
+        my_forums=forums,
+        my_actions=queries.open_actions_of(user.person_id, forum_ids),
+        milestones=queries.milestones_ahead(day, None if sees_all else [c.id for c in mine]),
+        decisions=queries.latest_decisions(None if sees_all or not forums else forum_ids),
+        commissions=all_commissions() if sees_all else [],
+        next_milestone=next_milestone,
+    )

@@ -1,0 +1,1 @@
+"""Decisions logged by forums."""

@@ -1,0 +1,1 @@
+"""The register: organisations, people, forums and focus areas."""

@@ -1,0 +1,206 @@
+"""Reading the register for the pages."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.models import (
+    Action,
+    Area,
+    Commission,
+    Decision,
+    Forum,
+    ForumMembership,
+    Indicator,
+    Organisation,
+    Person,
+    Recommendation,
+)
+from portal.models.commission import commission_member
+from portal.models.forum import forum_area
+
+PER_PAGE = 50
+
+
+def _like(term: str) -> str:
+    """A case-insensitive LIKE pattern with the user's wildcards escaped."""
+    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def forums_page(term: str, page: int, area: str | None = None, level: str | None = None):
+    """Forums matching a filter, with member counts, one page at a time."""
+    counts = (
+        select(ForumMembership.forum_id, func.count().label("n"))
+        .group_by(ForumMembership.forum_id)
+        .subquery()
+    )
+    stmt = (
+        select(Forum, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.forum_id == Forum.id)
+        .options(selectinload(Forum.areas), selectinload(Forum.reports_to))
+        .order_by(Forum.name)
+    )
+    if term:
+        stmt = stmt.where(func.lower(Forum.name).like(_like(term), escape="\\"))
+    if area:
+        stmt = stmt.where(Forum.areas.any(Area.key == area))
+    if level:
+        stmt = stmt.where(Forum.level == level)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.execute(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return rows, total
+
+
+def forum_detail(forum: Forum) -> dict:
+    """Everything the forum page shows besides the forum itself."""
+    members = db.session.scalars(
+        select(ForumMembership)
+        .where(ForumMembership.forum_id == forum.id)
+        .join(ForumMembership.person)
+        .options(selectinload(ForumMembership.person).selectinload(Person.organisation))
+        .order_by(Person.name)
+    ).all()
+    return {
+        "members": members,
+        "reporting": db.session.scalars(
+            select(Forum).where(Forum.reports_to_id == forum.id).order_by(Forum.name)
+        ).all(),
+        "decisions": db.session.scalars(
+            select(Decision).where(Decision.forum_id == forum.id)
+            .order_by(Decision.decided_on.desc()).limit(20)
+        ).all(),
+        "actions": db.session.scalars(
+            select(Action).where(Action.owner_forum_id == forum.id)
+            .options(selectinload(Action.commission)).order_by(Action.due_on)
+        ).all(),
+        "commissions": db.session.scalars(
+            select(Commission).where(Commission.owner_forum_id == forum.id)
+            .order_by(Commission.starts_on.desc())
+        ).all(),
+    }
+
+
+def organisations_page(term: str, page: int):
+    """Organisations matching a filter, with the number of people, a page at a time."""
+    counts = (
+        select(Person.organisation_id, func.count().label("n"))
+        .group_by(Person.organisation_id)
+        .subquery()
+    )
+    stmt = (
+        select(Organisation, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.organisation_id == Organisation.id)
+        .options(selectinload(Organisation.parent))
+        .order_by(Organisation.name)
+    )
+    if term:
+        stmt = stmt.where(func.lower(Organisation.name).like(_like(term), escape="\\"))
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.execute(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return rows, total
+
+
+def organisation_detail(org: Organisation) -> dict:
+    """Sub-units, people and the forums its people sit in."""
+    forums = db.session.scalars(
+        select(Forum)
+        .join(ForumMembership, ForumMembership.forum_id == Forum.id)
+        .join(Person, Person.id == ForumMembership.person_id)
+        .where(Person.organisation_id == org.id)
+        .distinct()
+        .order_by(Forum.name)
+    ).all()
+    return {
+        "children": db.session.scalars(
+            select(Organisation).where(Organisation.parent_id == org.id)
+            .order_by(Organisation.name)
+        ).all(),
+        "people": db.session.scalars(
+            select(Person).where(Person.organisation_id == org.id).order_by(Person.name)
+        ).all(),
+        "forums": forums,
+    }
+
+
+def people_page(term: str, page: int):
+    """People matching a filter (name or title), a page at a time."""
+    counts = (
+        select(ForumMembership.person_id, func.count().label("n"))
+        .group_by(ForumMembership.person_id)
+        .subquery()
+    )
+    stmt = (
+        select(Person, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.person_id == Person.id)
+        .options(selectinload(Person.organisation))
+        .order_by(Person.name)
+    )
+    if term:
+        pattern = _like(term)
+        stmt = stmt.where(
+            func.lower(Person.name).like(pattern, escape="\\")
+            | func.lower(func.coalesce(Person.title, "")).like(pattern, escape="\\")
+        )
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.execute(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return rows, total
+
+
+def person_detail(person: Person) -> dict:
+    """A person's seats, commissions and the actions they own."""
+    return {
+        "memberships": db.session.scalars(
+            select(ForumMembership).where(ForumMembership.person_id == person.id)
+            .join(ForumMembership.forum).options(selectinload(ForumMembership.forum))
+            .order_by(Forum.name)
+        ).all(),
+        "leads": db.session.scalars(
+            select(Commission).where(Commission.lead_id == person.id)
+            .order_by(Commission.starts_on.desc())
+        ).all(),
+        "commissions": db.session.scalars(
+            select(Commission)
+            .join(commission_member, commission_member.c.commission_id == Commission.id)
+            .where(commission_member.c.person_id == person.id)
+            .order_by(Commission.starts_on.desc())
+        ).all(),
+        "actions": db.session.scalars(
+            select(Action).where(Action.owner_person_id == person.id).order_by(Action.due_on)
+        ).all(),
+    }
+
+
+def areas_overview():
+    """Every focus area with its number of forums."""
+    counts = (
+        select(forum_area.c.area_id, func.count().label("n"))
+        .group_by(forum_area.c.area_id)
+        .subquery()
+    )
+    return db.session.execute(
+        select(Area, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.area_id == Area.id)
+        .order_by(Area.name)
+    ).all()
+
+
+def area_detail(area: Area) -> dict:
+    """Forums, recommendations, actions and indicators of one focus area."""
+    return {
+        "forums": db.session.scalars(
+            select(Forum).where(Forum.areas.any(Area.id == area.id)).order_by(Forum.name)
+        ).all(),
+        "recommendations": db.session.scalars(
+            select(Recommendation).where(Recommendation.areas.any(Area.id == area.id))
+        ).all(),
+        "actions": db.session.scalars(
+            select(Action).where(Action.areas.any(Area.id == area.id)).order_by(Action.due_on)
+        ).all(),
+        "indicators": db.session.scalars(
+            select(Indicator).where(Indicator.areas.any(Area.id == area.id))
+            .order_by(Indicator.name)
+        ).all(),
+    }

@@ -1,0 +1,85 @@
+"""Pages of the register: organisations, people, forums, focus areas."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from sqlalchemy.orm import selectinload
+
+from portal.directory import queries
+from portal.models import Area, Forum, Organisation, Person
+from portal.models.forum import FORUM_LEVELS
+from portal.views import get_by_key, page_number, render, search_term
+
+bp = Blueprint("directory", __name__)
+
+
+@bp.get("/forum")
+def forums():
+    """List the forums, filtered by name, area and level."""
+    term, page = search_term(), page_number()
+    area = request.args.get("area") or None
+    level = request.args.get("level") if request.args.get("level") in FORUM_LEVELS else None
+    rows, total = queries.forums_page(term, page, area=area, level=level)
+    return render(
+        "directory/forums.html", "directory/_forum_rows.html",
+        rows=rows, total=total, page=page, per_page=queries.PER_PAGE, q=term,
+        area=area, level=level, areas=queries.areas_overview(), levels=FORUM_LEVELS,
+    )
+
+
+@bp.get("/forum/<key>")
+def forum(key: str):
+    """Show one forum: mandate, areas, members, reporting line, decisions, actions."""
+    obj = get_by_key(Forum, key, selectinload(Forum.areas), selectinload(Forum.reports_to))
+    return render_template("directory/forum.html", forum=obj, **queries.forum_detail(obj))
+
+
+@bp.get("/organisationer")
+def organisations():
+    """List the organisations."""
+    term, page = search_term(), page_number()
+    rows, total = queries.organisations_page(term, page)
+    return render(
+        "directory/organisations.html", "directory/_organisation_rows.html",
+        rows=rows, total=total, page=page, per_page=queries.PER_PAGE, q=term,
+    )
+
+
+@bp.get("/organisationer/<key>")
+def organisation(key: str):
+    """Show one organisation with its units, people and forums."""
+    obj = get_by_key(Organisation, key)
+    return render_template(
+        "directory/organisation.html", org=obj, **queries.organisation_detail(obj)
+    )
+
+
+@bp.get("/personer")
+def people():
+    """List the people."""
+    term, page = search_term(), page_number()
+    rows, total = queries.people_page(term, page)
+    return render(
+        "directory/people.html", "directory/_person_rows.html",
+        rows=rows, total=total, page=page, per_page=queries.PER_PAGE, q=term,
+    )
+
+
+@bp.get("/personer/<key>")
+def person(key: str):
+    """Show one person with their forums, commissions and actions."""
+    obj = get_by_key(Person, key, selectinload(Person.organisation))
+    return render_template("directory/person.html", person=obj, **queries.person_detail(obj))
+
+
+@bp.get("/fokusomraden")
+def areas():
+    """List the focus areas with how many forums cover each."""
+    return render_template("directory/areas.html", rows=queries.areas_overview())
+
+
+@bp.get("/fokusomraden/<key>")
+def area(key: str):
+    """Show one focus area and everything that works in it."""
+    obj = get_by_key(Area, key)
+    return render_template("directory/area.html", area=obj, **queries.area_detail(obj))

@@ -1,0 +1,60 @@
+"""Language and formatting: Swedish by default, English selectable."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.numbers import format_decimal
+from flask import Flask, current_app, session
+from flask_babel import format_date, format_datetime, get_locale
+
+from portal.labels import label
+
+
+def select_locale() -> str:
+    """The language the user chose, else Swedish."""
+    lang = session.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        return lang
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    """Everyone works in Swedish time."""
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def short_date(value: date | datetime | None) -> str:
+    """A date as `31 okt 2025` in Swedish or `31 Oct 2025` in English."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    text = format_date(value, "d MMM y")
+    return text.replace(".", "")
+
+
+def short_datetime(value: datetime | None) -> str:
+    """A moment as `31 okt 2025 14:05` in Swedish time."""
+    if value is None:
+        return ""
+    return format_datetime(value, "d MMM y HH:mm").replace(".", "")
+
+
+def number(value: float | int | None, digits: int = 1) -> str:
+    """A number with the language's separators (`56 470`, `4,5`)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    pattern = "#,##0" if isinstance(value, int) else "#,##0." + "#" * digits
+    return format_decimal(value, format=pattern, locale=str(get_locale()))
+
+
+def init_app(app: Flask) -> None:
+    """Register the template filters and the language globals."""
+    app.add_template_filter(short_date, "date")
+    app.add_template_filter(short_datetime, "datetime")
+    app.add_template_filter(number, "number")
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    app.jinja_env.globals["label"] = label

@@ -1,0 +1,1 @@
+"""Indicators and their values over time."""

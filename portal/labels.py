@@ -1,0 +1,67 @@
+"""Human words for the stored enum values, in the user's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+LABELS = {
+    "organisation_kind": {
+        "region": _l("Region"),
+        "region_unit": _l("Region unit"),
+        "municipality": _l("Municipality"),
+        "private_provider": _l("Private provider"),
+        "user_organisation": _l("User organisation"),
+        "union": _l("Union"),
+        "national": _l("National body"),
+        "other": _l("Other"),
+    },
+    "forum_kind": {
+        "collaboration": _l("Collaboration"),
+        "knowledge_management": _l("Knowledge management"),
+        "local_forum": _l("Local forum"),
+        "management": _l("Management"),
+        "political": _l("Political"),
+        "consultation": _l("Consultation"),
+        "working_group": _l("Working group"),
+    },
+    "forum_level": {
+        "national": _l("National"),
+        "county": _l("County"),
+        "regional": _l("Regional"),
+        "local": _l("Local"),
+    },
+    "member_role": {
+        "chair": _l("Chair"),
+        "member": _l("Member"),
+        "secretary": _l("Secretary"),
+        "coordinator": _l("Coordinator"),
+        "adjunct": _l("Adjunct"),
+    },
+    "commission_status": {
+        "planned": _l("Planned"),
+        "active": _l("Active"),
+        "delivered": _l("Delivered"),
+        "closed": _l("Closed"),
+    },
+    "action_status": {
+        "planned": _l("Planned"),
+        "in_progress": _l("In progress"),
+        "done": _l("Done"),
+        "blocked": _l("Blocked"),
+        "cancelled": _l("Cancelled"),
+    },
+    "role": {
+        "admin": _l("Administrator"),
+        "leadership": _l("Leadership"),
+        "commission_lead": _l("Commission lead"),
+        "forum_member": _l("Forum member"),
+        "viewer": _l("Reader"),
+    },
+}
+
+
+def label(group: str, value: str | None) -> str:
+    """Translate a stored value; unknown values are shown as they are."""
+    if value is None:
+        return ""
+    return str(LABELS.get(group, {}).get(value, value))

@@ -1,0 +1,34 @@
+"""The portal's data model, split by area; importing this registers every table."""
+
+from portal.models.account import User, UserSession
+from portal.models.audit import AuditEntry
+from portal.models.commission import (
+    Action,
+    Commission,
+    Milestone,
+    Recommendation,
+)
+from portal.models.decision import Decision
+from portal.models.directory import Area, Organisation, Person
+from portal.models.forum import Forum, ForumMembership
+from portal.models.indicator import Indicator, IndicatorValue
+from portal.models.setting import Setting
+
+__all__ = [
+    "Action",
+    "Area",
+    "AuditEntry",
+    "Commission",
+    "Decision",
+    "Forum",
+    "ForumMembership",
+    "Indicator",
+    "IndicatorValue",
+    "Milestone",
+    "Organisation",
+    "Person",
+    "Recommendation",
+    "Setting",
+    "User",
+    "UserSession",
+]

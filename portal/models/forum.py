@@ -1,0 +1,71 @@
+"""Forums (collaboration structures) and their members."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import SHORT_TEXT, KeyedMixin, key_column
+from portal.models.directory import Area, Person
+
+FORUM_KINDS = (
+    "collaboration",
+    "knowledge_management",
+    "local_forum",
+    "management",
+    "political",
+    "consultation",
+    "working_group",
+)
+FORUM_LEVELS = ("national", "county", "regional", "local")
+MEMBER_ROLES = ("chair", "member", "secretary", "coordinator", "adjunct")
+
+forum_area = Table(
+    "forum_area",
+    db.metadata,
+    Column("forum_id", ForeignKey("forum.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("area.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Forum(KeyedMixin, db.Model):
+    """A standing group that meets and decides, with a mandate and a reporting line."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = key_column()
+    name: Mapped[str] = mapped_column(String(SHORT_TEXT))
+    kind: Mapped[str] = mapped_column(String(32))
+    level: Mapped[str] = mapped_column(String(16))
+    is_apex: Mapped[bool] = mapped_column(default=False)
+    reports_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum.id", ondelete="SET NULL"), index=True
+    )
+    mandate: Mapped[str | None] = mapped_column(Text)
+    meets: Mapped[str | None] = mapped_column(Text)
+
+    reports_to: Mapped[Forum | None] = relationship(remote_side=[id], back_populates="reporting")
+    reporting: Mapped[list[Forum]] = relationship(back_populates="reports_to")
+    areas: Mapped[list[Area]] = relationship(secondary=forum_area, order_by=Area.name)
+    memberships: Mapped[list[ForumMembership]] = relationship(
+        back_populates="forum", cascade="all, delete-orphan"
+    )
+
+
+class ForumMembership(db.Model):
+    """A person's seat in a forum, with a role."""
+
+    __table_args__ = (UniqueConstraint("forum_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16), default="member")
+
+    forum: Mapped[Forum] = relationship(back_populates="memberships")
+    person: Mapped[Person] = relationship(back_populates="memberships")
+
+    def __repr__(self) -> str:
+        return f"<ForumMembership forum={self.forum_id} person={self.person_id} {self.role}>"

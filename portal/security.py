@@ -1,0 +1,88 @@
+"""Sign-in required everywhere, session loading, and the security headers."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, redirect, request, session, url_for
+from flask_login import current_user
+
+from portal.auth import services
+from portal.extensions import db, login_manager
+from portal.models import User
+
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.set_language", "static", "health"})
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; object-src 'none'"
+)
+
+
+def init_app(app: Flask) -> None:
+    """Install the sign-in gate and the response headers."""
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(_load_user)
+    app.before_request(_require_sign_in)
+    app.after_request(_security_headers)
+    app.add_url_rule("/health", "health", _health)
+    template_permissions(app)
+
+
+def _load_user(user_id: str) -> User | None:
+    """Load the user only while the server-side session is alive."""
+    user = services.session_user(
+        session.get("sid"),
+        current_app.config["SESSION_IDLE_TIMEOUT"],
+        current_app.config["SESSION_ABSOLUTE_TIMEOUT"],
+    )
+    if user is None or str(user.id) != user_id:
+        return None
+    return user
+
+
+def _require_sign_in():
+    """Every page but sign-in, static files and the health check needs a signed-in user."""
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    if current_user.is_authenticated:
+        return None
+    if request.path.startswith("/api/"):
+        return jsonify(error="authentication required", status=401), 401
+    if request.headers.get("HX-Request"):
+        response = current_app.response_class(status=401)
+        response.headers["HX-Redirect"] = url_for("auth.login")
+        return response
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _health():
+    """Answer whether the portal and its database respond."""
+    db.session.execute(db.text("SELECT 1"))
+    return jsonify(status="ok")
+
+
+def _security_headers(response):
+    """Add the headers every response carries."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config.get("HSTS"):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint != "static":
+        headers["Cache-Control"] = "no-store"
+    if request.headers.get("HX-Request") is not None or "HX-Request" in headers.get("Vary", ""):
+        response.vary.add("HX-Request")
+    return response
+
+
+def template_permissions(app: Flask) -> None:
+    """Templates ask the permission module, never the roles themselves."""
+    from portal.auth import permissions
+
+    app.jinja_env.globals.update(
+        can_edit=permissions.can_edit, can_administer=permissions.can_administer
+    )

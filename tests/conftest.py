@@ -1,0 +1,186 @@
+"""Fixtures: an app on SQLite (or on PostgreSQL with TEST_DATABASE_URL), clients, users, data."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from flask.testing import FlaskClient
+
+from config import TestConfig
+from portal import create_app
+from portal.extensions import db as _db
+
+FIXTURES = Path(__file__).parent / "fixtures"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "correct-horse-battery"  # noqa: S105 - test accounts only
+
+
+class FreshContextClient(FlaskClient):
+    """Runs each request in its own app context, as a real server does.
+
+    The tests hold an app context open for their database work; without this, requests
+    would share its `g` (and so cached users and CSRF tokens) with each other.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def _check_database(url: str) -> None:
+    """A configured test database must answer; silently skipping it would hide failures."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any connection problem is fatal here
+        pytest.exit(f"TEST_DATABASE_URL is set but the database does not answer: {exc}", 3)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    """The database the suite runs on."""
+    url = TestConfig.SQLALCHEMY_DATABASE_URI
+    if not url.startswith("sqlite"):
+        _check_database(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    """On a server database, create the schema once and empty it between tests."""
+    if database_url.startswith("sqlite"):
+        yield None
+        return
+    app = create_app(TestConfig)
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    """Remove every row, fast, keeping the schema."""
+    tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+    _db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    _db.session.commit()
+
+
+@pytest.fixture
+def app(database_url, _schema):
+    """A fresh application with an empty database."""
+    app = create_app(TestConfig)
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        if database_url.startswith("sqlite"):
+            _db.create_all()
+        else:
+            _empty_tables()
+        yield app
+        _db.session.remove()
+        if database_url.startswith("sqlite"):
+            _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The database handle, bound to the test app."""
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner of the app."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create accounts: make_user("admin") or make_user("forum_member", person=p)."""
+    from portal.auth.services import create_user
+
+    def make(role: str = "viewer", email: str | None = None, person=None):
+        return create_user(None, email or f"{role}@test.example", PASSWORD, role, person)
+
+    return make
+
+
+class AuthActions:
+    """Sign in and out through the real form, CSRF token included."""
+
+    def __init__(self, client) -> None:
+        self._client = client
+
+    def csrf_token(self, path: str = "/login") -> str:
+        """Fetch a page and read its CSRF token."""
+        import re
+
+        page = self._client.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf-token" content="([^"]+)"', page) or re.search(
+            r'name="csrf_token" type="hidden" value="([^"]+)"', page
+        )
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def login(self, email: str, password: str = PASSWORD):
+        """Sign in with the form."""
+        return self._client.post(
+            "/login",
+            data={"email": email, "password": password, "csrf_token": self.csrf_token()},
+        )
+
+    def logout(self):
+        """Sign out with the form."""
+        return self._client.post("/logout", data={"csrf_token": self.csrf_token("/")})
+
+
+@pytest.fixture
+def auth(client):
+    """Sign-in helper bound to the test client."""
+    return AuthActions(client)
+
+
+@pytest.fixture
+def demo(app):
+    """The Region Västerbotten demo data and its accounts."""
+    from portal.demo.loader import load_demo
+
+    return load_demo()
+
+
+@pytest.fixture
+def signed_in(client, auth, make_user):
+    """A client signed in with a given role: signed_in("leadership")."""
+
+    def sign_in(role: str = "viewer", person=None):
+        user = make_user(role, person=person)
+        response = auth.login(user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return sign_in
+
+
+def require_or_skip(available: bool, reason: str) -> None:
+    """Skip on a laptop without the tool; fail in CI, where it must be there."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this is a failure, not a skip)")
+    pytest.skip(reason)

@@ -1,0 +1,192 @@
+"""Properties of the validator: whatever comes in, the only failure is a located error."""
+
+import json
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from portal.exchange.schema import FIELDS, FORUM_MEMBER, INDICATOR_VALUE
+from portal.exchange.validator import (
+    FORMAT,
+    LISTS,
+    ExchangeError,
+    ExchangeValidationError,
+    dump_document,
+    load_document,
+    validate_document,
+)
+from tests.exchange.validator_sample import valid_document
+
+PROPERTY = settings(
+    max_examples=300,
+    deadline=None,
+    database=None,  # leave no .hypothesis folder in the shared working tree
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+# Field names and keys of the sample, so generated values reach the deeper checks.
+NAMES = sorted(
+    {"format", "key", *LISTS}
+    | {
+        field.name
+        for fields in (*FIELDS.values(), FORUM_MEMBER, INDICATOR_VALUE)
+        for field in fields
+    }
+)
+WORDS = ["rv", "p1", "lsg", "kontinuitet", "fm2025", "r1", "a1", "chair", "region", "2025-01-01"]
+
+# Surrogates and control characters included: a Python caller can pass any str.
+any_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=12)
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=10**300, max_value=10**400)
+    | st.floats()
+    | any_text
+    | st.sampled_from(WORDS)
+)
+json_values = st.recursive(
+    scalars,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.sampled_from(NAMES) | any_text, children, max_size=6)
+    ),
+    max_leaves=40,
+)
+entries = st.dictionaries(st.sampled_from(NAMES), json_values, max_size=8)
+documents = st.fixed_dictionaries(
+    {"format": st.just(FORMAT) | json_values},
+    optional={name: st.lists(entries | json_values, max_size=4) | json_values for name in LISTS},
+)
+
+LOCATED_REF = re.compile(r"[A-Za-z0-9_.-]{1,64}|#[0-9]+")
+
+
+def assert_clean_failure(exc: ExchangeValidationError) -> None:
+    """The error is a non-empty list of located, printable, ordered errors."""
+    assert exc.errors
+    assert str(exc) == "\n".join(str(error) for error in exc.errors)
+    str(exc).encode("utf-8")  # printable: no unpaired surrogates leak into messages
+    order = []
+    for error in exc.errors:
+        assert isinstance(error, ExchangeError)
+        assert error.message
+        if error.list is None:
+            assert error.ref is None
+            order.append(-1)
+        else:
+            assert error.list in LISTS
+            assert error.ref is None or LOCATED_REF.fullmatch(error.ref)
+            order.append(LISTS.index(error.list))
+    if str(exc.errors[-1]).startswith("document: too many errors"):
+        order.pop()
+    assert order == sorted(order), "errors are ordered: document, then list by list"
+
+
+def validate_cleanly(data: object) -> dict | None:
+    """Validate, accepting only success or a clean validation error."""
+    try:
+        return validate_document(data)
+    except ExchangeValidationError as exc:
+        assert_clean_failure(exc)
+        return None
+
+
+@PROPERTY
+@given(json_values)
+def test_any_json_value_validates_or_fails_cleanly(value):
+    """Any JSON-like value either validates or raises a located ExchangeValidationError."""
+    validate_cleanly(value)
+
+
+@settings(PROPERTY, max_examples=150)
+@given(documents)
+def test_any_document_shaped_value_validates_or_fails_cleanly(doc):
+    """Documents with the right field names but arbitrary values fail only cleanly."""
+    validate_cleanly(doc)
+
+
+@PROPERTY
+@given(st.one_of(any_text, st.binary(), st.text(alphabet='{}[]":,0123456789.eE-+ \nnulltrueNaN')))
+def test_any_text_loads_or_fails_cleanly(text):
+    """Any text or bytes either loads or raises ExchangeValidationError."""
+    try:
+        load_document(text)
+    except ExchangeValidationError as exc:
+        assert_clean_failure(exc)
+
+
+@PROPERTY
+@given(json_values, st.data())
+def test_damaged_json_text_fails_cleanly(value, data):
+    """JSON text with a character inserted or removed fails only cleanly."""
+    text = json.dumps(value)
+    at = data.draw(st.integers(0, len(text)))
+    if data.draw(st.booleans()):
+        text = text[:at] + data.draw(st.sampled_from('{}[]",:\\ 0eN')) + text[at:]
+    else:
+        text = text[:at] + text[at + 1 :]
+    try:
+        load_document(text)
+    except ExchangeValidationError as exc:
+        assert_clean_failure(exc)
+
+
+def paths(node: object, prefix: tuple = ()) -> list[tuple]:
+    """Every path (sequence of dict keys and list indexes) inside a JSON value."""
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, child in node.items():
+            found += paths(child, (*prefix, key))
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            found += paths(child, (*prefix, index))
+    return found
+
+
+def mutate(doc: dict, data: st.DataObject) -> None:
+    """Change one place in the document: replace, delete, duplicate or add a field."""
+    path = data.draw(st.sampled_from(paths(doc)[1:]))
+    parent = doc
+    for step in path[:-1]:
+        parent = parent[step]
+    last = path[-1]
+    action = data.draw(st.sampled_from(["replace", "delete", "duplicate", "add"]))
+    if action == "replace":
+        parent[last] = data.draw(json_values)
+    elif action == "delete":
+        del parent[last]
+    elif action == "duplicate" and isinstance(parent, list):
+        parent.insert(last, parent[last])
+    elif isinstance(parent, dict):
+        parent[data.draw(st.sampled_from(NAMES))] = data.draw(json_values)
+
+
+@PROPERTY
+@given(st.data())
+def test_mutated_valid_document_fails_cleanly_or_round_trips(data):
+    """A valid document changed in a few places fails cleanly, or survives dump and load."""
+    doc = valid_document()
+    for _ in range(data.draw(st.integers(1, 3))):
+        mutate(doc, data)
+    normalized = validate_cleanly(doc)
+    if normalized is not None:
+        assert load_document(dump_document(normalized)) == normalized
+
+
+@PROPERTY
+@given(st.integers(1, 30))
+def test_error_limit_is_respected(limit):
+    """At most max_errors errors, plus one line saying validation stopped early."""
+    doc = {"format": FORMAT, "areas": [{"key": f"a{i}"} for i in range(25)]}
+    with pytest.raises(ExchangeValidationError) as info:
+        validate_document(doc, max_errors=limit)
+    assert_clean_failure(info.value)
+    errors = [str(error) for error in info.value.errors]
+    if limit < 25:
+        assert errors[limit:] == [f"document: too many errors, stopped after {limit}"]
+    else:
+        assert len(errors) == 25
