@@ -267,6 +267,7 @@ def test_optional_null_is_the_same_as_absent():
         ("indicators", "target", "5", 'expected a number, got "5"'),
         ("indicators", "target", 10**400, f"number out of range: {'1' + '0' * 59}…"),
         ("indicators", "target", float("nan"), "number out of range: NaN"),
+        ("indicators", "target", 10**5000, "number out of range: a very large number"),
         ("people", "organisation", 7, "expected a string, got 7"),
         ("forums", "areas", "kontinuitet", 'expected an array, got "kontinuitet"'),
         ("commissions", "goals", "Mål", 'expected an array, got "Mål"'),

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.exchange.schema import FIELDS, FORUM_MEMBER, INDICATOR_VALUE
+from portal.exchange.schema import FIELDS, FORUM_MEMBER, INDICATOR_VALUE, Field, Kind
 from portal.exchange.validator import (
     FORMAT,
     LISTS,
@@ -39,11 +39,12 @@ WORDS = ["rv", "p1", "lsg", "kontinuitet", "fm2025", "r1", "a1", "chair", "regio
 
 # Surrogates and control characters included: a Python caller can pass any str.
 any_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=12)
+huge_numbers = st.sampled_from([10**308, 10**309, -(10**400)])  # the last two overflow a float
 scalars = (
     st.none()
     | st.booleans()
     | st.integers()
-    | st.integers(min_value=10**300, max_value=10**400)
+    | huge_numbers
     | st.floats()
     | any_text
     | st.sampled_from(WORDS)
@@ -56,10 +57,45 @@ json_values = st.recursive(
     ),
     max_leaves=40,
 )
-entries = st.dictionaries(st.sampled_from(NAMES), json_values, max_size=8)
+
+
+# Values near each kind's edges (huge numbers, bad dates, known keys) plus anything at all.
+edge_values = {
+    Kind.TEXT: any_text | st.text(max_size=3) | st.just(" "),
+    Kind.BOOL: st.booleans() | st.integers(0, 1),
+    Kind.INT: st.integers(-2, 102) | st.floats(-1, 101) | st.booleans() | huge_numbers,
+    Kind.NUMBER: st.integers() | st.floats() | st.booleans() | huge_numbers,
+    Kind.DATE: st.dates().map(str) | st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True),
+    Kind.ENUM: st.sampled_from(["region", "chair", "active", "planned", "Region", ""]),
+    Kind.REF: st.sampled_from(WORDS) | any_text,
+}
+
+
+def value_of(field: Field) -> st.SearchStrategy[object]:
+    """Values for one field: mostly of its own kind, sometimes anything."""
+    if field.kind in (Kind.REFS, Kind.TEXTS):
+        specific = st.lists(edge_values[Kind.REF] | edge_values[Kind.TEXT], max_size=4)
+    elif field.kind is Kind.OBJECTS:
+        specific = st.lists(entry_of(field.items) | json_values, max_size=4)
+    else:
+        specific = edge_values[field.kind]
+    return st.none() | specific | json_values
+
+
+def entry_of(fields: tuple[Field, ...]) -> st.SearchStrategy[dict]:
+    """An object with any of these fields, a key, or a stray field."""
+    optional = {field.name: value_of(field) for field in fields}
+    optional["key"] = st.sampled_from(WORDS) | any_text
+    optional["stray"] = json_values
+    return st.fixed_dictionaries({}, optional=optional)
+
+
 documents = st.fixed_dictionaries(
     {"format": st.just(FORMAT) | json_values},
-    optional={name: st.lists(entries | json_values, max_size=4) | json_values for name in LISTS},
+    optional={
+        name: st.lists(entry_of(FIELDS[name]) | json_values, max_size=3) | json_values
+        for name in LISTS
+    },
 )
 
 LOCATED_REF = re.compile(r"[A-Za-z0-9_.-]{1,64}|#[0-9]+")

@@ -1,0 +1,64 @@
+# Samverkansportalen: `make run` starts the demo portal, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+export FLASK_APP := portal
+
+.PHONY: run test install install-dev translations demo bench lint screenshots clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e ".[dev]"
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed translations
+install-dev: $(VENV)/.installed-dev translations
+
+translations: $(BIN)/python
+	@$(BIN)/pybabel compile -q -d portal/translations
+
+## run: install, migrate, load the demo into an empty database, serve on 127.0.0.1:$(PORT)
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo --if-empty
+	@echo ""
+	@echo "  Samverkansportalen: http://127.0.0.1:$(PORT)/"
+	@echo "  Demo sign-in (password narvard-demo):"
+	@echo "    admin@example.org    administrator"
+	@echo "    ledning@example.org  leadership"
+	@echo "    uppdrag@example.org  commission lead"
+	@echo "    forum@example.org    forum member"
+	@echo ""
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+## test: install with the dev extras and run the whole suite (TEST_DATABASE_URL for PostgreSQL)
+test: install-dev
+	$(BIN)/python -m pytest
+
+demo: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo
+
+## bench: national-scale benchmarks (analysis, import)
+bench: install-dev
+	$(BIN)/python -m bench.bench_analysis
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
+
+## messages: refresh the translation catalogues after changing UI text
+messages: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.*' -o /tmp/samverkan-messages.pot .
+	$(BIN)/pybabel update -i /tmp/samverkan-messages.pot -d portal/translations

@@ -1,0 +1,100 @@
+"""Import and export in the UI for admins, and the export in the JSON API."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+from sqlalchemy import func, select
+
+from portal.models import Forum
+from tests.conftest import FIXTURES
+
+OTHER_REGION = FIXTURES / "other_region.json"
+
+
+def _token(client, path="/admin/utbyte") -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+def _upload(client, content: bytes, name="map.json"):
+    return client.post(
+        "/admin/utbyte",
+        data={"csrf_token": _token(client), "document": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_admin_uploads_a_map(db, client, signed_in):
+    """An admin uploads a file and sees what was imported."""
+    signed_in("admin")
+    response = _upload(client, OTHER_REGION.read_bytes())
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Filen är importerad." in page
+    assert db.session.scalar(select(func.count()).select_from(Forum)) > 0
+
+
+def test_upload_errors_are_listed_on_the_page(db, client, signed_in):
+    """A broken upload re-renders the page with every located error and saves nothing."""
+    signed_in("admin")
+    doc = json.loads(OTHER_REGION.read_text(encoding="utf-8"))
+    doc["forums"][0]["reports_to"] = "xyz"
+    doc["areas"][0]["key"] = "a b"
+    response = _upload(client, json.dumps(doc).encode())
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'reports_to: unknown forum &#34;xyz&#34;' in page or (
+        "reports_to: unknown forum &quot;xyz&quot;" in page
+    )
+    assert "areas[#0].key: invalid key" in page
+    assert db.session.scalar(select(func.count()).select_from(Forum)) == 0
+
+
+def test_upload_without_a_file_is_an_error_next_to_the_field(db, client, signed_in):
+    """Submitting without choosing a file says so next to the field."""
+    signed_in("admin")
+    response = client.post("/admin/utbyte", data={"csrf_token": _token(client)})
+    assert response.status_code == 400
+    assert 'class="field-error"' in response.get_data(as_text=True)
+
+
+def test_admin_downloads_the_map(db, client, signed_in):
+    """The download is the whole map as a samverkan/1 attachment."""
+    from portal.exchange.services import import_text
+
+    import_text(OTHER_REGION.read_bytes(), None)
+    signed_in("admin")
+    response = client.get("/admin/utbyte/export.json")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert json.loads(response.data)["format"] == "samverkan/1"
+
+
+def test_non_admins_cannot_import_or_download(db, client, signed_in):
+    """Import and the admin download are refused to other roles, and the refusal is logged."""
+    from portal.models import AuditEntry
+
+    signed_in("leadership")
+    assert client.get("/admin/utbyte").status_code == 403
+    assert client.get("/admin/utbyte/export.json").status_code == 403
+    denied = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "access_denied")
+    ).all()
+    assert len(denied) == 2
+
+
+def test_api_export_for_readers(db, client, signed_in):
+    """Any signed-in reader gets the export as JSON from the API."""
+    from portal.exchange.services import import_text
+
+    import_text(OTHER_REGION.read_bytes(), None)
+    signed_in("viewer")
+    response = client.get("/api/v1/export")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    doc = response.get_json()
+    original = json.loads(OTHER_REGION.read_text(encoding="utf-8"))
+    assert len(doc["people"]) == len(original["people"])

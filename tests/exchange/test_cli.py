@@ -1,0 +1,80 @@
+"""The import and export commands."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from portal.models import Organisation
+from tests.conftest import FIXTURES
+
+OTHER_REGION = FIXTURES / "other_region.json"
+
+
+def test_import_then_export_to_a_file(runner, tmp_path, db):
+    """`flask import FILE` then `flask export FILE` writes the map back out."""
+    result = runner.invoke(args=["import", str(OTHER_REGION)])
+    assert result.exit_code == 0, result.output
+    assert "forums:" in result.output
+    out = tmp_path / "out.json"
+    result = runner.invoke(args=["export", str(out)])
+    assert result.exit_code == 0
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    original = json.loads(OTHER_REGION.read_text(encoding="utf-8"))
+    assert exported["format"] == "samverkan/1"
+    assert {f["key"] for f in exported["forums"]} == {f["key"] for f in original["forums"]}
+
+
+def test_export_to_standard_output(runner, db):
+    """`flask export -` prints the document."""
+    runner.invoke(args=["import", str(OTHER_REGION)])
+    result = runner.invoke(args=["export", "-"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["format"] == "samverkan/1"
+
+
+def test_second_import_reports_no_changes(runner, db):
+    """Importing the same file again says so."""
+    runner.invoke(args=["import", str(OTHER_REGION)])
+    result = runner.invoke(args=["import", str(OTHER_REGION)])
+    assert result.exit_code == 0
+    assert "(no changes)" in result.output
+
+
+def test_broken_file_exits_non_zero_with_located_errors(runner, tmp_path, db):
+    """A broken file gives a non-zero exit and messages naming list, key and field."""
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps(
+            {
+                "format": "samverkan/1",
+                "organisations": [{"key": "rv", "name": "Region", "kind": "county_council"}],
+                "forums": [
+                    {
+                        "key": "lsg",
+                        "name": "LSG",
+                        "kind": "collaboration",
+                        "level": "county",
+                        "reports_to": "xyz",
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["import", str(bad)])
+    assert result.exit_code != 0
+    assert 'forums[lsg].reports_to: unknown forum "xyz"' in result.output
+    assert "organisations[rv].kind:" in result.output
+    assert "nothing was imported" in result.output
+    assert "Traceback" not in result.output
+    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0
+
+
+def test_missing_file_is_a_clear_error(runner, tmp_path):
+    """A file that does not exist is named in the error."""
+    result = runner.invoke(args=["import", str(tmp_path / "nope.json")])
+    assert result.exit_code != 0
+    assert "nope.json" in result.output
+    assert "Traceback" not in result.output
