@@ -2,7 +2,7 @@
 
 import datetime
 
-from bench.vocabulary import AREA_KEYS, AREAS, MILESTONES
+from bench.vocabulary import ACTION_TITLES, AREA_KEYS, AREAS, MILESTONES
 
 # Generated dates are placed around this day, so the benchmark's as-of date finds overdue work.
 REFERENCE = datetime.date(2025, 11, 1)
@@ -75,7 +75,7 @@ def _action(built, region, key, commission, recommendation, areas):
             owner_person = rng.choice(region.groups["leaders"])
     due = REFERENCE + datetime.timedelta(days=rng.randint(-300, 300))
     built.add(
-        "actions", key=key, title=f"Åtgärd {key.rsplit('-', 1)[-1]}", commission=commission,
+        "actions", key=key, title=rng.choice(ACTION_TITLES), commission=commission,
         recommendation=recommendation, owner_person=owner_person, owner_forum=owner_forum,
         areas=list(areas), due=due.isoformat() if rng.random() < 0.9 else None, status=status,
         progress={"done": 100, "planned": 0}.get(status, rng.randint(1, 9) * 10),

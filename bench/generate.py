@@ -58,7 +58,7 @@ class Map:
     """The lists of a document under construction, and the random source that fills them."""
 
     def __init__(self, seed):
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
         self.lists = {name: [] for name in LIST_NAMES}
         self.memberships = Memberships(self.rng)
 
@@ -88,7 +88,8 @@ def generate(scale: float = 1.0, seed: int = 1) -> dict:
     for number in range(regions):
         slug, name, municipalities = REGIONS[number % len(REGIONS)]
         if number >= len(REGIONS):
-            slug, name = f"{slug}{number // len(REGIONS) + 1}", f"{name} {number // len(REGIONS) + 1}"
+            copy = number // len(REGIONS) + 1
+            slug, name = f"{slug}{copy}", f"{name} {copy}"
         region_forums.append(build_region(built, number, slug, name, municipalities, size))
     build_national_layer(built, scale, region_forums)
     built.memberships.write(built.lists["forums"])

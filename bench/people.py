@@ -5,7 +5,7 @@ import itertools
 from bench.vocabulary import FIRST_NAMES, LAST_NAMES, TITLES
 
 # Number of forums a person sits in: mostly 1–3, a few in many (they become overloaded).
-DEGREE_CUMULATIVE = (0.48, 0.76, 0.89, 0.94, 0.97)
+DEGREE_CUMULATIVE = (0.45, 0.74, 0.89, 0.955, 0.99)
 ROLES = ("member", "adjunct", "coordinator")
 ROLE_WEIGHTS = (85, 10, 5)
 _ASCII = str.maketrans("åäöÅÄÖé", "aaoAAOe")
@@ -79,7 +79,8 @@ class Memberships:
             if len(roles) > 2:
                 roles[1] = "secretary"
             forum["members"] = [
-                {"person": person, "role": role} for person, role in zip(members, roles, strict=True)
+                {"person": person, "role": role}
+                for person, role in zip(members, roles, strict=True)
             ]
 
 

@@ -65,32 +65,37 @@ class Region:
     def people(self):
         """Add the people of the region, grouped by where they work."""
         total = self.scaled(PEOPLE)
-        shares = {"nsv": 0.08, "hc": 0.30, "sjh": 0.14, "best": 0.03, "priv": 0.06,
-                  "pat": 0.02, "fack": 0.02}
         serial = iter(range(10**6))
 
         def person(group, org, kind):
             key = self.built.person(self.key(f"p{next(serial):04d}"), org, kind)
             self.groups.setdefault(group, []).append(key)
-            return key
 
-        for group in ("politicians", "leaders"):
-            for _ in range(14 if group == "politicians" else 8):
-                person(group, self.slug, "region")
+        for _ in range(14):
+            person("politicians", self.slug, "region")
+        for _ in range(8):
+            person("leaders", self.slug, "region")
         health_centres = self.scaled(HEALTH_CENTRES)
-        for group, share in shares.items():
-            for i in range(max(2, round(total * share))):
-                org = {
-                    "nsv": self.key(f"nsv{i % 3 + 1}"), "hc": self.key(f"hc{i % health_centres:02d}"),
-                    "priv": self.key(f"priv{i % 2 + 1}"),
-                }.get(group, self.key(group))
-                kind = {"priv": "private_provider", "pat": "user_organisation", "fack": "union"}
-                person(group, org, kind.get(group, "region_unit"))
-        municipal = round(total * 0.33)
+        staff = {
+            "nsv": (0.08, lambda i: self.key(f"nsv{i % 3 + 1}"), "region_unit"),
+            "hc": (0.30, lambda i: self.key(f"hc{i % health_centres:02d}"), "region_unit"),
+            "sjh": (0.14, lambda i: self.key("sjh"), "region_unit"),
+            "best": (0.03, lambda i: self.key("best"), "region_unit"),
+            "priv": (0.06, lambda i: self.key(f"priv{i % 2 + 1}"), "private_provider"),
+            "pat": (0.02, lambda i: self.key("pat"), "user_organisation"),
+            "fack": (0.02, lambda i: self.key("fack"), "union"),
+        }
+        for group, (share, org, kind) in staff.items():
+            for i in range(max(4, round(total * share))):
+                person(group, org(i), kind)
+        # Municipal staff: at least three per municipality, the rest by municipality size;
+        # every other one works in the municipality's care unit rather than its central office.
         weights = [self.rng.randint(1, 5) for _ in self.municipalities]
-        for i in range(municipal):
-            number = self.rng.choices(range(len(weights)), weights)[0] if i >= 3 * len(
-                weights) else i % len(weights)
+        for i in range(max(round(total * 0.33), 3 * len(weights))):
+            if i < 3 * len(weights):
+                number = i % len(weights)
+            else:
+                number = self.rng.choices(range(len(weights)), weights)[0]
             org, unit, _name = self.municipalities[number]
             person(f"muni{number}", org if i % 2 else unit, "municipality")
 

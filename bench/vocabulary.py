@@ -102,3 +102,16 @@ MILESTONES = (
     ("BP2", "Beslut om åtgärder"),
     ("BP3", "Leverans till uppdragsägare"),
 )
+
+ACTION_TITLES = (
+    "Ta fram gemensam implementeringsplan för primärvården",
+    "Säkerställ mandat och ansvar för LPO primärvård",
+    "Integrera kunskapsstyrningen i länssamverkansstrukturen",
+    "Kommunikationsinsats så att invånare hittar rätt",
+    "Föreslå justering av ersättningsmodellen i hälsovalet",
+    "Inför fast vårdkontakt för personer med stora behov",
+    "Använd SIP vid utskrivning från slutenvården",
+    "Starta mobilt team i glesbygd",
+    "Utbilda chefer i nära vård",
+    "Följ upp kontinuitet med Ko05L",
+)

@@ -118,7 +118,7 @@ class MapIndex:
         return table.get(key)
 
     def ancestors_or_self(self, org, cache):
-        """Return the organisation and all its ancestors through ``parent`` (cached in ``cache``)."""
+        """Return the organisation and all its ancestors through ``parent`` (memoized)."""
         found = cache.get(org)
         if found is not None:
             return found

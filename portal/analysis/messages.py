@@ -10,9 +10,9 @@ LANGUAGES = ("sv", "en")
 TEMPLATES = {
     "sv": {
         "parallel_structure": (
-            "{first} och {second} har till stor del samma medlemmar ({count} gemensamma, "
-            "{percent} överlapp) och arbetar båda med {areas}. Det kan vara parallella "
-            "strukturer: se över om forumen kan slås ihop eller få en tydligare "
+            "{first} och {second} har till stor del samma medlemmar: {shared} av {union} "
+            "{people} sitter i båda ({percent}), och båda arbetar med {areas}. Det kan vara "
+            "parallella strukturer – se över om forumen kan slås ihop eller få en tydligare "
             "ansvarsfördelning."
         ),
         "uncovered_area": (
@@ -77,15 +77,15 @@ TEMPLATES = {
             "försenad. Följ upp med uppdragsledaren."
         ),
         "overdue_action": (
-            "Åtgärden {action} skulle vara klar {due} men är {status} ({days} försenad). Följ "
-            "upp med ägaren."
+            "Åtgärden {action} skulle vara klar {due} men har status {status} ({days} "
+            "försenad). Följ upp med ägaren."
         ),
     },
     "en": {
         "parallel_structure": (
-            "{first} and {second} largely have the same members ({count} in common, {percent} "
-            "overlap) and both work on {areas}. They may be parallel structures: consider "
-            "merging them or clarifying who is responsible for what."
+            "{first} and {second} largely have the same members: {shared} of {union} {people} "
+            "sit in both ({percent}), and both work on {areas}. They may be parallel structures "
+            "– consider merging them or clarifying who is responsible for what."
         ),
         "uncovered_area": (
             "No forum has a mandate for the area {area}. Nobody drives or follows up the work "
@@ -148,8 +148,8 @@ TEMPLATES = {
             "Follow up with the commission lead."
         ),
         "overdue_action": (
-            "The action {action} was due on {due} but is {status} ({days} late). Follow up with "
-            "its owner."
+            "The action {action} was due on {due} but its status is {status} ({days} late). "
+            "Follow up with its owner."
         ),
     },
 }
@@ -164,6 +164,8 @@ WORDS = {
         "days": "{} dagar",
         "forum": "forum",
         "forums": "forum",
+        "person": "person",
+        "people": "personer",
         "planned": "planerad",
         "in_progress": "pågående",
         "blocked": "blockerad",
@@ -177,6 +179,8 @@ WORDS = {
         "days": "{} days",
         "forum": "forum",
         "forums": "forums",
+        "person": "person",
+        "people": "people",
         "planned": "planned",
         "in_progress": "in progress",
         "blocked": "blocked",
@@ -197,7 +201,6 @@ class Words:
     """Small language helpers: quoting names, joining lists, counting days."""
 
     def __init__(self, lang):
-        self.lang = lang
         self.words = WORDS[lang]
 
     def __getitem__(self, word):
@@ -219,7 +222,7 @@ class Words:
         return self.words["day"] if count == 1 else self.words["days"].format(count)
 
 
-def _of(index, person, words):
+def _of(index, person):
     org = index.person_organisation(person)
     return f" ({index.organisation_name(org)})" if org else ""
 
@@ -236,10 +239,13 @@ def _action(index, key):
 def _parallel(finding, index, words):
     first, second = finding["forums"]
     percent = words["percent"].format(round(finding["overlap"] * 100))
+    union = len(index.members[first] | index.members[second])
     return "parallel_structure", {
         "first": words.quote(index.forum_name(first)),
         "second": words.quote(index.forum_name(second)),
-        "count": len(finding["shared_members"]),
+        "shared": len(finding["shared_members"]),
+        "union": union,
+        "people": words["person" if union == 1 else "people"],
         "percent": percent,
         "areas": _areas(index, finding["shared_areas"], words),
     }
@@ -278,7 +284,7 @@ def _single_point(finding, index, words):
     person = finding["person"]
     return "single_point_of_failure", {
         "person": index.person_name(person),
-        "of": _of(index, person, words),
+        "of": _of(index, person),
         "parts": finding["parts"],
     }
 
@@ -287,7 +293,7 @@ def _overloaded(finding, index, words):
     person = finding["person"]
     return "overloaded_person", {
         "person": index.person_name(person),
-        "of": _of(index, person, words),
+        "of": _of(index, person),
         "count": finding["forum_count"],
     }
 

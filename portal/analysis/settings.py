@@ -55,7 +55,7 @@ def overlap_threshold(value):
 
 
 def round_half_up(ratio, digits=2):
-    """Round an exact ratio half up to ``digits`` decimals and return it as a float (for display)."""
+    """Round an exact ratio half up to ``digits`` decimals, as a float (for display)."""
     scale = 10**digits
     ratio = Fraction(ratio)
     scaled = (2 * ratio.numerator * scale + ratio.denominator) // (2 * ratio.denominator)

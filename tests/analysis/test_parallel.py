@@ -143,6 +143,7 @@ def test_reference_implementation_agrees_on_the_edge_cases():
             forum("f5"),
         ]
     )
-    expected = [{k: v for k, v in f.items() if k != "kind"} for f in findings(doc, "parallel_structure")]
+    found = findings(doc, "parallel_structure")
+    expected = [{k: v for k, v in f.items() if k != "kind"} for f in found]
     assert parallel_pairs_pairwise(doc, 0.5) == expected
     assert [p["forums"] for p in expected] == [["f1", "f2"], ["f1", "f3"]]

@@ -17,7 +17,7 @@ from portal.exchange.validator import (
     load_document,
     validate_document,
 )
-from tests.exchange.validator_sample import valid_document
+from tests.exchange.validator_sample import valid_document, with_entry
 
 PROPERTY = settings(
     max_examples=300,
@@ -38,8 +38,11 @@ NAMES = sorted(
 WORDS = ["rv", "p1", "lsg", "kontinuitet", "fm2025", "r1", "a1", "chair", "region", "2025-01-01"]
 
 # Surrogates and control characters included: a Python caller can pass any str.
-any_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=12)
-huge_numbers = st.sampled_from([10**308, 10**309, -(10**400)])  # the last two overflow a float
+any_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=12) | st.sampled_from(
+    ["\ud800", "a\udfffb", "\x00", "a b", "å"]
+)
+# Integers beyond the range of a float, which the database stores numbers as.
+huge_numbers = st.integers(min_value=2**1024) | st.integers(max_value=-(2**1024))
 scalars = (
     st.none()
     | st.booleans()
@@ -143,6 +146,40 @@ def test_any_json_value_validates_or_fails_cleanly(value):
 def test_any_document_shaped_value_validates_or_fails_cleanly(doc):
     """Documents with the right field names but arbitrary values fail only cleanly."""
     validate_cleanly(doc)
+
+
+FIELD_CHOICES = [(name, field) for name in LISTS for field in FIELDS[name]]
+
+# Awkward values tried in every field and list item, so rare kinds are never left to chance.
+NASTY = [
+    None, True, 0, -1, 101, 2**1024, -(2**1024), 10**5000, 3.0, -0.0, 1e308,
+    float("nan"), float("inf"), "", " ", "\x00", "\ud800", "x" * 20_001, "rv", "2025-02-30",
+    "2025-01-01", "chair", [], [None], ["p1", "p1"], [{}], [{"person": "p1"}], {}, {"key": "x"},
+    object(),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("list_name", "field"), FIELD_CHOICES, ids=[f"{n}.{f.name}" for n, f in FIELD_CHOICES]
+)
+def test_awkward_values_in_every_field_fail_cleanly(list_name, field):
+    """Each awkward value, as a field or as an item of a list field, fails only cleanly."""
+    for value in NASTY:
+        items = [{item.name: value for item in field.items}] if field.items else []
+        for given_value in (value, [value], [value, value], items):
+            validate_cleanly(with_entry(list_name, **{field.name: given_value}))
+
+
+@PROPERTY
+@given(
+    st.sampled_from(FIELD_CHOICES).flatmap(lambda pair: st.tuples(st.just(pair), value_of(pair[1])))
+)
+def test_any_value_in_any_field_fails_cleanly(choice):
+    """Whatever one field of an otherwise valid entry holds, failure is only a clean error."""
+    (list_name, field), value = choice
+    normalized = validate_cleanly(with_entry(list_name, **{field.name: value}))
+    if normalized is not None:
+        assert load_document(dump_document(normalized)) == normalized
 
 
 @PROPERTY

@@ -1,0 +1,68 @@
+"""`flask db upgrade` builds the schema on an empty database, matching the models."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from config import normalise_database_url
+from portal import ROOT, create_app
+from portal.extensions import db
+
+
+def _fresh_database(tmp_path):
+    """An empty database of the kind the suite runs on; yields its URL."""
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
+    url = make_url(normalise_database_url(server_url))
+    name = f"samverkan_mig_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """URL of a database with nothing in it."""
+    yield from _fresh_database(tmp_path)
+
+
+def test_upgrade_creates_the_schema_of_the_models(empty_database):
+    """After `db upgrade` every table exists and Alembic finds no difference to the models."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "TESTING": True})
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        tables = set(inspect(db.engine).get_table_names())
+        assert {t.name for t in db.metadata.sorted_tables} <= tables
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "render_as_batch": True}
+            )
+            diff = compare_metadata(context, db.metadata)
+        assert diff == []
+        db.engine.dispose()
+
+
+def test_upgrade_command_on_an_empty_database(empty_database):
+    """The documented command `flask --app portal db upgrade` works on an empty database."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "TESTING": True})
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert "forum" in inspect(db.engine).get_table_names()
+        db.engine.dispose()
