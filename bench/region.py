@@ -151,8 +151,8 @@ class Region:
     def memberships(self):
         """Seat the people: designated seats in the top bodies, the rest spread by weight."""
         ms, rng, g, forum = self.built.memberships, self.rng, self.groups, self.forum
-        ms.add_many(forum["rs"], g["politicians"][:11])
-        ms.add_many(forum["hsn"], g["politicians"][5:14])
+        ms.add_many(forum["rs"], g["politicians"][:11] + g["leaders"][:1])
+        ms.add_many(forum["hsn"], g["politicians"][5:14] + g["leaders"][1:2])
         ms.add_many(forum["ber"], g["politicians"][11:14] + g["leaders"][5:8])
         ms.add_many(forum["clg"], g["leaders"][:5] + g["nsv"][:3] + g["sjh"][:1])
         ms.add_many(forum["lsg"], g["leaders"][:4] + g["pat"][:1])

@@ -7,9 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
 
 from config import TestConfig
 from portal import create_app

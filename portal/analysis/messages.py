@@ -45,6 +45,10 @@ TEMPLATES = {
             "Forumen rapporterar till varandra i en cirkel: {chain}. Ingen av dem rapporterar "
             "vidare, så det är oklart var besluten till sist fattas – bryt cirkeln."
         ),
+        "reporting_cycle:apex": (
+            "Forumen rapporterar till varandra i en cirkel: {chain}. Även toppforumet "
+            "rapporterar in i cirkeln, så det är oklart vem som styr vem – bryt cirkeln."
+        ),
         "single_point_of_failure": (
             "{person}{of} är den enda länken mellan {parts} delar av samverkansnätet. Om "
             "personen slutar eller är borta tappar forumen kontakten med varandra – se till att "
@@ -115,6 +119,10 @@ TEMPLATES = {
         "reporting_cycle": (
             "These forums report to each other in a circle: {chain}. None of them reports "
             "further, so it is unclear where decisions are finally taken – break the circle."
+        ),
+        "reporting_cycle:apex": (
+            "These forums report to each other in a circle: {chain}. Even the top body reports "
+            "into the circle, so it is unclear who steers whom – break the circle."
         ),
         "single_point_of_failure": (
             "{person}{of} is the only link between {parts} parts of the collaboration network. "
@@ -277,7 +285,8 @@ def _cycle(finding, index, words):
     names = [words.quote(index.forum_name(key)) for key in finding["order"]]
     if len(names) == 1:
         return "reporting_cycle:one", {"chain": names[0]}
-    return "reporting_cycle", {"chain": " → ".join([*names, names[0]])}
+    template = "reporting_cycle:apex" if finding["includes_apex"] else "reporting_cycle"
+    return template, {"chain": " → ".join([*names, names[0]])}
 
 
 def _single_point(finding, index, words):

@@ -10,7 +10,7 @@ def single_points_of_failure(index):
     before the search, which shrinks the graph to forums and the people who link them.
     """
     adjacency = [[] for _ in index.forum_keys]
-    linkers = []
+    linkers = []  # the person of node ``len(forum_keys) + i`` is ``linkers[i]``
     for person, forum_ids in index.person_forum_ids.items():
         if len(forum_ids) < 2:
             continue
@@ -18,10 +18,10 @@ def single_points_of_failure(index):
         adjacency.append(forum_ids)
         for forum_id in forum_ids:
             adjacency[forum_id].append(node)
-        linkers.append((person, node))
+        linkers.append(person)
     separated, is_root = _separated_children(adjacency)
     found = []
-    for person, node in linkers:
+    for node, person in enumerate(linkers, start=len(index.forum_keys)):
         parts = separated[node] if is_root[node] else separated[node] + 1
         if parts >= 2:
             found.append((person, parts))

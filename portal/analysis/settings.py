@@ -18,7 +18,8 @@ def parse_settings(settings=None):
     The exact overlap comes from the value as given, so a Fraction threshold stays exact even
     though the output shows it as a float.
     """
-    given = dict(settings or {})
+    # A setting given as None is the same as an absent one (as for fields in the exchange format).
+    given = {name: value for name, value in (settings or {}).items() if value is not None}
     unknown = sorted(set(given) - set(DEFAULT_SETTINGS))
     if unknown:
         raise ValueError(f"unknown setting {unknown[0]!r}")
@@ -26,7 +27,7 @@ def parse_settings(settings=None):
     overlap = effective["parallel_min_overlap"]
     threshold = overlap_threshold(overlap)
     overload = effective["overload_min_forums"]
-    if isinstance(overload, bool) or not isinstance(overload, int) or overload < 1:
+    if isinstance(overload, bool) or not isinstance(overload, numbers.Integral) or overload < 1:
         raise ValueError(f"overload_min_forums must be an integer >= 1, got {overload!r}")
     shown = {
         "parallel_min_overlap": float(overlap),
@@ -44,7 +45,7 @@ def overlap_threshold(value):
     if isinstance(value, bool) or not isinstance(value, numbers.Real | decimal.Decimal):
         raise ValueError(f"parallel_min_overlap must be a number in (0, 1], got {value!r}")
     try:
-        exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+        exact = Fraction(repr(float(value))) if isinstance(value, float) else Fraction(value)
     except (ValueError, OverflowError):
         raise ValueError(
             f"parallel_min_overlap must be a number in (0, 1], got {value!r}"

@@ -47,6 +47,8 @@ DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 BAD_CHAR_RE = re.compile("[\x00\ud800-\udfff]")
 # Skips whole strings so that only number-like tokens outside them are looked at.
 TOKEN_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?Infinity|NaN|-?[0-9][0-9.eE+-]*)', re.DOTALL)
+# Unknown field names are user text: only plain ones go into an error's place unquoted.
+PLAIN_NAME_RE = re.compile(r"[A-Za-z0-9_]{1,64}")
 SHOWN_CHARS = 60
 _ALLOWED = {name: frozenset({"key", *(field.name for field in FIELDS[name])}) for name in LISTS}
 
@@ -306,6 +308,13 @@ def _show(value: object) -> str:
     return f"a Python {type(value).__name__}"
 
 
+def _field_name(name: object) -> str:
+    """An unknown field's name as it appears in an error's place, quoted unless plain."""
+    if isinstance(name, str) and PLAIN_NAME_RE.fullmatch(name):
+        return name
+    return _show(name)
+
+
 # --- Validation -----------------------------------------------------------------------------
 
 
@@ -443,7 +452,7 @@ class _Checker:
             self.errors.add(None, None, "format", f'expected "{FORMAT}", got {_show(marker)}')
         for name in data:
             if name != "format" and name not in LISTS:
-                self.errors.add(None, None, None, f"unknown field {_show(name)}")
+                self.errors.add(None, None, _field_name(name), "unknown field")
 
     def _known(self, target: str, key: str) -> bool:
         """Whether a key exists in the document's list or among the stored ones."""
@@ -488,7 +497,8 @@ class _Checker:
         """Refuse fields the format does not define, so typos do not pass silently."""
         for name in raw:
             if name not in allowed:
-                entry.error(path, f"unknown field {_show(name)}")
+                shown = _field_name(name)
+                entry.error(f"{path}.{shown}" if path else shown, "unknown field")
 
     def _value(self, entry: _Entry, path: str, field: Field, value: object) -> object:
         """Check one field's value and return it normalized (defaults filled)."""

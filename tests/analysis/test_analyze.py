@@ -172,3 +172,23 @@ def test_as_of_defaults_to_today_in_stockholm():
 def test_empty_map_has_no_findings():
     """An empty map gives an empty findings list."""
     assert analyze(make_doc(), AS_OF)["findings"] == []
+
+
+def test_setting_given_as_none_takes_its_default():
+    """None means "not given", as for optional fields in the exchange format."""
+    result = analyze(make_doc(), AS_OF, {"parallel_min_overlap": None, "overload_min_forums": 3})
+    assert result["settings"] == {"parallel_min_overlap": 0.5, "overload_min_forums": 3}
+
+
+def test_cycle_through_an_apex_has_its_own_message():
+    """A cycle that includes an apex says that even the top body reports into it."""
+    doc = make_doc(
+        forums=[forum("f1", name="Styrgruppen", apex=True, reports_to="f2"),
+                forum("f2", name="Arbetsgruppen", reports_to="f1")]
+    )
+    (finding,) = analyze(doc, AS_OF)["findings"]
+    assert finding["kind"] == "reporting_cycle"
+    assert finding["message"].startswith(
+        "Forumen rapporterar till varandra i en cirkel: ”Styrgruppen” → ”Arbetsgruppen” → "
+        "”Styrgruppen”. Även toppforumet"
+    )

@@ -1,0 +1,105 @@
+"""A live portal with the demo data, and headless Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from config import TestConfig
+from portal import create_app
+from portal.extensions import db
+from tests.conftest import require_or_skip
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium, or another one named by CHROMIUM_PATH."""
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which(
+        "chromium-browser"
+    )
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    """The browser binary; skipped on a laptop without it, a failure in CI."""
+    path = chromium_path()
+    require_or_skip(path is not None, "headless Chromium is not installed (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:  # pragma: no cover - dev extras always install it
+        require_or_skip(False, "the playwright package is not installed")
+    return path
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The portal with the demo loaded, served on a free local port for the module's tests."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    config = {"SQLALCHEMY_DATABASE_URI": TestConfig.SQLALCHEMY_DATABASE_URI if url else
+              f"sqlite:///{tmp_path_factory.mktemp('live') / 'portal.sqlite'}"}
+    app = create_app(TestConfig)
+    app.config.update(config)
+    app = create_app(type("LiveConfig", (TestConfig,), config))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        from portal.demo.loader import load_demo
+
+        load_demo()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_executable):
+    """A headless Chromium for the module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=chromium_executable, headless=True, args=CHROMIUM_FLAGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab with its own cookies."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def sign_in(page, base_url: str, email: str, password: str = "narvard-demo") -> None:
+    """Sign in through the form as a person would."""
+    page.goto(f"{base_url}/login")
+    page.get_by_label("E-postadress").fill(email)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def screenshot(page, name: str) -> None:
+    """Save a full-page screenshot when SCREENSHOT_DIR is set (to look at the pages)."""
+    target = os.environ.get("SCREENSHOT_DIR")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=True)
