@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 from config import TestConfig
 from portal import create_app
+from portal.demo.loader import DEMO_PASSWORD, load_demo
 from portal.extensions import db
 from tests.conftest import require_or_skip
 
@@ -32,7 +33,9 @@ def chromium_path() -> str | None:
 def chromium_executable() -> str:
     """The browser binary; skipped on a laptop without it, a failure in CI."""
     path = chromium_path()
-    require_or_skip(path is not None, "headless Chromium is not installed (apt-get install chromium)")
+    require_or_skip(
+        path is not None, "headless Chromium is not installed (apt-get install chromium)"
+    )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:  # pragma: no cover - dev extras always install it
@@ -43,17 +46,13 @@ def chromium_executable() -> str:
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """The portal with the demo loaded, served on a free local port for the module's tests."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    config = {"SQLALCHEMY_DATABASE_URI": TestConfig.SQLALCHEMY_DATABASE_URI if url else
-              f"sqlite:///{tmp_path_factory.mktemp('live') / 'portal.sqlite'}"}
-    app = create_app(TestConfig)
-    app.config.update(config)
-    app = create_app(type("LiveConfig", (TestConfig,), config))
+    database = TestConfig.SQLALCHEMY_DATABASE_URI
+    if database.startswith("sqlite"):  # a file, so that the server's threads share it
+        database = f"sqlite:///{tmp_path_factory.mktemp('live') / 'portal.sqlite'}"
+    app = create_app(type("LiveConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database}))
     with app.app_context():
         db.drop_all()
         db.create_all()
-        from portal.demo.loader import load_demo
-
         load_demo()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -88,7 +87,7 @@ def page(browser):
     context.close()
 
 
-def sign_in(page, base_url: str, email: str, password: str = "narvard-demo") -> None:
+def sign_in(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the form as a person would."""
     page.goto(f"{base_url}/login")
     page.get_by_label("E-postadress").fill(email)
