@@ -24,7 +24,7 @@ install: $(VENV)/.installed translations
 install-dev: $(VENV)/.installed-dev translations
 
 translations: $(BIN)/python
-	@$(BIN)/pybabel compile -q -d portal/translations
+	$(BIN)/pybabel compile -d portal/translations
 
 ## run: install, migrate, load the demo into an empty database, serve on 127.0.0.1:$(PORT)
 run: install

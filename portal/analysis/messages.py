@@ -200,7 +200,7 @@ TEXT_LIMIT = 80
 
 def render(finding, index, lang):
     """Return the message of one finding in ``lang`` (``sv`` or ``en``)."""
-    words = Words(lang)
+    words = _WORDS_BY_LANGUAGE[lang]
     template, values = _VALUES[finding["kind"]](finding, index, words)
     return TEMPLATES[lang][template].format(**values)
 
@@ -367,3 +367,4 @@ _VALUES = {
     "overdue_milestone": _overdue_milestone,
     "overdue_action": _overdue_action,
 }
+_WORDS_BY_LANGUAGE = {lang: Words(lang) for lang in LANGUAGES}

@@ -34,7 +34,7 @@ from portal.analysis.betweenness import forum_pair_betweenness
 from portal.analysis.index import MapIndex
 from portal.analysis.pairwise import shared_member_counts
 
-EXACT_FORUM_LIMIT = 1500
+EXACT_FORUM_LIMIT = 500
 DIGITS = 6
 
 

@@ -62,7 +62,7 @@ def orphan_forums(index, cycles):
     orphans = {}
     for forum in index.forum_keys:
         end = terminal[forum]
-        if end is _APEX:
+        if end is _APEX or forum in on_cycle:
             continue
         kind, where = end
         if kind == "cycle":

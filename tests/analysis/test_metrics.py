@@ -95,15 +95,16 @@ def test_communities_are_compared_with_the_reporting_trees(crossing):
 
 def test_large_components_are_split_into_communities_for_betweenness(monkeypatch):
     """Above the exact limit, betweenness is computed within each community."""
+    whole = structure_metrics(two_cliques(False), seed=1)
+    assert whole["people"]["bridge"]["betweenness"] > 0
     monkeypatch.setattr(metrics, "EXACT_FORUM_LIMIT", 4)
-    result = structure_metrics(two_cliques(False), seed=1)
-    assert {f["betweenness_scope"] for f in result["forums"].values() if f["degree"] > 1} == {
+    split = structure_metrics(two_cliques(False), seed=1)
+    assert {f["betweenness_scope"] for f in split["forums"].values() if f["degree"] > 1} == {
         "community"
     }
     # Within its own community the bridge person links nothing: it sits in one forum there.
-    assert result["people"]["bridge"]["betweenness"] == 0.0
-    monkeypatch.setattr(metrics, "EXACT_FORUM_LIMIT", 1500)
-    assert structure_metrics(two_cliques(False), seed=1)["people"]["bridge"]["betweenness"] > 0
+    assert split["people"]["bridge"]["betweenness"] == 0.0
+    assert split["people"]["bridge"]["communities"] == 2
 
 
 def test_reporting_subtrees_follow_chains_apex_and_cycles():
