@@ -42,67 +42,77 @@ def structure_metrics(doc, seed=42):
     """Return the structure metrics of a normalized map as JSON-serialisable plain data."""
     index = MapIndex(doc)
     keys = index.forum_keys
-    size = len(keys)
-    links = {divmod(code, size): count for code, count in shared_member_counts(index).items()}
     projection = nx.Graph()
-    projection.add_nodes_from(range(size))
-    projection.add_weighted_edges_from((a, b, count) for (a, b), count in links.items())
-
+    projection.add_nodes_from(range(len(keys)))
+    projection.add_weighted_edges_from(
+        (*divmod(code, len(keys)), count) for code, count in shared_member_counts(index).items()
+    )
     communities = _sorted_parts(
         nx.community.louvain_communities(projection, weight="weight", seed=seed), keys
     )
-    community_of = {f: number for number, part in enumerate(communities) for f in part}
     components = _sorted_parts(nx.connected_components(projection), keys)
-    component_of = {f: number for number, part in enumerate(components) for f in part}
     tree, subtree = reporting_subtrees(index)
-
     parts, scope = _betweenness_parts(components, communities)
     forum_values, person_values = _betweenness(index, parts)
-
-    everyone = sorted(set(index.people) | set(index.person_forum_ids))
-    people = {}
-    for person in everyone:
-        forum_ids = index.person_forum_ids.get(person, ())
-        people[person] = {
-            "degree": len(forum_ids),
-            "betweenness": round(person_values.get(person, (0.0, 0.0))[0], DIGITS),
-            "brokered_pairs": round(person_values.get(person, (0.0, 0.0))[1], 2),
-            "component": component_of[forum_ids[0]] if forum_ids else None,
-            "communities": len({community_of[f] for f in forum_ids}),
-        }
+    position = {
+        "community": {f: number for number, part in enumerate(communities) for f in part},
+        "component": {f: number for number, part in enumerate(components) for f in part},
+    }
     forums = {
         key: {
             "degree": len(index.members[key]),
             "linked_forums": projection.degree(f),
-            "betweenness": round(forum_values[f][0], DIGITS),
-            "brokered_pairs": round(forum_values[f][1], 2),
+            **_rounded(forum_values[f]),
             "betweenness_scope": scope[f],
-            "component": component_of[f],
-            "community": community_of[f],
+            "component": position["component"][f],
+            "community": position["community"][f],
             "reporting_tree": tree[key],
             "reporting_subtree": subtree[key],
         }
         for f, key in enumerate(keys)
     }
+    people = _people(index, person_values, position)
+    modularity = (
+        nx.community.modularity(projection, communities, weight="weight")
+        if projection.number_of_edges()
+        else 0.0
+    )
     return {
         "seed": seed,
         "graph": {
-            "forums": size,
-            "people": len(everyone),
+            "forums": len(keys),
+            "people": len(people),
             "memberships": sum(len(ids) for ids in index.person_forum_ids.values()),
             "forum_links": projection.number_of_edges(),
         },
         "forums": forums,
         "people": people,
-        "components": [_component(number, part, keys, index)
-                       for number, part in enumerate(components)],
-        "communities": [_community(number, part, keys, tree, subtree)
-                        for number, part in enumerate(communities)],
-        "modularity": round(
-            nx.community.modularity(projection, communities, weight="weight"), DIGITS
-        ) if projection.number_of_edges() else 0.0,
+        "components": [_component(n, part, keys, index) for n, part in enumerate(components)],
+        "communities": [
+            _community(n, part, keys, tree, subtree) for n, part in enumerate(communities)
+        ],
+        "modularity": round(modularity, DIGITS),
         "exact_forum_limit": EXACT_FORUM_LIMIT,
     }
+
+
+def _people(index, person_values, position):
+    """Per person (listed or only named as a member): degree, betweenness, where they sit."""
+    people = {}
+    for person in sorted(set(index.people) | set(index.person_forum_ids)):
+        forum_ids = index.person_forum_ids.get(person, ())
+        people[person] = {
+            "degree": len(forum_ids),
+            **_rounded(person_values.get(person, (0.0, 0.0))),
+            "component": position["component"][forum_ids[0]] if forum_ids else None,
+            "communities": len({position["community"][f] for f in forum_ids}),
+        }
+    return people
+
+
+def _rounded(values):
+    share, pairs = values
+    return {"betweenness": round(share, DIGITS), "brokered_pairs": round(pairs, 2)}
 
 
 def reporting_subtrees(index):
