@@ -51,6 +51,7 @@ demo: install
 ## bench: national-scale benchmarks (analysis, import)
 bench: install-dev
 	$(BIN)/python -m bench.bench_analysis
+	$(BIN)/python -m bench.bench_portal
 
 lint: install-dev
 	$(BIN)/ruff check .

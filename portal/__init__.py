@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.decisions.routes import bp as decisions_bp
     from portal.directory.routes import bp as directory_bp
     from portal.exchange.routes import bp as exchange_bp
+    from portal.findings.routes import bp as findings_bp
     from portal.indicators.routes import bp as indicators_bp
 
     for blueprint in (
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
         decisions_bp,
         indicators_bp,
         exchange_bp,
+        findings_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

@@ -19,8 +19,10 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(create_user_command)
     from portal.demo.loader import demo_command
+    from portal.findings.cli import analyze_command
 
     app.cli.add_command(demo_command)
+    app.cli.add_command(analyze_command)
 
 
 def _print_report(report) -> None:

@@ -48,7 +48,9 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         if code == 429:
             return _render(429, _("Too many attempts. Wait a moment and try again."))
-        return _render(code)
+        # A description given to abort() says what was wrong; the default one says nothing.
+        custom = error.description if error.description != type(error).description else None
+        return _render(code, custom)
 
     if app.testing:
         return  # tests see the real exception and its traceback

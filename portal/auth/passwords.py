@@ -24,14 +24,22 @@ COMMON_PASSWORDS = frozenset(
         "valkommen123",
     }
 )
-_DUMMY_HASH = _hasher.hash("not-a-real-password-just-timing")
+_dummy_hash: str | None = None
 
 
 def use_parameters(**parameters: int) -> None:
     """Change the Argon2id cost (the test suite uses a cheap setting to stay fast)."""
-    global _hasher, _DUMMY_HASH
+    global _hasher, _dummy_hash
     _hasher = PasswordHasher(**parameters)
-    _DUMMY_HASH = _hasher.hash("not-a-real-password-just-timing")
+    _dummy_hash = None
+
+
+def _dummy() -> str:
+    """A hash to verify against when there is no account, made on first use (it is slow)."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("not-a-real-password-just-timing")
+    return _dummy_hash
 
 
 def hash_password(password: str) -> str:
@@ -42,7 +50,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password against its hash, spending the same time when there is no hash."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy(), password) and bool(password_hash)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

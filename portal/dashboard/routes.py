@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_babel import get_locale
 from flask_login import current_user
 
 from portal.commissions.queries import commissions as all_commissions
 from portal.commissions.queries import next_milestone
 from portal.dashboard import queries
 from portal.dates import today
+from portal.findings import services as findings
+from portal.findings.kinds import GROUPS, NAMES
 
 bp = Blueprint("dashboard", __name__)
 
@@ -22,6 +25,9 @@ def index():
     forums = queries.my_forums(user)
     forum_ids = [f.id for f in forums]
     sees_all = user.role in ("admin", "leadership", "viewer")
+    counts: dict[str, int] = {}
+    for finding in findings.findings(None, str(get_locale()))["findings"]:
+        counts[finding["kind"]] = counts.get(finding["kind"], 0) + 1
     return render_template(
         "dashboard/index.html",
         today=day,
@@ -33,4 +39,7 @@ def index():
         decisions=queries.latest_decisions(None if sees_all or not forums else forum_ids),
         commissions=all_commissions() if sees_all else [],
         next_milestone=next_milestone,
+        finding_counts=counts,
+        finding_groups=GROUPS,
+        finding_names=NAMES,
     )

@@ -1,0 +1,1 @@
+"""The analysis in the portal: findings, their explanations, settings and the API."""

@@ -1,0 +1,126 @@
+"""The analysis page, the findings API and the thresholds for admins."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.audit.services import record_now
+from portal.auth.permissions import can_administer
+from portal.findings import services
+from portal.findings.forms import SettingsForm
+from portal.findings.kinds import GROUPS, NAMES, SPEC_ORDER, WHY
+from portal.findings.scope import entities, scope
+from portal.views import render
+
+bp = Blueprint("findings", __name__)
+
+ENTITY_ENDPOINTS = {
+    "forum": ("directory.forum", "key"),
+    "organisation": ("directory.organisation", "key"),
+    "area": ("directory.area", "key"),
+    "person": ("directory.person", "key"),
+    "action": ("commissions.action", "key"),
+}
+
+
+def _as_of() -> date | None:
+    """The as-of date of the request; None means today.
+
+    :raise 400: for a date that is not YYYY-MM-DD.
+    """
+    text = request.args.get("as_of", "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
+    except ValueError:
+        return _bad_date(text)
+
+
+def _bad_date(text: str):
+    """Answer 400 with a message that says what is wrong."""
+    message = _('as_of: invalid date "%(value)s", expected YYYY-MM-DD', value=text[:40])
+    if request.path.startswith("/api/"):
+        response = jsonify(error=message, status=400)
+        response.status_code = 400
+        abort(response)
+    abort(400, message)
+
+
+def entity_url(kind: str, key: str, lookup) -> str | None:
+    """The page of an entity a finding names."""
+    if kind in ENTITY_ENDPOINTS:
+        endpoint, arg = ENTITY_ENDPOINTS[kind]
+        return url_for(endpoint, **{arg: key})
+    if kind == "milestone":
+        milestone = lookup.milestone.get(key)
+        return url_for("commissions.detail", key=milestone["commission"]) if milestone else None
+    if kind == "recommendation":
+        rec = lookup.recommendation.get(key)
+        if rec and rec.get("commission"):
+            return url_for("commissions.detail", key=rec["commission"]) + "#recs"
+    return None
+
+
+@bp.get("/api/v1/findings")
+def api_findings():
+    """The findings document of analysis.md, in the user's language."""
+    return jsonify(services.findings(_as_of(), str(get_locale())))
+
+
+@bp.get("/analys")
+def index():
+    """Findings grouped by kind, filterable by kind, area and organisation."""
+    as_of = _as_of()
+    doc = services.findings(as_of, str(get_locale()))
+    lookup = services.map_lookup()
+    kind = request.args.get("kind") if request.args.get("kind") in NAMES else None
+    area = request.args.get("area") or None
+    organisation = request.args.get("organisation") or None
+    counts = {k: 0 for k in SPEC_ORDER}
+    for finding in doc["findings"]:
+        counts[finding["kind"]] += 1
+    shown: dict[str, list[dict]] = {k: [] for k in SPEC_ORDER}
+    for finding in doc["findings"]:
+        if kind and finding["kind"] != kind:
+            continue
+        if area or organisation:
+            areas, orgs = scope(finding, lookup)
+            if (area and area not in areas) or (organisation and organisation not in orgs):
+                continue
+        shown[finding["kind"]].append(finding)
+    mapping = services.map_document()
+    return render(
+        "findings/index.html", "findings/_results.html",
+        doc=doc, groups=GROUPS, names=NAMES, why=WHY, counts=counts, shown=shown,
+        total_shown=sum(len(v) for v in shown.values()), lookup=lookup, entities=entities,
+        entity_url=entity_url, kind=kind, area=area, organisation=organisation,
+        areas=sorted(mapping["areas"], key=lambda a: a["name"]),
+        organisations=sorted(mapping["organisations"], key=lambda o: o["name"]),
+        as_of=request.args.get("as_of", ""),
+    )
+
+
+@bp.route("/admin/installningar", methods=["GET", "POST"])
+def settings():
+    """Admins change the thresholds of the analysis."""
+    if not can_administer(current_user):
+        record_now(current_user._get_current_object(), "access_denied",
+                   data={"what": "analysis settings"})
+        abort(403)
+    current = services.current_settings()
+    form = SettingsForm(data=current)
+    if form.validate_on_submit():
+        services.save_settings(current_user, {
+            "parallel_min_overlap": float(form.parallel_min_overlap.data),
+            "overload_min_forums": form.overload_min_forums.data,
+        })
+        return redirect(url_for("findings.settings", saved=1), 303)
+    status = 400 if form.is_submitted() else 200
+    return render_template("findings/settings.html", form=form, current=current,
+                           saved=request.args.get("saved")), status

@@ -1,0 +1,99 @@
+"""Running the analysis on the stored map, cached per state of the database and settings."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from portal.analysis.core import DEFAULT_SETTINGS, analyze, structure_metrics, validate_settings
+from portal.audit.services import record
+from portal.exchange.exporter import export_document
+from portal.extensions import db
+from portal.findings.scope import MapLookup, build_lookup
+from portal.models import AuditEntry, Setting
+
+if TYPE_CHECKING:
+    from portal.models import User
+
+# Audit actions that do not change the map, so they need not invalidate the cache.
+QUIET_ACTIONS = ("login", "logout", "login_failed", "access_denied")
+CACHE_SIZE = 16
+
+
+def state_token() -> int:
+    """A number that changes whenever anything in the map (or a setting) is written."""
+    return db.session.scalar(
+        select(func.coalesce(func.max(AuditEntry.id), 0)).where(
+            AuditEntry.action.not_in(QUIET_ACTIONS)
+        )
+    )
+
+
+def _cache() -> OrderedDict:
+    """The app's own cache, so that two apps (or two test databases) never share entries."""
+    return current_app.extensions.setdefault("findings_cache", OrderedDict())
+
+
+def _cached(key: tuple, compute):
+    """Return a cached value or compute and keep it (least recently used goes first)."""
+    cache = _cache()
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    value = compute()
+    cache[key] = value
+    while len(cache) > CACHE_SIZE:
+        cache.popitem(last=False)
+    return value
+
+
+def current_settings() -> dict[str, Any]:
+    """The thresholds in force: stored settings over the defaults of analysis.md."""
+    stored = dict(db.session.execute(
+        select(Setting.key, Setting.value).where(Setting.key.in_(DEFAULT_SETTINGS))
+    ).all())
+    return validate_settings({**DEFAULT_SETTINGS, **stored})
+
+
+def save_settings(actor: User, settings: dict[str, Any]) -> dict[str, Any]:
+    """Store new thresholds (validated), record the change and commit.
+
+    :raise ValueError: naming the setting that is not acceptable.
+    """
+    before = current_settings()
+    after = validate_settings({**before, **settings})
+    for key, value in after.items():
+        row = db.session.get(Setting, key)
+        if row is None:
+            db.session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+    record(actor, "update", "setting", "analysis", before=before, after=after)
+    db.session.commit()
+    return after
+
+
+def map_document() -> dict[str, Any]:
+    """The stored map as a normalized document, read once per state of the database."""
+    return _cached(("map", state_token()), lambda: export_document(db.session))
+
+
+def map_lookup() -> MapLookup:
+    """Look-ups over the stored map, built once per state of the database."""
+    return _cached(("lookup", state_token()), lambda: build_lookup(map_document()))
+
+
+def findings(as_of: date | None, lang: str, settings: dict[str, Any] | None = None) -> dict:
+    """The findings document for a date, in a language, with the settings in force."""
+    effective = validate_settings(settings) if settings else current_settings()
+    key = ("findings", state_token(), as_of, lang, tuple(sorted(effective.items())))
+    return _cached(key, lambda: analyze(map_document(), as_of, effective, lang))
+
+
+def metrics() -> dict[str, Any]:
+    """Centralities, communities and components of the stored map (slow; cached)."""
+    return _cached(("metrics", state_token()), lambda: structure_metrics(map_document()))
