@@ -8,10 +8,17 @@ from wtforms import DecimalField, IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 
+class LocalDecimalField(DecimalField):
+    """A decimal number written with a comma (Swedish, `0,5`) or a point (`0.5`)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([v.replace(",", ".").strip() for v in valuelist])
+
+
 class SettingsForm(FlaskForm):
     """The two thresholds of analysis.md."""
 
-    parallel_min_overlap = DecimalField(
+    parallel_min_overlap = LocalDecimalField(
         _l("Smallest share of shared members for a parallel structure (0–1)"),
         places=None,
         validators=[InputRequired(), NumberRange(min=0.01, max=1)],

@@ -98,7 +98,7 @@ def test_findings_page_groups_explains_and_links(client, db, demo, signed_in):
     """The page groups findings by kind, says why each matters, and links to the entities."""
     signed_in("leadership")
     page = client.get(f"/analys?as_of={AS_OF}").get_data(as_text=True)
-    assert "<h1>Analys</h1>" in page
+    assert "<h1>Analys</h1>" in page and "Ingen har ansvaret" in page
     assert 'id="parallel_structure"' in page
     assert "/forum/rlg-nv" in page and "/forum/rsg-nv" in page
     assert "/organisationer/asele" in page
@@ -153,7 +153,7 @@ def test_admin_changes_thresholds(client, db, demo, signed_in):
 
     signed_in("admin")
     response = client.post("/admin/installningar", data={
-        "parallel_min_overlap": "0.5", "overload_min_forums": "3",
+        "parallel_min_overlap": "0,5", "overload_min_forums": "3",
         "csrf_token": _token(client, "/admin/installningar")})
     assert response.status_code == 303
     doc = client.get(f"/api/v1/findings?as_of={AS_OF}").get_json()
