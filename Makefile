@@ -42,16 +42,18 @@ run: install
 
 ## test: install with the dev extras and run the whole suite (TEST_DATABASE_URL for PostgreSQL)
 test: install-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 demo: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
 
-## bench: national-scale benchmarks (analysis, import)
+## bench: national-scale benchmarks (analysis, import, the map) and the load run (gunicorn, 50 clients, 60 s)
 bench: install-dev
 	$(BIN)/python -m bench.bench_analysis
 	$(BIN)/python -m bench.bench_portal
+	$(BIN)/python -m bench.bench_map
+	$(BIN)/python -m bench.load
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -44,6 +44,10 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;30 per hour")
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(32 * 1024 * 1024)))
+    PRIVACY_CONTACT_EMAIL = os.environ.get(
+        "PRIVACY_CONTACT_EMAIL", "dataskyddsombud@regionvasterbotten.example")
+    ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
+        "ACCESSIBILITY_CONTACT_EMAIL", "samverkansportalen@regionvasterbotten.example")
     HSTS = False
     ENV_NAME = "development"
     TESTING = False

@@ -49,12 +49,30 @@ def _configure(app: Flask, config: type[Config] | Config | dict | None) -> None:
                 "SECRET_KEY must be set to a random value of at least 32 characters in production"
             )
         app.debug = False
+        _check_rate_limit_storage(app)
     if app.config.get("ARGON2_PARAMETERS"):
         from portal.auth.passwords import use_parameters
 
         use_parameters(**app.config["ARGON2_PARAMETERS"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def _check_rate_limit_storage(app: Flask) -> None:
+    """Sign-in throttling counted in one process's memory fails with several worker processes.
+
+    Refused when WEB_CONCURRENCY (gunicorn's worker count) says there are several; otherwise
+    a warning, since workers given on the command line cannot be seen from here.
+    """
+    if not app.config.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://"):
+        return
+    workers = os.environ.get("WEB_CONCURRENCY", "1")
+    if workers.isdigit() and int(workers) > 1:
+        raise RuntimeError(
+            "RATELIMIT_STORAGE_URI must name a shared store (redis://...) with several workers"
+        )
+    app.logger.warning("RATELIMIT_STORAGE_URI is memory://: sign-in throttling is per process; "
+                       "use redis://127.0.0.1:6379 when running several worker processes")
 
 
 def _init_extensions(app: Flask) -> None:
@@ -103,6 +121,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.exchange.routes import bp as exchange_bp
     from portal.findings.routes import bp as findings_bp
     from portal.indicators.routes import bp as indicators_bp
+    from portal.map.routes import bp as map_bp
+    from portal.privacy.routes import bp as privacy_bp
+    from portal.search.routes import bp as search_bp
 
     for blueprint in (
         auth_bp,
@@ -113,6 +134,9 @@ def _register_blueprints(app: Flask) -> None:
         indicators_bp,
         exchange_bp,
         findings_bp,
+        map_bp,
+        search_bp,
+        privacy_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

@@ -23,6 +23,10 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(demo_command)
     app.cli.add_command(analyze_command)
+    from portal.backup.cli import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def _print_report(report) -> None:

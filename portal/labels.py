@@ -50,6 +50,21 @@ LABELS = {
         "blocked": _l("Blocked"),
         "cancelled": _l("Cancelled"),
     },
+    "status_light": {
+        "on_track": _l("On track"),
+        "at_risk": _l("At risk"),
+        "off_track": _l("Off track"),
+    },
+    "risk_status": {
+        "open": _l("Open"),
+        "mitigated": _l("Mitigated"),
+        "closed": _l("Closed"),
+    },
+    "risk_level": {
+        "low": _l("Low"),
+        "medium": _l("Medium"),
+        "high": _l("High"),
+    },
     "role": {
         "admin": _l("Administrator"),
         "leadership": _l("Leadership"),

@@ -9,7 +9,10 @@ from portal.auth import services
 from portal.extensions import db, login_manager
 from portal.models import User
 
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.set_language", "static", "health"})
+PUBLIC_ENDPOINTS = frozenset({
+    "auth.login", "auth.set_language", "static", "health",
+    "privacy.notice", "privacy.accessibility",
+})
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -85,4 +88,15 @@ def template_permissions(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         can_edit=permissions.can_edit, can_administer=permissions.can_administer
+    )
+    app.jinja_env.globals.update(
+        can_log_decision=permissions.can_log_decision,
+        can_edit_decision=permissions.can_edit_decision,
+        can_correct_decision=permissions.can_correct_decision,
+        can_manage_forum=permissions.can_manage_forum,
+        can_edit_register=permissions.can_edit_register,
+    )
+    app.jinja_env.globals.update(
+        can_view_map=permissions.can_view_map,
+        can_save_snapshot=permissions.can_save_snapshot,
     )

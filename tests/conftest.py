@@ -42,27 +42,57 @@ def _check_database(url: str) -> None:
         engine.dispose()
 
 
+def _worker_database(url: str) -> str:
+    """With pytest-xdist, each worker gets its own PostgreSQL database next to the named one."""
+    from sqlalchemy.engine import make_url
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url() -> str:
-    """The database the suite runs on."""
+    """The database the suite runs on (one per xdist worker on PostgreSQL)."""
     url = TestConfig.SQLALCHEMY_DATABASE_URI
-    if not url.startswith("sqlite"):
-        _check_database(url)
-    return url
+    if url.startswith("sqlite"):
+        return url
+    _check_database(url)
+    return _worker_database(url)
 
 
 @pytest.fixture(scope="session")
-def _schema(database_url):
+def test_config(database_url):
+    """The test configuration, pointed at this worker's database."""
+    return type("WorkerTestConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, test_config):
     """On a server database, create the schema once and empty it between tests."""
     if database_url.startswith("sqlite"):
         yield None
         return
-    app = create_app(TestConfig)
+    from portal.audit.guards import install_guards, remove_guards
+
+    app = create_app(test_config)
     with app.app_context():
         _db.drop_all()
         _db.create_all()
+        with _db.engine.begin() as connection:  # as the migration does: append-only in SQL
+            install_guards(connection)
     yield app
     with app.app_context():
+        with _db.engine.begin() as connection:
+            remove_guards(connection)
         _db.drop_all()
         _db.engine.dispose()
 
@@ -75,9 +105,9 @@ def _empty_tables() -> None:
 
 
 @pytest.fixture
-def app(database_url, _schema):
+def app(database_url, test_config, _schema):
     """A fresh application with an empty database."""
-    app = create_app(TestConfig)
+    app = create_app(test_config)
     app.test_client_class = FreshContextClient
     with app.app_context():
         if database_url.startswith("sqlite"):
@@ -155,12 +185,66 @@ def auth(client):
     return AuthActions(client)
 
 
-@pytest.fixture
-def demo(app):
-    """The Region Västerbotten demo data and its accounts."""
+@pytest.fixture(scope="session")
+def demo_image(tmp_path_factory, database_url, test_config, _schema):
+    """The demo loaded once per session: a SQLite file to copy, or rows to insert again."""
     from portal.demo.loader import load_demo
 
-    return load_demo()
+    if database_url.startswith("sqlite"):
+        path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+        config = type("DemoImage", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+        image = create_app(config)
+        with image.app_context():
+            _db.create_all()
+            accounts = load_demo()
+            _db.session.remove()
+            _db.engine.dispose()
+        return {"path": path, "accounts": accounts}
+    image = create_app(test_config)
+    with image.app_context():
+        _empty_tables()
+        accounts = load_demo()
+        rows = {
+            table.name: [dict(r._mapping) for r in _db.session.execute(table.select())]
+            for table in _db.metadata.sorted_tables
+        }
+        _empty_tables()
+        _db.session.remove()
+        _db.engine.dispose()
+    return {"rows": rows, "accounts": accounts}
+
+
+def _insert_rows(rows: dict[str, list[dict]]) -> None:
+    """Put captured rows back (tables in dependency order) and move the id sequences on."""
+    connection = _db.session.connection()
+    # Rows may point forward inside a table (reports_to, parent): skip FK checks while copying.
+    connection.execute(text("SET LOCAL session_replication_role = replica"))
+    for table in _db.metadata.sorted_tables:
+        if rows.get(table.name):
+            connection.execute(table.insert(), rows[table.name])
+            if "id" in table.c:
+                connection.execute(text(  # noqa: S608 - table names from our metadata
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                    f'(SELECT max(id) FROM "{table.name}"))'))
+    _db.session.commit()
+
+
+@pytest.fixture
+def demo(app, demo_image):
+    """The Region Västerbotten demo data and its accounts (copied from the session's image)."""
+    import sqlite3
+
+    if "path" in demo_image:
+        source = sqlite3.connect(str(demo_image["path"]))
+        target = _db.engine.raw_connection()
+        try:
+            source.backup(target.driver_connection)
+        finally:
+            target.close()
+            source.close()
+    else:
+        _insert_rows(demo_image["rows"])
+    return demo_image["accounts"]
 
 
 @pytest.fixture
@@ -174,6 +258,21 @@ def signed_in(client, auth, make_user):
         return user
 
     return sign_in
+
+
+def pytest_collection_modifyitems(config, items):
+    """Leave out tests written for the other database, so neither run shows them as skipped.
+
+    CI runs the suite twice (SQLite, then PostgreSQL), so every test runs in one of the two.
+    """
+    on_postgres = not TestConfig.SQLALCHEMY_DATABASE_URI.startswith("sqlite")
+    other = "sqlite_only" if on_postgres else "postgres"
+    kept, left_out = [], []
+    for item in items:
+        (left_out if item.get_closest_marker(other) else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
 
 
 def require_or_skip(available: bool, reason: str) -> None:

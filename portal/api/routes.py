@@ -12,5 +12,14 @@ def index():
     """List what the API offers."""
     return jsonify(
         format="samverkan-api/1",
-        endpoints={"export": "/api/v1/export", "findings": "/api/v1/findings"},
+        endpoints={"export": "/api/v1/export", "findings": "/api/v1/findings",
+                   "openapi": "/api/v1/openapi.json"},
     )
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI description of this API."""
+    from portal.api.openapi import SPEC
+
+    return jsonify(SPEC)

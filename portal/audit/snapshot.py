@@ -16,6 +16,8 @@ from portal.models import (
     Organisation,
     Person,
     Recommendation,
+    Risk,
+    StatusReport,
 )
 
 
@@ -43,7 +45,8 @@ def snapshot(obj: Any) -> dict[str, Any]:
                      "apex": obj.is_apex, "reports_to": _key(obj.reports_to),
                      "areas": _keys(obj.areas), "mandate": obj.mandate, "meets": obj.meets,
                      "members": sorted(({"person": m.person.key, "role": m.role}
-                                        for m in obj.memberships), key=lambda m: m["person"])}
+                                        for m in obj.memberships if m.ended_on is None),
+                                       key=lambda m: m["person"])}
         case Commission():
             entry = {"key": obj.key, "title": obj.title, "owner": _key(obj.owner_forum),
                      "lead": _key(obj.lead), "members": _keys(obj.members),
@@ -68,6 +71,15 @@ def snapshot(obj: Any) -> dict[str, Any]:
             entry = {"key": obj.key, "name": obj.name, "unit": obj.unit,
                      "areas": _keys(obj.areas), "target": obj.target,
                      "values": [{"date": v.measured_on, "value": v.value} for v in obj.values]}
+        case Risk():
+            entry = {"title": obj.title, "commission": _key(obj.commission),
+                     "likelihood": obj.likelihood, "consequence": obj.consequence,
+                     "owner_person": _key(obj.owner_person), "mitigation": obj.mitigation,
+                     "status": obj.status}
+        case StatusReport():
+            entry = {"commission": _key(obj.commission), "reported_on": obj.reported_on,
+                     "light": obj.light, "comment": obj.comment,
+                     "author": obj.author.email if obj.author else None}
         case _:
             raise TypeError(f"no snapshot for {type(obj).__name__}")
     return jsonable(entry)

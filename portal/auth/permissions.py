@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.models import Action, Commission, Decision, Forum, Milestone, Recommendation, User
+from werkzeug.exceptions import Forbidden
+
+from portal.models import (
+    Action,
+    Commission,
+    Decision,
+    Forum,
+    Milestone,
+    Recommendation,
+    Risk,
+    StatusReport,
+    User,
+)
 
 READ_ROLES = ("admin", "leadership", "commission_lead", "forum_member", "viewer")
+
+
+class PermissionDenied(Forbidden):
+    """The acting user may not make this change; answers 403 like any refusal."""
 
 
 def is_admin(user: Any) -> bool:
@@ -24,6 +40,19 @@ def can_administer(user: Any) -> bool:
     return is_admin(user)
 
 
+def can_view_map(user: Any) -> bool:
+    """The map, the coverage matrix, the report and the snapshots: every signed-in role."""
+    return can_view(user)
+
+
+SNAPSHOT_ROLES = ("admin", "leadership")
+
+
+def can_save_snapshot(user: Any) -> bool:
+    """Saving the structure as a named snapshot: admins and leadership."""
+    return bool(getattr(user, "is_authenticated", False)) and user.role in SNAPSHOT_ROLES
+
+
 def _leads(user: User, commission: Commission | None) -> bool:
     """True when the user's person leads the commission."""
     return (
@@ -34,10 +63,62 @@ def _leads(user: User, commission: Commission | None) -> bool:
 
 
 def _sits_in(user: User, forum: Forum | None) -> bool:
-    """True when the user's person is a member of the forum."""
-    if forum is None or user.person_id is None:
-        return False
-    return any(m.person_id == user.person_id for m in forum.memberships)
+    """True when the user's person is a current member of the forum (ended seats do not count)."""
+    return _seat(user, forum) is not None
+
+
+# Roles that may act for a forum they sit in; leadership and viewers only read.
+FORUM_ACTING_ROLES = ("forum_member", "commission_lead")
+FORUM_MANAGER_SEATS = ("chair", "coordinator", "secretary")
+
+
+def _seat(user: Any, forum: Forum | None):
+    """The user's person's current membership of the forum, or None."""
+    if forum is None or getattr(user, "person_id", None) is None:
+        return None
+    return next(
+        (m for m in forum.memberships if m.person_id == user.person_id and m.ended_on is None),
+        None,
+    )
+
+
+def _acts_in(user: Any, forum: Forum | None) -> bool:
+    """A forum member or commission lead with a current seat in the forum."""
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and user.role in FORUM_ACTING_ROLES
+        and _seat(user, forum) is not None
+    )
+
+
+def can_log_decision(user: Any, forum: Forum | None) -> bool:
+    """Admins, and members of the forum while it is open, log its decisions."""
+    if is_admin(user):
+        return forum is not None
+    return _acts_in(user, forum) and forum.closed_on is None
+
+
+def can_edit_decision(user: Any, decision: Decision) -> bool:
+    """Only a draft can be edited, by those who log the forum's decisions."""
+    return decision.status == "draft" and can_log_decision(user, decision.forum)
+
+
+def can_correct_decision(user: Any, decision: Decision) -> bool:
+    """A final decision is corrected (by a new version) by those who log the forum's decisions."""
+    return decision.status == "final" and can_log_decision(user, decision.forum)
+
+
+def can_manage_forum(user: Any, forum: Forum | None) -> bool:
+    """Admins, and the forum's chair, coordinator or secretary, edit it and its members."""
+    if is_admin(user):
+        return forum is not None
+    seat = _seat(user, forum) if _acts_in(user, forum) else None
+    return seat is not None and seat.role in FORUM_MANAGER_SEATS
+
+
+def can_edit_register(user: Any) -> bool:
+    """Organisations, people, focus areas, new forums and indicator values: admins only."""
+    return is_admin(user)
 
 
 def can_edit(user: Any, obj: Any) -> bool:
@@ -49,7 +130,7 @@ def can_edit(user: Any, obj: Any) -> bool:
     if user.role == "commission_lead":
         if isinstance(obj, Commission):
             return _leads(user, obj)
-        if isinstance(obj, Milestone | Recommendation | Action):
+        if isinstance(obj, Milestone | Recommendation | Action | Risk | StatusReport):
             return _leads(user, obj.commission)
     if user.role == "forum_member" and isinstance(obj, Forum):
         return _sits_in(user, obj)

@@ -7,6 +7,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal.commissions import followup_queries as followup
+from portal.commissions.filters import ActionFilter, filter_actions, is_overdue, owner_choices
 from portal.extensions import db
 from portal.models import Action, Commission, Decision, Milestone, Recommendation
 from portal.models.decision import decision_action
@@ -31,33 +33,74 @@ def next_milestone(commission: Commission) -> Milestone | None:
     return min(open_ones, key=lambda m: m.due_on) if open_ones else None
 
 
-def commission_detail(commission: Commission, today: date) -> dict:
-    """Milestones, actions and recommendations with progress rolled up."""
-    actions = db.session.scalars(
+def commission_actions(commission: Commission) -> list[Action]:
+    """The commission's actions with what the table shows, soonest deadline first."""
+    return db.session.scalars(
         select(Action)
         .where(Action.commission_id == commission.id)
         .options(
             selectinload(Action.owner_person),
             selectinload(Action.owner_forum),
             selectinload(Action.areas),
-            selectinload(Action.recommendation),
+            selectinload(Action.recommendation).selectinload(Recommendation.actions),
         )
         .order_by(Action.due_on.nulls_last(), Action.title)
     ).all()
-    recommendations = db.session.scalars(
+
+
+def commission_detail(commission: Commission, today: date,
+                      wanted: ActionFilter | None = None) -> dict:
+    """Milestones, actions (filtered and sorted), recommendations, reports and risks."""
+    actions = commission_actions(commission)
+    wanted = wanted or ActionFilter()
+    reports = followup.status_reports(commission)
+    risks = followup.risks(commission)
+    return {
+        "milestones": commission.milestones,
+        "next_milestone": next_milestone(commission),
+        "actions": actions,
+        **action_table(actions, wanted, today),
+        "recommendations": recommendation_progress(commission, actions),
+        "progress": rolled_up_progress(actions),
+        "status_reports": reports,
+        "latest_report": reports[0] if reports else None,
+        "risks": risks,
+        "open_risks": sum(1 for r in risks if r.status == "open"),
+        "overdue_count": sum(1 for a in actions if is_overdue(a, today)),
+        "today": today,
+    }
+
+
+def action_table(actions: list[Action], wanted: ActionFilter, today: date) -> dict:
+    """What the action table fragment needs: the rows shown and the filter choices."""
+    return {
+        "shown": filter_actions(actions, wanted, today),
+        "wanted": wanted,
+        "owner_choices": owner_choices(actions),
+        "area_choices": sorted({a.key: a for x in actions for a in x.areas}.values(),
+                               key=lambda a: a.name),
+    }
+
+
+def recommendation_progress(commission: Commission, actions: list[Action]) -> list[dict]:
+    """The commission's own recommendations and those its actions realise, with progress.
+
+    Progress counts every action that realises the recommendation, in any commission.
+    """
+    own = db.session.scalars(
         select(Recommendation)
         .where(Recommendation.commission_id == commission.id)
         .options(selectinload(Recommendation.areas), selectinload(Recommendation.actions))
         .order_by(Recommendation.key)
     ).all()
-    return {
-        "milestones": commission.milestones,
-        "next_milestone": next_milestone(commission),
-        "actions": actions,
-        "recommendations": recommendations,
-        "progress": rolled_up_progress(actions),
-        "today": today,
-    }
+    realised = {a.recommendation.key: a.recommendation for a in actions if a.recommendation}
+    rows = [{"rec": r, "is_own": True} for r in own]
+    rows += [{"rec": r, "is_own": False} for key, r in sorted(realised.items())
+             if r.commission_id != commission.id]
+    for row in rows:
+        row["progress"] = rolled_up_progress(row["rec"].actions)
+        row["count"] = len(row["rec"].actions)
+    return rows
 
 
 def rolled_up_progress(actions: list[Action]) -> int | None:

@@ -1,16 +1,27 @@
-"""Pages of commissions and their actions."""
+"""Pages of commissions and their actions: reading, history and the Excel export.
+
+The pages that change things are in `edit_routes` and `followup_routes`, on the same blueprint.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, abort, render_template, url_for
 from sqlalchemy.orm import selectinload
 
-from portal.commissions import queries
+from portal.commissions import export, history, queries
+from portal.commissions.followup_queries import latest_reports
+from portal.commissions.web import commission_page
 from portal.dates import today
-from portal.models import Action, Commission
-from portal.views import get_by_key
+from portal.extensions import db
+from portal.models import Action, Commission, Milestone, Recommendation, Risk
+from portal.views import get_by_key, page_number
 
 bp = Blueprint("commissions", __name__)
+
+DETAIL_OPTIONS = (
+    selectinload(Commission.members), selectinload(Commission.lead),
+    selectinload(Commission.owner_forum), selectinload(Commission.milestones),
+)
 
 
 @bp.get("/uppdrag")
@@ -25,17 +36,26 @@ def index():
     )
 
 
+@bp.get("/uppdrag/status")
+def status_overview():
+    """Every commission's latest status report, side by side, the most worrying first."""
+    return render_template("commissions/status_overview.html", rows=latest_reports())
+
+
 @bp.get("/uppdrag/<key>")
 def detail(key: str):
-    """Show a commission: goals, people, milestones, actions, recommendations."""
-    obj = get_by_key(
-        Commission, key,
-        selectinload(Commission.members), selectinload(Commission.lead),
-        selectinload(Commission.owner_forum), selectinload(Commission.milestones),
-    )
-    return render_template(
-        "commissions/detail.html", commission=obj, **queries.commission_detail(obj, today())
-    )
+    """Show a commission; htmx asks for the action table alone when filtering or sorting."""
+    obj = get_by_key(Commission, key, *DETAIL_OPTIONS)
+    return commission_page(obj, "commissions/_action_table.html")
+
+
+@bp.get("/uppdrag/<key>/atgarder.xlsx")
+def export_actions(key: str):
+    """Download the commission's actions as an Excel workbook."""
+    obj = get_by_key(Commission, key)
+    data = export.actions_workbook(obj, queries.commission_actions(obj))
+    return Response(data, mimetype=export.XLSX_MIMETYPE, headers={
+        "Content-Disposition": f'attachment; filename="{obj.key}-atgarder.xlsx"'})
 
 
 @bp.get("/atgarder/<key>")
@@ -50,3 +70,67 @@ def action(key: str):
     return render_template(
         "commissions/action.html", action=obj, today=today(), **queries.action_detail(obj)
     )
+
+
+def _history_page(subject, kind: str, refs, back_url: str):
+    """Render one page of the change history of a subject."""
+    page = page_number()
+    items, total = history.history(refs, page)
+    return render_template("commissions/history.html", subject=subject, kind=kind,
+                           items=items, total=total, page=page, per_page=history.PER_PAGE,
+                           back_url=back_url)
+
+
+@bp.get("/uppdrag/<key>/historik")
+def commission_history(key: str):
+    """Everything that changed in a commission, its milestones, actions, risks and reports."""
+    obj = get_by_key(Commission, key)
+    return _history_page(obj, "commission", history.commission_refs(obj),
+                         url_for(".detail", key=obj.key))
+
+
+@bp.get("/atgarder/<key>/historik")
+def action_history(key: str):
+    """What changed in one action, and who changed it."""
+    obj = get_by_key(Action, key)
+    return _history_page(obj, "action", [("action", [obj.key])], url_for(".action", key=obj.key))
+
+
+@bp.get("/milstolpar/<key>/historik")
+def milestone_history(key: str):
+    """What changed in one milestone, and who changed it."""
+    obj = get_by_key(Milestone, key, selectinload(Milestone.commission))
+    return _history_page(obj, "milestone", [("milestone", [obj.key])],
+                         url_for(".detail", key=obj.commission.key,
+                                 _anchor=f"milestone-{obj.key}"))
+
+
+@bp.get("/rekommendationer/<key>/historik")
+def recommendation_history(key: str):
+    """What changed in one recommendation, and who changed it."""
+    obj = get_by_key(Recommendation, key, selectinload(Recommendation.commission))
+    back = (url_for(".detail", key=obj.commission.key, _anchor=f"rec-{obj.key}")
+            if obj.commission else url_for(".index"))
+    return _history_page(obj, "recommendation", [("recommendation", [obj.key])], back)
+
+
+@bp.get("/risker/<int:risk_id>/historik")
+def risk_history(risk_id: int):
+    """What changed in one risk, and who changed it."""
+    obj = get_risk(risk_id)
+    return _history_page(obj, "risk", [("risk", [str(obj.id)])],
+                         url_for(".detail", key=obj.commission.key, _anchor=f"risk-{obj.id}"))
+
+
+def get_risk(risk_id: int) -> Risk:
+    """The risk with this id.
+
+    :raise 404: when there is none.
+    """
+    obj = db.session.get(Risk, risk_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+from portal.commissions import edit_routes, followup_routes  # noqa: E402, F401 - adds routes

@@ -77,7 +77,9 @@ def my_forums(user: User) -> list[Forum]:
         return []
     return db.session.scalars(
         select(Forum).join(ForumMembership, ForumMembership.forum_id == Forum.id)
-        .where(ForumMembership.person_id == user.person_id).order_by(Forum.name)
+        .where(ForumMembership.person_id == user.person_id, ForumMembership.ended_on.is_(None))
+        .options(selectinload(Forum.memberships))  # can_log_decision looks up the seat in each
+        .order_by(Forum.name)
     ).all()
 
 
@@ -100,7 +102,7 @@ def open_actions_of(person_id: int | None, forum_ids: list[int]):
 def latest_decisions(forum_ids: list[int] | None, limit: int = 8):
     """The newest decisions, of some forums or of all."""
     stmt = (
-        select(Decision).options(selectinload(Decision.forum))
+        select(Decision).where(Decision.status == "final").options(selectinload(Decision.forum))
         .order_by(Decision.decided_on.desc()).limit(limit)
     )
     if forum_ids is not None:

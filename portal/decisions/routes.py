@@ -1,41 +1,168 @@
-"""Pages of forum decisions."""
+"""Pages of forum decisions: the log, a decision and its versions, logging and correcting."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from sqlalchemy import func, select
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from portal.extensions import db
-from portal.models import Action, Decision
-from portal.views import get_by_key, page_number
+from portal.auth.permissions import can_correct_decision, can_edit_decision, can_log_decision
+from portal.dates import today
+from portal.decisions import queries, services
+from portal.decisions.forms import MAX_NEW_ACTIONS, CorrectionForm, DecisionForm
+from portal.directory.queries import area_choices, forum_choices, person_choices
+from portal.entries import EntryError
+from portal.forms import apply_errors
+from portal.models import Action, Decision, Forum
+from portal.views import get_by_key, page_number, render
 
 bp = Blueprint("decisions", __name__)
-PER_PAGE = 50
 
 
 @bp.get("/beslut")
 def index():
-    """List decisions, newest first."""
+    """List the final decisions of all forums, newest first."""
     page = page_number()
-    total = db.session.scalar(select(func.count()).select_from(Decision))
-    decisions = db.session.scalars(
-        select(Decision)
-        .options(selectinload(Decision.forum), selectinload(Decision.actions))
-        .order_by(Decision.decided_on.desc(), Decision.title)
-        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
+    decisions, total = queries.all_decisions(page)
     return render_template(
-        "decisions/index.html", decisions=decisions, total=total, page=page, per_page=PER_PAGE
+        "decisions/index.html", decisions=decisions, total=total, page=page,
+        per_page=queries.PER_PAGE, superseded_by=queries.superseded_by(decisions),
     )
 
 
 @bp.get("/beslut/<key>")
 def detail(key: str):
-    """Show one decision and the actions it created or changed."""
+    """Show one decision, its versions and the actions it created or changed."""
     obj = get_by_key(
-        Decision, key, selectinload(Decision.forum),
+        Decision, key, selectinload(Decision.forum), selectinload(Decision.created_by),
         selectinload(Decision.actions).selectinload(Action.owner_person),
         selectinload(Decision.actions).selectinload(Action.owner_forum),
     )
-    return render_template("decisions/detail.html", decision=obj)
+    versions = queries.versions(obj)
+    newer = queries.superseded_by([obj]).get(obj.id)
+    return render_template(
+        "decisions/detail.html", decision=obj, versions=versions, superseded_by=newer,
+        latest=versions[-1], today=today(),
+    )
+
+
+@bp.get("/forum/<key>/beslut")
+def log(key: str):
+    """A forum's decision log: its final decisions, corrections marked, and its drafts."""
+    forum = get_by_key(Forum, key)
+    page = page_number()
+    return render(
+        "decisions/log.html", "decisions/_log.html",
+        forum=forum, page=page, per_page=queries.PER_PAGE, **queries.forum_log(forum, page),
+    )
+
+
+@bp.get("/forum/<key>/beslut/atgarder")
+def action_choices(key: str):
+    """The actions to link to a decision, as the search field asks (an htmx fragment)."""
+    forum = get_by_key(Forum, key)
+    chosen = request.args.getlist("actions")
+    return render_template(
+        "decisions/_action_choices.html", forum=forum,
+        **queries.action_choices(forum, _action_term(), chosen),
+    )
+
+
+@bp.route("/forum/<key>/beslut/ny", methods=["GET", "POST"])
+def new(key: str):
+    """Register a decision of the forum, and the actions it creates."""
+    forum = get_by_key(Forum, key)
+    if not can_log_decision(current_user, forum):
+        abort(403)
+    form = DecisionForm()
+    if request.method == "GET":
+        form.date.data = today()
+        form.new_actions[0].form.owner_forum.data = forum.key
+    return _decision_form(
+        form, forum, _("Register a decision"),
+        lambda data, final: services.log_decision(current_user, forum, data, final=final),
+    )
+
+
+@bp.route("/beslut/<key>/redigera", methods=["GET", "POST"])
+def edit(key: str):
+    """Change a draft decision, or make it final."""
+    decision = get_by_key(Decision, key, selectinload(Decision.forum))
+    if not can_edit_decision(current_user, decision):
+        abort(403)
+    form = DecisionForm()
+    if request.method == "GET":
+        form.fill_from(decision)
+        form.new_actions[0].form.owner_forum.data = decision.forum.key
+    return _decision_form(
+        form, decision.forum, _("Edit the draft decision"),
+        lambda data, final: services.update_draft(current_user, decision, data, final=final),
+        decision=decision,
+    )
+
+
+@bp.route("/beslut/<key>/rattelse", methods=["GET", "POST"])
+def correct(key: str):
+    """Correct a final decision with a new version that says who, when and why."""
+    decision = get_by_key(Decision, key, selectinload(Decision.forum))
+    if not can_correct_decision(current_user, decision):
+        abort(403)
+    form = CorrectionForm()
+    if request.method == "GET":
+        form.fill_from(decision)
+        form.new_actions[0].form.owner_forum.data = decision.forum.key
+    return _decision_form(
+        form, decision.forum, _("Correct the decision"),
+        lambda data, final: services.correct_decision(
+            current_user, decision, data, form.reason.data),
+        decision=decision, correcting=True,
+    )
+
+
+@bp.post("/beslut/<key>/ta-bort")
+def discard(key: str):
+    """Discard a draft decision (a final decision is never deleted)."""
+    decision = get_by_key(Decision, key, selectinload(Decision.forum))
+    if not can_edit_decision(current_user, decision):
+        abort(403)
+    forum_key = decision.forum.key
+    services.discard_draft(current_user, decision)
+    flash(_("The draft was discarded."), "success")
+    return redirect(url_for("decisions.log", key=forum_key), 303)
+
+
+def _action_term() -> str:
+    """The action search text, from the query string (htmx) or the form (no JavaScript)."""
+    return (request.values.get("action_q") or "").strip()[:200]
+
+
+def _decision_form(form: DecisionForm, forum: Forum, heading: str, save, **context):
+    """Show and handle a decision form: save it, add an action row, or find actions."""
+    intent = request.form.get("intent", "final")
+    people, forums = person_choices(), forum_choices()
+    form.set_choices(people, forums)
+    loose: list[str] = []
+    status = 200
+    if request.method == "POST":
+        if intent == "more" and len(form.new_actions) < MAX_NEW_ACTIONS:
+            form.new_actions.append_entry()
+            form.set_choices(people, forums)
+        elif intent in ("final", "draft"):
+            if form.validate():
+                try:
+                    saved = save(form.data_for_service(), intent == "final")
+                except EntryError as exc:
+                    loose = apply_errors(form, exc.errors)
+                else:
+                    flash(_("The decision was saved as a draft.") if saved.status == "draft"
+                          else _("The decision was saved."), "success")
+                    return redirect(url_for("decisions.detail", key=saved.key), 303)
+            status = 422
+    choices = queries.action_choices(forum, _action_term(),
+                                     list(form.actions.data or []))
+    return render(
+        "decisions/form.html", "decisions/_form.html", form=form, forum=forum,
+        heading=heading, loose_errors=loose, has_errors=status == 422, **choices,
+        areas=area_choices(), **context,
+    ), status

@@ -10,7 +10,6 @@ from portal.models import (
     Action,
     Area,
     Commission,
-    Decision,
     Forum,
     ForumMembership,
     Indicator,
@@ -24,7 +23,7 @@ from portal.models.forum import forum_area
 PER_PAGE = 50
 
 
-def _like(term: str) -> str:
+def like_pattern(term: str) -> str:
     """A case-insensitive LIKE pattern with the user's wildcards escaped."""
     escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -34,6 +33,7 @@ def forums_page(term: str, page: int, area: str | None = None, level: str | None
     """Forums matching a filter, with member counts, one page at a time."""
     counts = (
         select(ForumMembership.forum_id, func.count().label("n"))
+        .where(ForumMembership.ended_on.is_(None))
         .group_by(ForumMembership.forum_id)
         .subquery()
     )
@@ -44,7 +44,7 @@ def forums_page(term: str, page: int, area: str | None = None, level: str | None
         .order_by(Forum.name)
     )
     if term:
-        stmt = stmt.where(func.lower(Forum.name).like(_like(term), escape="\\"))
+        stmt = stmt.where(func.lower(Forum.name).like(like_pattern(term), escape="\\"))
     if area:
         stmt = stmt.where(Forum.areas.any(Area.key == area))
     if level:
@@ -56,7 +56,9 @@ def forums_page(term: str, page: int, area: str | None = None, level: str | None
 
 def forum_detail(forum: Forum) -> dict:
     """Everything the forum page shows besides the forum itself."""
-    members = db.session.scalars(
+    from portal.decisions.queries import recent_decisions
+
+    seats = db.session.scalars(
         select(ForumMembership)
         .where(ForumMembership.forum_id == forum.id)
         .join(ForumMembership.person)
@@ -64,17 +66,17 @@ def forum_detail(forum: Forum) -> dict:
         .order_by(Person.name)
     ).all()
     return {
-        "members": members,
+        "members": [m for m in seats if m.ended_on is None],
+        "former_members": sorted((m for m in seats if m.ended_on is not None),
+                                 key=lambda m: m.ended_on, reverse=True),
         "reporting": db.session.scalars(
             select(Forum).where(Forum.reports_to_id == forum.id).order_by(Forum.name)
         ).all(),
-        "decisions": db.session.scalars(
-            select(Decision).where(Decision.forum_id == forum.id)
-            .order_by(Decision.decided_on.desc()).limit(20)
-        ).all(),
+        "decisions": recent_decisions(forum),
         "actions": db.session.scalars(
             select(Action).where(Action.owner_forum_id == forum.id)
-            .options(selectinload(Action.commission)).order_by(Action.due_on)
+            .options(selectinload(Action.commission), selectinload(Action.owner_person))
+            .order_by(Action.due_on.nulls_last(), Action.title)
         ).all(),
         "commissions": db.session.scalars(
             select(Commission).where(Commission.owner_forum_id == forum.id)
@@ -97,7 +99,7 @@ def organisations_page(term: str, page: int):
         .order_by(Organisation.name)
     )
     if term:
-        stmt = stmt.where(func.lower(Organisation.name).like(_like(term), escape="\\"))
+        stmt = stmt.where(func.lower(Organisation.name).like(like_pattern(term), escape="\\"))
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = db.session.execute(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     return rows, total
@@ -109,7 +111,7 @@ def organisation_detail(org: Organisation) -> dict:
         select(Forum)
         .join(ForumMembership, ForumMembership.forum_id == Forum.id)
         .join(Person, Person.id == ForumMembership.person_id)
-        .where(Person.organisation_id == org.id)
+        .where(Person.organisation_id == org.id, ForumMembership.ended_on.is_(None))
         .distinct()
         .order_by(Forum.name)
     ).all()
@@ -129,6 +131,7 @@ def people_page(term: str, page: int):
     """People matching a filter (name or title), a page at a time."""
     counts = (
         select(ForumMembership.person_id, func.count().label("n"))
+        .where(ForumMembership.ended_on.is_(None))
         .group_by(ForumMembership.person_id)
         .subquery()
     )
@@ -139,7 +142,7 @@ def people_page(term: str, page: int):
         .order_by(Person.name)
     )
     if term:
-        pattern = _like(term)
+        pattern = like_pattern(term)
         stmt = stmt.where(
             func.lower(Person.name).like(pattern, escape="\\")
             | func.lower(func.coalesce(Person.title, "")).like(pattern, escape="\\")
@@ -204,3 +207,33 @@ def area_detail(area: Area) -> dict:
             .order_by(Indicator.name)
         ).all(),
     }
+
+
+def person_choices() -> list[tuple[str, str]]:
+    """Every person as (key, "name, organisation") for a select list."""
+    return [
+        (p.key, f"{p.name}, {p.organisation.name}")
+        for p in db.session.scalars(
+            select(Person).options(selectinload(Person.organisation)).order_by(Person.name)
+        )
+    ]
+
+
+def forum_choices(include_closed: bool = False) -> list[tuple[str, str]]:
+    """Forums as (key, name) for a select list, open ones unless asked otherwise."""
+    stmt = select(Forum.key, Forum.name).order_by(Forum.name)
+    if not include_closed:
+        stmt = stmt.where(Forum.closed_on.is_(None))
+    return [(key, name) for key, name in db.session.execute(stmt)]
+
+
+def organisation_choices() -> list[tuple[str, str]]:
+    """Organisations as (key, name) for a select list."""
+    return [(key, name) for key, name in db.session.execute(
+        select(Organisation.key, Organisation.name).order_by(Organisation.name))]
+
+
+def area_choices() -> list[tuple[str, str]]:
+    """Focus areas as (key, name) for checkboxes."""
+    return [(key, name) for key, name in db.session.execute(
+        select(Area.key, Area.name).order_by(Area.name))]

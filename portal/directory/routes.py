@@ -1,10 +1,14 @@
-"""Pages of the register: organisations, people, forums, focus areas."""
+"""Pages of the register: organisations, people, forums, focus areas.
+
+The pages that change the register are in `edit_routes`, on the same blueprint.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from sqlalchemy.orm import selectinload
 
+from portal.dates import today
 from portal.directory import queries
 from portal.models import Area, Forum, Organisation, Person
 from portal.models.forum import FORUM_LEVELS
@@ -31,7 +35,9 @@ def forums():
 def forum(key: str):
     """Show one forum: mandate, areas, members, reporting line, decisions, actions."""
     obj = get_by_key(Forum, key, selectinload(Forum.areas), selectinload(Forum.reports_to))
-    return render_template("directory/forum.html", forum=obj, **queries.forum_detail(obj))
+    return render_template(
+        "directory/forum.html", forum=obj, today=today(), **queries.forum_detail(obj)
+    )
 
 
 @bp.get("/organisationer")
@@ -83,3 +89,6 @@ def area(key: str):
     """Show one focus area and everything that works in it."""
     obj = get_by_key(Area, key)
     return render_template("directory/area.html", area=obj, **queries.area_detail(obj))
+
+
+from portal.directory import edit_routes  # noqa: E402, F401 - adds the editing pages

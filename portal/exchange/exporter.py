@@ -82,8 +82,13 @@ def _links(session: Session, table, owner_col: str, other_col: str, other_keys: 
     return grouped
 
 
-def export_document(session: Session) -> dict[str, Any]:
-    """Return the whole database as a normalized document (dates as `date` objects)."""
+def export_document(session: Session, for_analysis: bool = False) -> dict[str, Any]:
+    """Return the whole database as a normalized document (dates as `date` objects).
+
+    Only current seats are members (ended memberships are history) and only final decisions
+    are exported (drafts are not records yet). `for_analysis` gives closed forums no members
+    and no areas, so that a forum that no longer meets neither covers an area nor overlaps.
+    """
     org_keys = _keys(session, Organisation)
     person_keys = _keys(session, Person)
     area_keys = _keys(session, Area)
@@ -109,7 +114,7 @@ def export_document(session: Session) -> dict[str, Any]:
         {"key": key, "name": name, "description": description}
         for key, name, description in _rows(session, Area, "key", "name", "description")
     ]
-    doc["forums"] = _forums(session, forum_keys, area_keys, person_keys)
+    doc["forums"] = _forums(session, forum_keys, area_keys, person_keys, for_analysis)
     doc["commissions"] = _commissions(session, forum_keys, person_keys)
     doc["milestones"] = [
         {"key": key, "title": title, "commission": commission_keys[commission], "code": code,
@@ -138,32 +143,40 @@ def export_document(session: Session) -> dict[str, Any]:
     doc["decisions"] = [
         {"key": key, "title": title, "forum": forum_keys[forum], "date": decided_on,
          "text": text, "actions": decision_actions.get(did, [])}
-        for did, key, title, forum, decided_on, text in _rows(
-            session, Decision, "id", "key", "title", "forum_id", "decided_on", "text")
+        for did, key, title, forum, decided_on, text, status in _rows(
+            session, Decision, "id", "key", "title", "forum_id", "decided_on", "text", "status")
+        if status == "final"
     ]
     doc["indicators"] = _indicators(session, area_keys)
     return doc
 
 
-def _forums(session: Session, forum_keys, area_keys, person_keys) -> list[dict]:
-    """Forums with their areas and members."""
+def _forums(session: Session, forum_keys, area_keys, person_keys,
+            for_analysis: bool = False) -> list[dict]:
+    """Forums with their areas and current members."""
     areas = _links(session, forum_area, "forum_id", "area_id", area_keys)
     members: dict[int, list[dict]] = defaultdict(list)
     table = ForumMembership.__table__
     for forum_id, person_id, role in _fetch(
-        session, select(table.c.forum_id, table.c.person_id, table.c.role), plain=True
+        session,
+        select(table.c.forum_id, table.c.person_id, table.c.role).where(
+            table.c.ended_on.is_(None)),
+        plain=True,
     ):
         members[forum_id].append({"person": person_keys[person_id], "role": role})
     for rows in members.values():
         rows.sort(key=lambda m: m["person"])
-    return [
-        {"key": key, "name": name, "kind": kind, "level": level, "apex": bool(apex),
-         "reports_to": forum_keys.get(reports_to), "areas": areas.get(fid, []),
-         "mandate": mandate, "meets": meets, "members": members.get(fid, [])}
-        for fid, key, name, kind, level, apex, reports_to, mandate, meets in _rows(
-            session, Forum, "id", "key", "name", "kind", "level", "is_apex", "reports_to_id",
-            "mandate", "meets", plain=True)
-    ]
+    forums = []
+    for fid, key, name, kind, level, apex, reports_to, mandate, meets, closed_on in _rows(
+        session, Forum, "id", "key", "name", "kind", "level", "is_apex", "reports_to_id",
+        "mandate", "meets", "closed_on",
+    ):
+        gone = for_analysis and closed_on is not None
+        forums.append(
+            {"key": key, "name": name, "kind": kind, "level": level, "apex": bool(apex),
+             "reports_to": forum_keys.get(reports_to), "areas": [] if gone else areas.get(fid, []),
+             "mandate": mandate, "meets": meets, "members": [] if gone else members.get(fid, [])})
+    return forums
 
 
 def _commissions(session: Session, forum_keys, person_keys) -> list[dict]:

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from portal.exchange.exporter import export_document
+from portal.exchange.validator import ExchangeError, ExchangeValidationError
 from portal.models import (
     Action,
     Area,
@@ -199,6 +200,7 @@ def import_document(session: Session, doc: dict[str, Any], actor: User | None,
     stored = {name: {e["key"]: e for e in stored_doc[name]} for name in LIST_ORDER}
     w = _Writer(session, actor, source)
     plan = {name: w.changes(name, doc.get(name, []), stored[name]) for name in LIST_ORDER}
+    _refuse_changes_to_records(session, plan["decisions"][1])
 
     new, changed = plan["organisations"]
     w.upsert("organisations", new, changed, lambda e: {
@@ -236,7 +238,8 @@ def import_document(session: Session, doc: dict[str, Any], actor: User | None,
 
     new, changed = plan["recommendations"]
     w.upsert("recommendations", new, changed, lambda e: {
-        "text": e["text"], "commission_id": w.ref("commissions", e["commission"])})
+        "text": e["text"], "commission_id": w.ref("commissions", e["commission"])},
+        versioned=True)
     w.replace_links(recommendation_area, "recommendation_id", "area_id", "recommendations",
                     new + changed, "areas", "areas")
 
@@ -267,6 +270,29 @@ def import_document(session: Session, doc: dict[str, Any], actor: User | None,
     return w.report
 
 
+def _refuse_changes_to_records(session: Session, changed: list[dict]) -> None:
+    """A final decision is a record: an import may not change it (nor a draft's key).
+
+    :raise ExchangeValidationError: naming each decision the file would change.
+    """
+    if not changed:
+        return
+    table = Decision.__table__
+    keys = [e["key"] for e in changed]
+    final = set()
+    for chunk in _chunks(keys, 500):
+        final.update(session.scalars(
+            select(table.c.key).where(table.c.key.in_(chunk), table.c.status != "draft")))
+    errors = [
+        ExchangeError("decisions", key, None,
+                      "is a final decision and cannot be changed; correct it in the portal "
+                      "(a new version) or import the change under a new key")
+        for key in keys if key in final
+    ]
+    if errors:
+        raise ExchangeValidationError(errors)
+
+
 def _set_self_refs(w: _Writer, model, list_name: str, entries: list[dict], field_name: str,
                    column: str) -> None:
     """Set parent / reports_to after all rows of the table exist (they may point forward)."""
@@ -278,18 +304,42 @@ def _set_self_refs(w: _Writer, model, list_name: str, entries: list[dict], field
 
 
 def _replace_members(w: _Writer, entries: list[dict]) -> None:
-    """Replace the member lists of the written forums."""
+    """Make the file's member lists the current seats of the written forums.
+
+    Seats that are not in the file are ended, not deleted, so the forum keeps its history;
+    a former member who is in the file again takes up their seat again.
+    """
     forum_ids = w.key_ids("forums")
+    table = ForumMembership.__table__
+    stored: dict[tuple[int, int], tuple[int, str, date | None]] = {}
     ids = [forum_ids[e["key"]] for e in entries]
     for chunk in _chunks(ids, 500):
-        w.session.execute(delete(ForumMembership).where(ForumMembership.forum_id.in_(chunk)))
-    rows = [
-        {"forum_id": forum_ids[e["key"]], "person_id": w.ref("people", m["person"]),
-         "role": m["role"]}
+        for row_id, forum_id, person_id, role, ended_on in w.session.execute(
+            select(table.c.id, table.c.forum_id, table.c.person_id, table.c.role,
+                   table.c.ended_on).where(table.c.forum_id.in_(chunk))
+        ):
+            stored[forum_id, person_id] = (row_id, role, ended_on)
+    wanted = {
+        (forum_ids[e["key"]], w.ref("people", m["person"])): m["role"]
         for e in entries for m in e["members"]
-    ]
-    if rows:
-        w.session.execute(insert(ForumMembership), rows)
+    }
+    new_rows, changed_rows, ended_ids = [], [], []
+    for pair, role in wanted.items():
+        if pair not in stored:
+            new_rows.append({"forum_id": pair[0], "person_id": pair[1], "role": role})
+        elif stored[pair][1] != role or stored[pair][2] is not None:
+            changed_rows.append({"_id": stored[pair][0], "role": role, "ended_on": None})
+    for pair, (row_id, _role, ended_on) in stored.items():
+        if pair not in wanted and ended_on is None:
+            ended_ids.append(row_id)
+    if new_rows:
+        w.session.execute(insert(table), new_rows)
+    if changed_rows:
+        w.session.connection().execute(
+            update(table).where(table.c.id == bindparam("_id")), changed_rows)
+    for chunk in _chunks(ended_ids, 500):
+        w.session.execute(update(table).where(table.c.id.in_(chunk)).values(
+            ended_on=w.now.date()))
 
 
 def _replace_values(w: _Writer, entries: list[dict]) -> None:

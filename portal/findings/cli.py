@@ -45,7 +45,7 @@ def analyze_command(as_json: bool, as_of: date | None, lang: str,
     if overload_min_forums is not None:
         settings["overload_min_forums"] = overload_min_forums
     try:
-        result = analyze(export_document(db.session), as_of, settings, lang)
+        result = analyze(export_document(db.session, for_analysis=True), as_of, settings, lang)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:

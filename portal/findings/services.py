@@ -6,7 +6,7 @@ from collections import OrderedDict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import func, select
 
 from portal.analysis.core import DEFAULT_SETTINGS, analyze, structure_metrics, validate_settings
@@ -20,12 +20,26 @@ if TYPE_CHECKING:
     from portal.models import User
 
 # Audit actions that do not change the map, so they need not invalidate the cache.
-QUIET_ACTIONS = ("login", "logout", "login_failed", "access_denied")
+QUIET_ACTIONS = ("login", "logout", "login_failed", "access_denied", "save_snapshot",
+                 "export_personal_data")
 CACHE_SIZE = 16
 
 
 def state_token() -> int:
-    """A number that changes whenever anything in the map (or a setting) is written."""
+    """A number that changes whenever anything in the map (or a setting) is written.
+
+    Read once per request (kept in `g`): a page asks for several cached values.
+    """
+    if has_request_context() and "findings_state" in g:
+        return g.findings_state
+    token = _read_state_token()
+    if has_request_context():
+        g.findings_state = token
+    return token
+
+
+def _read_state_token() -> int:
+    """The newest audit entry that changed the map."""
     return db.session.scalar(
         select(func.coalesce(func.max(AuditEntry.id), 0)).where(
             AuditEntry.action.not_in(QUIET_ACTIONS)
@@ -79,7 +93,8 @@ def save_settings(actor: User, settings: dict[str, Any]) -> dict[str, Any]:
 
 def map_document() -> dict[str, Any]:
     """The stored map as a normalized document, read once per state of the database."""
-    return _cached(("map", state_token()), lambda: export_document(db.session))
+    return _cached(("map", state_token()),
+                   lambda: export_document(db.session, for_analysis=True))
 
 
 def map_lookup() -> MapLookup:

@@ -1,15 +1,25 @@
-"""Pages of indicators."""
+"""Pages of indicators: values over time as a chart and a table, and keeping them up to date."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal.auth.permissions import can_edit_register
+from portal.entries import EntryError
 from portal.extensions import db
+from portal.forms import apply_errors
+from portal.indicators import services
 from portal.indicators.arithmetic import summarise
-from portal.models import Indicator
-from portal.views import get_by_key
+from portal.indicators.chart import line_chart
+from portal.indicators.forms import ChangeValueForm, RemoveValueForm, ValueForm
+from portal.models import Indicator, IndicatorValue
+from portal.views import get_by_key, render
 
 bp = Blueprint("indicators", __name__)
 
@@ -29,8 +39,104 @@ def index():
 
 @bp.get("/indikatorer/<key>")
 def detail(key: str):
-    """Show one indicator's values over time against its target."""
+    """Show one indicator's values over time against its target, as a chart and a table."""
     obj = get_by_key(Indicator, key, selectinload(Indicator.values),
                      selectinload(Indicator.areas))
-    summary = summarise([(v.measured_on, v.value) for v in obj.values], obj.target)
-    return render_template("indicators/detail.html", indicator=obj, summary=summary)
+    values = [(v.measured_on, v.value) for v in obj.values]
+    return render_template("indicators/detail.html", indicator=obj,
+                           summary=summarise(values, obj.target),
+                           chart=line_chart(values, obj.target))
+
+
+@bp.get("/indikatorer/<key>/varden")
+def values(key: str):
+    """The values of an indicator, to add, correct or remove (admins)."""
+    indicator = _editable(key)
+    return _values_page(indicator, ValueForm())
+
+
+@bp.post("/indikatorer/<key>/varden")
+def value_add(key: str):
+    """Add a value measured on a date."""
+    indicator = _editable(key)
+    form = ValueForm()
+    return _value_change(indicator, form, lambda: services.add_value(
+        current_user, indicator, form.date.data, form.value.data))
+
+
+@bp.post("/indikatorer/<key>/varden/<on>")
+def value_change(key: str, on: str):
+    """Correct the value measured on a date."""
+    indicator, row = _value(key, on)
+    form = ChangeValueForm()
+    return _value_change(indicator, form, lambda: services.change_value(
+        current_user, row, form.value.data), row=on)
+
+
+@bp.post("/indikatorer/<key>/varden/<on>/ta-bort")
+def value_remove(key: str, on: str):
+    """Remove a value entered by mistake."""
+    indicator, row = _value(key, on)
+    return _value_change(indicator, RemoveValueForm(),
+                         lambda: services.remove_value(current_user, row), row=on)
+
+
+def _editable(key: str) -> Indicator:
+    """The indicator, for an admin.
+
+    :raise 403: for anyone else; 404 when there is no such indicator.
+    """
+    if not can_edit_register(current_user):
+        abort(403)
+    return get_by_key(Indicator, key, selectinload(Indicator.values))
+
+
+def _value(key: str, on: str) -> tuple[Indicator, IndicatorValue]:
+    """The indicator and its value on a date (YYYY-MM-DD in the address).
+
+    :raise 404: when there is no value on that date.
+    """
+    indicator = _editable(key)
+    try:
+        day = date.fromisoformat(on)
+    except ValueError:
+        abort(404)
+    row = next((v for v in indicator.values if v.measured_on == day), None)
+    if row is None:
+        abort(404)
+    return indicator, row
+
+
+def _value_change(indicator: Indicator, form, change, row: str | None = None):
+    """Apply a change of values; answer with the values page, or htmx with its panel.
+
+    The add form shows its errors at its fields; a row's form has no room for them, so they
+    are listed above the table, named by the row's date.
+    """
+    errors: dict[str, str] = {}
+    if form.validate():
+        try:
+            change()
+        except EntryError as exc:
+            errors = exc.errors
+        else:
+            if not request.headers.get("HX-Request"):
+                flash(_("The values were updated."), "success")
+                return redirect(url_for("indicators.values", key=indicator.key), 303)
+            return _values_page(indicator, ValueForm(formdata=None),
+                                message=_("The values were updated."))
+    elif row is not None:
+        errors = {name: " ".join(messages) for name, messages in form.errors.items()}
+    if row is None:
+        loose, add_form = apply_errors(form, errors), form
+    else:
+        loose, add_form = [f"{row}: {m}" for m in errors.values()], ValueForm(formdata=None)
+    # 422, like every refused form; portal.js lets htmx swap it in place.
+    return _values_page(indicator, add_form, loose_errors=loose), 422
+
+
+def _values_page(indicator: Indicator, form: ValueForm, **context):
+    """The values page (or its panel for htmx)."""
+    db.session.refresh(indicator, ["values"])
+    return render("indicators/values.html", "indicators/_values.html",
+                  indicator=indicator, form=form, **context)

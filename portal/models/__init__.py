@@ -10,9 +10,11 @@ from portal.models.commission import (
 )
 from portal.models.decision import Decision
 from portal.models.directory import Area, Organisation, Person
+from portal.models.followup import Risk, StatusReport
 from portal.models.forum import Forum, ForumMembership
 from portal.models.indicator import Indicator, IndicatorValue
 from portal.models.setting import Setting
+from portal.models.snapshot import StructureSnapshot
 
 __all__ = [
     "Action",
@@ -28,7 +30,10 @@ __all__ = [
     "Organisation",
     "Person",
     "Recommendation",
+    "Risk",
     "Setting",
+    "StatusReport",
+    "StructureSnapshot",
     "User",
     "UserSession",
 ]

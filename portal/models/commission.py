@@ -99,9 +99,13 @@ class Recommendation(KeyedMixin, db.Model):
         ForeignKey("commission.id", ondelete="SET NULL"), index=True
     )
 
+    version: Mapped[int] = mapped_column(default=1)
+
     commission: Mapped[Commission | None] = relationship(back_populates="recommendations")
     areas: Mapped[list[Area]] = relationship(secondary=recommendation_area, order_by=Area.name)
     actions: Mapped[list[Action]] = relationship(back_populates="recommendation")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Action(KeyedMixin, db.Model):

@@ -1,16 +1,19 @@
-"""Decisions logged by forums."""
+"""Decisions logged by forums: a final decision is a record and is never changed."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Table, Text
+from sqlalchemy import Column, DateTime, ForeignKey, String, Table, Text, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import KeyedMixin, key_column
+from portal.models.account import User
+from portal.models.base import KeyedMixin, key_column, utcnow
 from portal.models.commission import Action
 from portal.models.forum import Forum
+
+DECISION_STATUSES = ("draft", "final")
 
 decision_action = Table(
     "decision_action",
@@ -20,8 +23,16 @@ decision_action = Table(
 )
 
 
+class FinalDecisionError(RuntimeError):
+    """A final decision was about to be changed or deleted; correct it with a new version."""
+
+
 class Decision(KeyedMixin, db.Model):
-    """A decision a forum took, linked to the actions it creates or changes."""
+    """A decision a forum took, linked to the actions it creates or changes.
+
+    A draft may be edited; a final decision is corrected by a new version that
+    `supersedes` it, and stays as it was.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = key_column()
@@ -29,6 +40,43 @@ class Decision(KeyedMixin, db.Model):
     forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id"), index=True)
     decided_on: Mapped[date]
     text: Mapped[str | None] = mapped_column(Text)
+    # Imported decisions come from minutes, so they are final unless a form says otherwise.
+    status: Mapped[str] = mapped_column(String(16), default="final", server_default="final")
+    version_no: Mapped[int] = mapped_column(default=1, server_default="1")
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"), index=True)
+    corrected_reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     forum: Mapped[Forum] = relationship()
     actions: Mapped[list[Action]] = relationship(secondary=decision_action, order_by=Action.key)
+    # One way only: a back reference would make the old version dirty when it is corrected.
+    supersedes: Mapped[Decision | None] = relationship(remote_side=[id])
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_final(self) -> bool:
+        """True once the decision is a record that can no longer change."""
+        return self.status != "draft"
+
+
+def _stored_status(connection, target: Decision) -> str | None:
+    """The status the database holds, whatever this session has changed or expired."""
+    table = Decision.__table__
+    return connection.scalar(select(table.c.status).where(table.c.id == target.id))
+
+
+@event.listens_for(Decision, "before_update")
+def _refuse_update_of_final(_mapper, connection, target: Decision) -> None:
+    """Nothing that goes through the ORM may change a final decision."""
+    if _stored_status(connection, target) != "draft":
+        raise FinalDecisionError(f"decision {target.key!r} is final and cannot be changed")
+
+
+@event.listens_for(Decision, "before_delete")
+def _refuse_delete_of_final(_mapper, connection, target: Decision) -> None:
+    """Nothing that goes through the ORM may delete a final decision."""
+    if _stored_status(connection, target) != "draft":
+        raise FinalDecisionError(f"decision {target.key!r} is final and cannot be deleted")

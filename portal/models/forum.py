@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -43,6 +45,7 @@ class Forum(KeyedMixin, db.Model):
     )
     mandate: Mapped[str | None] = mapped_column(Text)
     meets: Mapped[str | None] = mapped_column(Text)
+    closed_on: Mapped[date | None]
 
     reports_to: Mapped[Forum | None] = relationship(remote_side=[id], back_populates="reporting")
     reporting: Mapped[list[Forum]] = relationship(back_populates="reports_to")
@@ -51,9 +54,19 @@ class Forum(KeyedMixin, db.Model):
         back_populates="forum", cascade="all, delete-orphan"
     )
 
+    @property
+    def is_closed(self) -> bool:
+        """A closed forum no longer meets; its history is kept."""
+        return self.closed_on is not None
+
+    @property
+    def current_memberships(self) -> list[ForumMembership]:
+        """The seats that have not ended."""
+        return [m for m in self.memberships if m.ended_on is None]
+
 
 class ForumMembership(db.Model):
-    """A person's seat in a forum, with a role."""
+    """A person's seat in a forum, with a role; an ended seat is kept as history."""
 
     __table_args__ = (UniqueConstraint("forum_id", "person_id"),)
 
@@ -63,9 +76,15 @@ class ForumMembership(db.Model):
         ForeignKey("person.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[str] = mapped_column(String(16), default="member")
+    ended_on: Mapped[date | None]
 
     forum: Mapped[Forum] = relationship(back_populates="memberships")
     person: Mapped[Person] = relationship(back_populates="memberships")
+
+    @property
+    def is_current(self) -> bool:
+        """True while the seat has not ended."""
+        return self.ended_on is None
 
     def __repr__(self) -> str:
         return f"<ForumMembership forum={self.forum_id} person={self.person_id} {self.role}>"

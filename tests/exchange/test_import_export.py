@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
 import json
 
 import pytest
@@ -118,7 +119,8 @@ def test_upsert_replaces_an_entry_whole_and_never_deletes(db):
     db.session.refresh(forum)
     assert forum.name == "Forum (nytt namn)"
     assert forum.mandate is None  # absent optional field takes its default
-    assert [(m.person.key, m.role) for m in forum.memberships] == [("p2", "chair")]
+    current = [(m.person.key, m.role) for m in forum.memberships if m.ended_on is None]
+    assert current == [("p2", "chair")]
     assert db.session.scalar(select(Forum).where(Forum.key == "g")) is not None
 
 
@@ -277,3 +279,58 @@ def test_members_are_stored_with_roles(db):
     services.import_text(json.dumps(doc), None)
     expected = sum(len(f.get("members") or []) for f in doc["forums"])
     assert db.session.scalar(select(func.count()).select_from(ForumMembership)) == expected
+
+
+def _forum_doc(members: list[str]) -> str:
+    return json.dumps({
+        "format": "samverkan/1",
+        "organisations": [{"key": "rv", "name": "Region", "kind": "region"}],
+        "people": [{"key": k, "name": k.upper(), "organisation": "rv"} for k in ("p1", "p2")],
+        "forums": [{"key": "f", "name": "Forum", "kind": "collaboration", "level": "county",
+                    "members": [{"person": k, "role": "member"} for k in members]}],
+    })
+
+
+def test_a_seat_missing_from_the_file_is_ended_not_deleted(db):
+    """Re-importing a forum without a member ends that seat and keeps it as history."""
+    services.import_text(_forum_doc(["p1", "p2"]), None)
+    services.import_text(_forum_doc(["p2"]), None)
+    rows = {(m.person.key, m.ended_on is None) for m in db.session.scalars(
+        select(ForumMembership))}
+    assert rows == {("p1", False), ("p2", True)}
+    exported = json.loads(services.export_text())
+    assert exported["forums"][0]["members"] == [{"person": "p2", "role": "member"}]
+    services.import_text(_forum_doc(["p1", "p2"]), None)
+    db.session.expire_all()
+    assert all(m.ended_on is None for m in db.session.scalars(select(ForumMembership)))
+
+
+def _decision_doc(title: str) -> str:
+    doc = json.loads(_forum_doc(["p1"]))
+    doc["decisions"] = [{"key": "d1", "title": title, "forum": "f", "date": "2025-01-01"}]
+    return json.dumps(doc)
+
+
+def test_a_final_decision_cannot_be_changed_by_an_import(db):
+    """Decisions are records: an import that would change one is refused, naming it."""
+    services.import_text(_decision_doc("Beslut"), None)
+    with pytest.raises(ExchangeValidationError) as info:
+        services.import_text(_decision_doc("Beslut (ändrat)"), None)
+    assert str(info.value).startswith("decisions[d1]: is a final decision")
+    from portal.models import Decision
+
+    assert db.session.scalar(select(Decision.title)) == "Beslut"
+    assert not services.import_text(_decision_doc("Beslut"), None).changed
+
+
+def test_draft_decisions_are_not_exported(db):
+    """Only final decisions are records; a draft stays out of the export."""
+    from portal.models import Decision
+
+    services.import_text(_decision_doc("Beslut"), None)
+    forum = db.session.scalar(select(Forum))
+    db.session.add(Decision(key="utkast", title="Utkast", forum=forum, status="draft",
+                            decided_on=date(2025, 2, 1)))
+    db.session.commit()
+    keys = [d["key"] for d in json.loads(services.export_text())["decisions"]]
+    assert keys == ["d1"]

@@ -1,0 +1,176 @@
+"""The commission lead's changes: milestones, actions and recommendations.
+
+Each view parses the form, calls one service and then redirects (303) or, for htmx, answers
+with the updated fragment. A refused change re-renders the form: 422 with the errors next to
+the fields, or 409 with the values someone else saved in the meantime.
+"""
+
+from __future__ import annotations
+
+from flask import flash, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from portal.commissions import services
+from portal.commissions.forms import ActionForm, MilestoneForm, RecommendationForm
+from portal.commissions.routes import DETAIL_OPTIONS, bp
+from portal.commissions.services import EntryError, StaleEdit
+from portal.commissions.web import (
+    commission_page,
+    conflict,
+    is_htmx,
+    respond,
+    see_other,
+    show_errors,
+)
+from portal.dates import today
+from portal.models import Action, Commission, Milestone, Recommendation
+from portal.views import get_by_key, render
+
+ACTION_OPTIONS = (
+    selectinload(Action.owner_person), selectinload(Action.owner_forum),
+    selectinload(Action.commission), selectinload(Action.recommendation),
+    selectinload(Action.areas),
+)
+
+
+@bp.post("/milstolpar/<key>")
+def milestone_update(key: str):
+    """Mark a milestone reached on a date, or not reached."""
+    milestone = get_by_key(Milestone, key, selectinload(Milestone.commission))
+    commission = get_by_key(Commission, milestone.commission.key, *DETAIL_OPTIONS)
+    form = MilestoneForm.for_milestone(milestone)
+    status, problem = 422, None
+    if form.validate_on_submit():
+        try:
+            services.set_milestone_reached(current_user, milestone, form.version.data,
+                                           form.done_on.data)
+        except StaleEdit as stale:
+            status, problem = 409, conflict("milestone", stale.current, form)
+            form = MilestoneForm.for_milestone(stale.current, formdata=None)
+        except EntryError as error:
+            show_errors(form, error)
+        else:
+            message = (_("%(code)s is marked as reached.", code=milestone.code or milestone.title)
+                       if milestone.done_on else
+                       _("%(code)s is marked as not reached.",
+                         code=milestone.code or milestone.title))
+            if not is_htmx():
+                flash(message, "success")
+                return see_other("commissions.detail", key=commission.key,
+                                 _anchor=f"milestone-{key}")
+            return commission_page(commission, "commissions/_timeline_saved.html",
+                                   saved=key, message=message)
+    return respond(commission_page(
+        commission, "commissions/_timeline_saved.html",
+        forms={"milestone_forms": {key: form}}, conflict={key: problem} if problem else {},
+        failed=key), status)
+
+
+@bp.route("/atgarder/<key>/redigera", methods=["GET", "POST"])
+def edit_action(key: str):
+    """Change an action; htmx swaps the edit form into the table row and back."""
+    action = get_by_key(Action, key, *ACTION_OPTIONS)
+    services.require_edit(current_user, action)
+    form = ActionForm.for_action(action)
+    status, problem = 200, None
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                services.update_action(current_user, action, form.version.data, **form.values())
+            except StaleEdit as stale:
+                status, problem = 409, conflict("action", stale.current, form)
+                form = ActionForm.for_action(stale.current, formdata=None)
+            except EntryError as error:
+                show_errors(form, error)
+            else:
+                return _action_saved(action)
+    return respond(render("commissions/action_edit.html", "commissions/_action_edit_row.html",
+                          action=action, form=form, conflict=problem, today=today()), status)
+
+
+def _action_saved(action: Action):
+    """After saving: the row and the roll-ups for htmx, else back to where the action lives."""
+    message = _("The action is saved.")
+    if action.commission is None:  # only its own page shows it: no row to swap
+        flash(message, "success")
+        return see_other("commissions.action", key=action.key)
+    if not is_htmx():
+        flash(message, "success")
+        return see_other("commissions.detail", key=action.commission.key,
+                         _anchor=f"action-{action.key}")
+    commission = get_by_key(Commission, action.commission.key, *DETAIL_OPTIONS)
+    return commission_page(commission, "commissions/_action_saved.html", action=action,
+                           message=message, focus=True)
+
+
+@bp.route("/uppdrag/<key>/atgarder/ny", methods=["GET", "POST"])
+def new_action(key: str):
+    """Add an action to a commission."""
+    commission = get_by_key(Commission, key)
+    services.require_edit(current_user, commission)
+    form = ActionForm(data={"status": "planned", "progress": 0})
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                action = services.create_action(current_user, commission, **form.values())
+            except EntryError as error:
+                show_errors(form, error)
+            else:
+                flash(_("The action is added."), "success")
+                return see_other("commissions.detail", key=key, _anchor=f"action-{action.key}")
+    return respond(render("commissions/action_new.html", commission=commission, form=form),
+                   status)
+
+
+@bp.route("/uppdrag/<key>/rekommendationer/ny", methods=["GET", "POST"])
+def new_recommendation(key: str):
+    """Add a recommendation to a commission."""
+    commission = get_by_key(Commission, key)
+    services.require_edit(current_user, commission)
+    form = RecommendationForm()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                rec = services.create_recommendation(current_user, commission, **form.values())
+            except EntryError as error:
+                show_errors(form, error)
+            else:
+                flash(_("The recommendation is added."), "success")
+                return see_other("commissions.detail", key=key, _anchor=f"rec-{rec.key}")
+    return respond(render("commissions/recommendation_form.html", commission=commission,
+                          recommendation=None, form=form, conflict=None), status)
+
+
+@bp.route("/rekommendationer/<key>/redigera", methods=["GET", "POST"])
+def edit_recommendation(key: str):
+    """Change a recommendation's text or focus areas."""
+    rec = get_by_key(Recommendation, key, selectinload(Recommendation.commission))
+    services.require_edit(current_user, rec)
+    form = RecommendationForm.for_recommendation(rec)
+    status, problem = 200, None
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                services.update_recommendation(current_user, rec, form.version.data,
+                                               **form.values())
+            except StaleEdit as stale:
+                status, problem = 409, conflict("recommendation", stale.current, form)
+                form = RecommendationForm.for_recommendation(stale.current, formdata=None)
+            except EntryError as error:
+                show_errors(form, error)
+            else:
+                flash(_("The recommendation is saved."), "success")
+                if rec.commission is None:
+                    return see_other("commissions.index")
+                return see_other("commissions.detail", key=rec.commission.key,
+                                 _anchor=f"rec-{rec.key}")
+    return respond(render("commissions/recommendation_form.html", commission=rec.commission,
+                          recommendation=rec, form=form, conflict=problem), status)

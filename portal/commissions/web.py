@@ -1,0 +1,75 @@
+"""What the commission lead's views share: htmx or not, redirects, refusals, the page itself."""
+
+from __future__ import annotations
+
+from flask import redirect, request, url_for
+from flask_login import current_user
+
+from portal.audit.snapshot import snapshot
+from portal.auth.permissions import can_edit
+from portal.commissions import queries
+from portal.commissions.filters import parse_filter
+from portal.commissions.forms import MilestoneForm, RiskForm, StatusReportForm
+from portal.commissions.history import differences
+from portal.dates import today
+from portal.entries import EntryError
+from portal.forms import apply_errors
+from portal.models import Commission
+from portal.views import render
+
+
+def is_htmx() -> bool:
+    """True when htmx sent the request and wants a fragment back."""
+    return bool(request.headers.get("HX-Request"))
+
+
+def see_other(endpoint: str, **values):
+    """Redirect after a write, so that reloading the page does not send the form again."""
+    return redirect(url_for(endpoint, **values), code=303)
+
+
+def show_errors(form, error: EntryError) -> None:
+    """Put a service's refusal next to the fields it names (prefixed forms included)."""
+    names = {name: form[name].name for name in error.errors if name in form}
+    loose = apply_errors(form, {names.get(k, k): v for k, v in error.errors.items()})
+    form.form_errors.extend(loose)
+
+
+def conflict(kind: str, current, form) -> list:
+    """What differs between the stored object and what the user tried to save, in words."""
+    return differences(kind, snapshot(current), form.as_snapshot())
+
+
+def respond(response, status: int):
+    """Give a rendered response its status code."""
+    response.status_code = status
+    return response
+
+
+def new_report_form(**kwargs) -> StatusReportForm:
+    """An empty status report form, dated today."""
+    return StatusReportForm(data={"reported_on": today()}, **kwargs)
+
+
+def page_forms(commission: Commission, override: dict) -> dict:
+    """The forms the commission page shows to someone who may change it."""
+    if not can_edit(current_user, commission):
+        return {"milestone_forms": {}}
+    milestone_forms = {m.key: MilestoneForm.for_milestone(m, formdata=None)
+                       for m in commission.milestones}
+    milestone_forms.update(override.pop("milestone_forms", {}))
+    return {
+        "milestone_forms": milestone_forms,
+        "report_form": new_report_form(formdata=None),
+        "risk_form": RiskForm(formdata=None, prefix="risk-new"),
+        **override,
+    }
+
+
+def commission_page(commission: Commission, fragment: str | None = None,
+                    forms: dict | None = None, **extra):
+    """The commission page (or, for htmx, one fragment of it) with everything it shows."""
+    context = queries.commission_detail(commission, today(), parse_filter(request.args))
+    context.update(page_forms(commission, dict(forms or {})))
+    context.update(extra)
+    return render("commissions/detail.html", fragment, commission=commission, **context)

@@ -1,0 +1,145 @@
+"""Keeping forums up to date: mandate, areas, reporting line, closing, members and roles.
+
+Admins create forums; admins and a forum's chair, coordinator or secretary edit it and its
+members. Ending a membership or closing a forum keeps its history: an ended seat stays as a
+former member with the date it ended, a closed forum keeps its decisions and actions.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext as _l
+
+from portal.audit.services import record
+from portal.audit.snapshot import snapshot
+from portal.auth.permissions import can_manage_forum
+from portal.dates import today
+from portal.directory.services import Entry, by_key, by_keys, create, require, update
+from portal.entries import EntryError, entry_errors
+from portal.extensions import db
+from portal.models import Area, Forum, ForumMembership, Person
+
+if TYPE_CHECKING:
+    from portal.models import User
+
+
+def create_forum(actor: User, entry: Entry) -> Forum:
+    """Add a forum (admins); `entry` has the exchange fields except members.
+
+    :raise PermissionDenied: unless the actor is an admin.
+    :raise EntryError: naming each field the import would refuse, e.g. an unknown `reports_to`.
+    """
+    return create(actor, "forums", Forum, {**entry, "members": []}, _apply_forum)
+
+
+def update_forum(actor: User, forum: Forum, entry: Entry, closed_on: date | None = None) -> Forum:
+    """Change a forum's description and reporting line, and close or reopen it.
+
+    :raise PermissionDenied: unless the actor is an admin or the forum's chair, coordinator
+        or secretary.
+    :raise EntryError: naming each field the import would refuse, or a closing date ahead.
+    """
+    require(can_manage_forum(actor, forum))
+    if closed_on is not None and closed_on > today():
+        raise EntryError({"closed_on": str(_l("A forum cannot be closed on a day ahead."))})
+    changes = {k: v for k, v in entry.items() if k != "members"}
+
+    def apply(obj: Forum, full: Entry) -> None:
+        _apply_forum(obj, full)
+        obj.closed_on = closed_on
+
+    extra = None
+    if closed_on != forum.closed_on:
+        extra = {"closed_on": closed_on.isoformat() if closed_on else None,
+                 "was_closed_on": forum.closed_on.isoformat() if forum.closed_on else None}
+    return update(actor, "forums", forum, changes, apply, allowed=True, extra=extra)
+
+
+def add_member(actor: User, forum: Forum, person_key: str | None, role: str | None):
+    """Give a person a seat in the forum; a former member's seat is taken up again.
+
+    :raise EntryError: for an unknown person, a person already seated (at most once per
+        forum) or an unknown role.
+    """
+    require(can_manage_forum(actor, forum))
+    before = snapshot(forum)
+    seat = {"person": person_key, "role": role}
+    _check_members(forum, [*before["members"], seat])
+    person = by_key(Person, person_key)
+    former = next((m for m in forum.memberships if m.person_id == person.id), None)
+    if former is not None:  # the table keeps one row per person and forum
+        former.role, former.ended_on = role, None
+    else:
+        former = ForumMembership(forum=forum, person=person, role=role)
+        db.session.add(former)
+    return _finish(actor, "add_member", forum, before, former)
+
+
+def change_role(actor: User, membership: ForumMembership, role: str | None) -> ForumMembership:
+    """Change a current member's role in the forum.
+
+    :raise EntryError: for an unknown role or a seat that has ended.
+    """
+    forum = membership.forum
+    require(can_manage_forum(actor, forum))
+    _refuse_ended(membership)
+    before = snapshot(forum)
+    members = [m if m["person"] != membership.person.key else {**m, "role": role}
+               for m in before["members"]]
+    _check_members(forum, members)
+    membership.role = role
+    return _finish(actor, "change_role", forum, before, membership)
+
+
+def end_membership(actor: User, membership: ForumMembership,
+                   ended_on: date | None = None) -> ForumMembership:
+    """End a seat: the person becomes a former member and no longer counts as a member.
+
+    :raise EntryError: for a seat that has already ended or an end date ahead.
+    """
+    forum = membership.forum
+    require(can_manage_forum(actor, forum))
+    _refuse_ended(membership)
+    ended_on = ended_on or today()
+    if ended_on > today():
+        raise EntryError({"ended_on": str(_l("A membership cannot end on a day ahead."))})
+    before = snapshot(forum)
+    membership.ended_on = ended_on
+    return _finish(actor, "end_membership", forum, before, membership)
+
+
+def _check_members(forum: Forum, members: list[dict[str, Any]]) -> None:
+    """The forum with these current members, checked as the import would check it."""
+    errors = entry_errors("forums", {**snapshot(forum), "members": members})
+    if errors:
+        raise EntryError(errors)
+
+
+def _refuse_ended(membership: ForumMembership) -> None:
+    """An ended seat is history: it is not changed again."""
+    if membership.ended_on is not None:
+        raise EntryError({"person": str(_l("%(name)s is no longer a member of the forum.",
+                                            name=membership.person.name))})
+
+
+def _finish(actor: User, action: str, forum: Forum, before: Entry,
+            membership: ForumMembership) -> ForumMembership:
+    """Record a change of seats with the forum before and after, and commit."""
+    db.session.flush()
+    db.session.refresh(forum, ["memberships"])
+    record(actor, action, "forum", forum.key, before=before, after=snapshot(forum), data={
+        "person": membership.person.key, "role": membership.role,
+        "ended_on": membership.ended_on.isoformat() if membership.ended_on else None,
+    })
+    db.session.commit()
+    return membership
+
+
+def _apply_forum(forum: Forum, entry: Entry) -> None:
+    forum.name, forum.kind, forum.level = entry["name"], entry["kind"], entry["level"]
+    forum.is_apex = bool(entry.get("apex"))
+    forum.reports_to = by_key(Forum, entry.get("reports_to"))
+    forum.areas = by_keys(Area, entry.get("areas"))
+    forum.mandate, forum.meets = entry.get("mandate"), entry.get("meets")

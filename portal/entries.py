@@ -1,0 +1,131 @@
+"""Writing one entity from a form with the import's rules: generated keys and entry checks.
+
+The register, the decision log and the indicator pages write single entities. They check each
+one as a `samverkan/1` entry with the exchange validator, so a form accepts exactly what an
+import would, and they explain its findings in the user's words, next to the form's fields.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal.exchange.importer import jsonable
+from portal.exchange.schema import FORMAT, KEY_LENGTH
+from portal.exchange.services import stored_keys
+from portal.exchange.validator import ExchangeError, ExchangeValidationError
+from portal.exchange.validator import validate_document as _validate_document
+from portal.extensions import db
+
+NOT_KEY_CHARS = re.compile(r"[^a-z0-9_.-]+")
+NOUN_LABELS = {
+    "organisation": _l("organisation"),
+    "person": _l("person"),
+    "area": _l("focus area"),
+    "forum": _l("forum"),
+    "commission": _l("commission"),
+    "recommendation": _l("recommendation"),
+    "action": _l("action"),
+}
+
+
+class EntryError(ValueError):
+    """An entry was refused; `errors` maps each field's name to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, Any]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors.items()))
+
+
+# --- Keys -------------------------------------------------------------------------------------
+
+
+def slug(text: str, limit: int = KEY_LENGTH) -> str:
+    """A key made from text: `Möte i LSG` becomes `mote-i-lsg` (ASCII, at most `limit` long)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = NOT_KEY_CHARS.sub("-", ascii_text.lower()).strip("-._")
+    return words[:limit].rstrip("-._") or "x"
+
+
+def unique_key(model, text: str) -> str:
+    """A key made from text that no entity of `model` has yet (`-2`, `-3`… added if needed)."""
+    return free_key(model, slug(text))
+
+
+def free_key(model, base: str) -> str:
+    """`base` if no entity of `model` uses it, else `base-2`, `base-3`… cut to fit a key."""
+    taken = set(db.session.scalars(select(model.key).where(model.key.like(f"{base[:40]}%"))))
+    if base not in taken:
+        return base
+    number = 2
+    while True:
+        suffix = f"-{number}"
+        candidate = base[: KEY_LENGTH - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+        number += 1
+
+
+# --- Checking an entry ------------------------------------------------------------------------
+
+
+def entry_errors(list_name: str, entry: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """The problems the import would find in one entry, by field (empty when it is valid).
+
+    The entry is checked against the keys stored in the database. A field is named as in the
+    exchange format, a nested one by its last part (`members[3].person` -> `person`), after
+    `prefix`; the message is in the user's words.
+    """
+    document = {"format": FORMAT, list_name: [jsonable(entry)]}
+    try:
+        _validate_document(document, stored_keys())
+    except ExchangeValidationError as exc:
+        errors: dict[str, str] = {}
+        for error in exc.errors:
+            errors.setdefault(prefix + _field(error), explain(error))
+        return errors
+    return {}
+
+
+def _field(error: ExchangeError) -> str:
+    """The form field an error is about: `members[3].person` -> `person`, `areas[1]` -> `areas`."""
+    path = error.field or "key"
+    return re.sub(r"\[[^\]]*\]", "", path.rsplit(".", 1)[-1])
+
+
+_KEY_HINT = _l("Use 1–64 characters: letters A–Z, digits, _ . or - (no spaces, no å, ä, ö).")
+_EXPLANATIONS: tuple[tuple[re.Pattern[str], Any], ...] = (
+    (re.compile(r"(missing|empty) \(required\)"), lambda m: _l("This field is required.")),
+    (re.compile(r"too long \((\d+) characters, at most (\d+)\)"),
+     lambda m: _l("Too long: at most %(limit)s characters.", limit=m[2])),
+    (re.compile(r"invalid key .*"), lambda m: _KEY_HINT),
+    (re.compile(r"duplicate key .*"), lambda m: _l("The key is already used.")),
+    (re.compile(r"unknown (\w+) (.*)"),
+     lambda m: _l("There is no %(what)s with the key %(key)s.",
+                  what=NOUN_LABELS.get(m[1], m[1]), key=m[2])),
+    (re.compile(r"duplicate person .*"),
+     lambda m: _l("The person is already a member of the forum.")),
+    (re.compile(r"duplicate date (.*)"),
+     lambda m: _l("There is already a value for %(date)s.", date=m[1])),
+    (re.compile(r"duplicate (\w+) (.*)"), lambda m: _l("%(key)s is chosen twice.", key=m[2])),
+    (re.compile(r"organisation .* is its own ancestor: (.*)"),
+     lambda m: _l("An organisation cannot be part of itself: %(chain)s.", chain=m[1])),
+    (re.compile(r"invalid date .*"), lambda m: _l("Enter a real date as YYYY-MM-DD.")),
+    (re.compile(r"invalid value .*"), lambda m: _l("Choose one of the listed options.")),
+    (re.compile(r"(expected a number|number out of range).*"), lambda m: _l("Enter a number.")),
+    (re.compile(r"contains .*"),
+     lambda m: _l("The text contains a character that cannot be stored.")),
+)
+
+
+def explain(error: ExchangeError) -> str:
+    """The validator's finding in the user's words (its own text when there is no better)."""
+    for pattern, message in _EXPLANATIONS:
+        match = pattern.fullmatch(error.message)
+        if match:
+            return str(message(match))
+    return error.message

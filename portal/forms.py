@@ -1,0 +1,42 @@
+"""Form helpers shared by the areas: a service's refusals shown next to the fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from wtforms import Field, FieldList, Form, FormField
+
+
+def all_fields(form: Form) -> Iterator[Field]:
+    """Every field of a form, including those inside lists of sub-forms."""
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                yield from (all_fields(entry.form) if isinstance(entry, FormField) else [entry])
+        elif isinstance(field, FormField):
+            yield from all_fields(field.form)
+        else:
+            yield field
+
+
+def apply_errors(form: Form, errors: dict[str, str]) -> list[str]:
+    """Attach each error to the field of that name; return those that fit no field."""
+    by_name = {field.name: field for field in all_fields(form)}
+    loose = []
+    for name, message in errors.items():
+        field = by_name.get(name)
+        if field is None:
+            loose.append(f"{name}: {message}")
+            continue
+        if not isinstance(field.errors, list):
+            field.errors = list(field.errors)
+        field.errors.append(message)
+    return loose
+
+
+def empty_to_none(value: str | None) -> str | None:
+    """Form text with surrounding space removed; empty text means no value."""
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None

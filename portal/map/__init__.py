@@ -1,0 +1,1 @@
+"""The collaboration map: network drawing, coverage, snapshots, what-if and exports."""

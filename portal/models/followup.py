@@ -1,0 +1,78 @@
+"""Following a commission up: its status reports and its risk register."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.account import User
+from portal.models.base import SHORT_TEXT, utcnow
+from portal.models.commission import Commission
+from portal.models.directory import Person
+
+STATUS_LIGHTS = ("on_track", "at_risk", "off_track")
+RISK_STATUSES = ("open", "mitigated", "closed")
+RISK_SCALE = range(1, 6)
+
+
+class StatusReport(db.Model):
+    """A dated traffic-light report on a commission; append-only, never edited."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commission_id: Mapped[int] = mapped_column(
+        ForeignKey("commission.id", ondelete="CASCADE"), index=True
+    )
+    reported_on: Mapped[date]
+    light: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    commission: Mapped[Commission] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<StatusReport {self.commission_id} {self.reported_on} {self.light}>"
+
+
+class Risk(db.Model):
+    """A risk to a commission, scored by likelihood and consequence (1–5 each)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commission_id: Mapped[int] = mapped_column(
+        ForeignKey("commission.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(SHORT_TEXT))
+    likelihood: Mapped[int]
+    consequence: Mapped[int]
+    owner_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    mitigation: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    version: Mapped[int] = mapped_column(default=1)
+
+    commission: Mapped[Commission] = relationship()
+    owner_person: Mapped[Person | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def score(self) -> int:
+        """Likelihood times consequence, 1–25."""
+        return self.likelihood * self.consequence
+
+    @property
+    def level(self) -> str:
+        """The score in words: low (1–4), medium (5–9) or high (10–25)."""
+        if self.score >= 10:
+            return "high"
+        return "medium" if self.score >= 5 else "low"
+
+    def __repr__(self) -> str:
+        return f"<Risk {self.id} {self.title!r} {self.status}>"

@@ -1,0 +1,1 @@
+"""Personal data: the privacy notice, a person's data export and pseudonymisation."""

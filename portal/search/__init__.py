@@ -1,0 +1,1 @@
+"""Search across the map: forums, people, organisations, commissions, actions and decisions."""

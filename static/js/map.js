@@ -1,0 +1,337 @@
+// The collaboration map: draws the server's positions with Cytoscape, filters, focuses findings,
+// opens the detail panel (htmx) and works with the keyboard. No inline scripts or styles: CSP.
+(function () {
+  "use strict";
+
+  // The report page only needs its print button.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) { window.print(); }
+  });
+
+  var canvas = document.getElementById("map-canvas");
+  if (!canvas || typeof cytoscape === "undefined") { return; }
+
+  var MAX_LISTED = 200;
+  var LARGE = 1500;  // nodes from which the map is drawn for overview (bigger dots, fewer labels)
+  var msg = canvas.dataset;
+  var form = document.getElementById("map-filter");
+  var status = document.getElementById("map-status");
+  var selection = document.getElementById("map-selection");
+  var detail = document.getElementById("map-detail");
+  var list = document.getElementById("map-nodes");
+  var listNote = document.getElementById("map-list-note");
+  var search = document.getElementById("map-search");
+  var cy = null;
+  var query = msg.query || "";
+
+  function format(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (_m, name) { return values[name]; });
+  }
+
+  var STYLE = [
+    { selector: "node", style: {
+      "label": "data(label)", "font-size": 11, "text-wrap": "ellipsis", "text-max-width": 130,
+      "text-valign": "bottom", "text-margin-y": 3, "color": "#1b1f24", "min-zoomed-font-size": 7,
+      "text-background-color": "#ffffff", "text-background-opacity": 0.8, "text-background-padding": 1 } },
+    { selector: "node.forum", style: {
+      "shape": "ellipse", "width": 26, "height": 26, "background-color": "#dbe9f1",
+      "border-width": 2, "border-color": "#40566b" } },
+    { selector: "node.level-national", style: { "background-color": "#c7d7f0" } },
+    { selector: "node.level-county", style: { "background-color": "#cde8d6" } },
+    { selector: "node.level-local", style: { "background-color": "#f1ece0" } },
+    { selector: "node.apex", style: { "border-width": 6, "width": 34, "height": 34 } },
+    { selector: "node.person", style: {
+      "shape": "diamond", "width": 12, "height": 12, "background-color": "#7a5c99",
+      "border-width": 1, "border-color": "#4b3764", "font-size": 9 } },
+    { selector: "node.organisation", style: {
+      "shape": "rectangle", "width": 18, "height": 18, "background-color": "#e9e2c8",
+      "border-width": 2, "border-color": "#6b5d2c", "font-size": 9 } },
+    { selector: "node.parallel", style: {
+      "border-style": "double", "border-width": 7, "border-color": "#b34700", "background-color": "#ffe3cc" } },
+    { selector: "node.orphan", style: {
+      "border-style": "dashed", "border-width": 4, "border-color": "#7d2c8c", "background-color": "#f3e3f6" } },
+    { selector: "node.cycle", style: {
+      "shape": "round-rectangle", "border-style": "dotted", "border-width": 4, "border-color": "#a4161a" } },
+    { selector: "node.person.spof", style: {
+      "shape": "triangle", "width": 20, "height": 20, "background-color": "#a4161a" } },
+    { selector: "node.person.overloaded", style: {
+      "width": 22, "height": 22, "border-width": 4, "border-color": "#8a5300", "background-color": "#ffd98a" } },
+    { selector: "edge", style: {
+      "width": 1, "line-color": "#9aa7b3", "curve-style": "straight", "opacity": 0.8 } },
+    { selector: "edge.reports", style: {
+      "width": 2, "line-color": "#5b6b7a", "target-arrow-shape": "triangle",
+      "target-arrow-color": "#5b6b7a", "arrow-scale": 0.9 } },
+    { selector: "edge.member", style: { "line-color": "#b7a6cc", "line-style": "solid" } },
+    { selector: "edge.takes-part", style: { "line-color": "#cbbf8f", "line-style": "dashed" } },
+    { selector: "node.match", style: { "underlay-color": "#0a4a8c", "underlay-opacity": 0.25, "underlay-padding": 8 } },
+    { selector: "node.focus", style: {
+      "underlay-color": "#ffbf47", "underlay-opacity": 0.9, "underlay-padding": 12, "font-weight": "bold",
+      "z-index": 20, "font-size": 13 } },
+    { selector: "node.shared", style: {
+      "underlay-color": "#ffbf47", "underlay-opacity": 0.7, "underlay-padding": 7, "font-weight": "bold",
+      "z-index": 20, "width": 16, "height": 16 } },
+    { selector: "edge.focus", style: { "width": 3, "line-color": "#8a5300", "z-index": 15 } },
+    { selector: "node:selected", style: {
+      "overlay-color": "#0b4f6c", "overlay-opacity": 0.25, "overlay-padding": 8 } }
+  ];
+
+  // On a national map the whole view is tiny: bigger dots stay visible, labels come on zooming in.
+  var LARGE_STYLE = [
+    { selector: "node.forum", style: { "width": 64, "height": 64, "border-width": 6, "font-size": 22 } },
+    { selector: "node.apex", style: { "width": 90, "height": 90, "border-width": 14 } },
+    { selector: "node.person", style: { "width": 30, "height": 30, "font-size": 16 } },
+    { selector: "node.focus", style: { "underlay-padding": 30 } },
+    { selector: "edge.reports", style: { "width": 5 } },
+    { selector: "edge.member, edge.takes-part", style: { "curve-style": "haystack", "haystack-radius": 0 } },
+    { selector: "node", style: { "min-zoomed-font-size": 14, "text-wrap": "wrap", "text-max-width": 140, "text-background-opacity": 0 } },
+    { selector: "node.focus, node.shared", style: { "font-size": 26, "text-background-opacity": 0.85 } }
+  ];
+
+  function dataUrl(extra) {
+    var params = new URLSearchParams(query);
+    params.delete("page");
+    Object.keys(extra || {}).forEach(function (name) { params.set(name, extra[name]); });
+    var text = params.toString();
+    return msg.src + (text ? "?" + text : "");
+  }
+
+  function load(extra) {
+    status.textContent = msg.msgLoading;
+    return fetch(dataUrl(extra), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      })
+      .then(draw)
+      .catch(function () { status.textContent = msg.msgFailed; });
+  }
+
+  function create(large) {
+    cy = cytoscape({
+      container: canvas, elements: [], style: large ? STYLE.concat(LARGE_STYLE) : STYLE,
+      layout: { name: "preset" },
+      minZoom: 0.01, maxZoom: 4, boxSelectionEnabled: false,
+      autoungrabify: true, hideEdgesOnViewport: large, textureOnViewport: large,
+      pixelRatio: large ? 1 : "auto"
+    });
+    cy.on("tap", "node", function (event) { choose(event.target, false); });
+  }
+
+  function draw(data) {
+    var large = data.nodes.length > LARGE;
+    if (cy) { cy.destroy(); }
+    create(large);
+    cy.batch(function () { cy.add(data.nodes); cy.add(data.edges); });
+    applyMarks();
+    var focused = applyFocus(data.focus);
+    fitTo(focused && focused.length ? focused : cy.nodes(), focused && focused.length ? 60 : 20);
+    var note = format(msg.msgShowing, { forums: data.forum_count, nodes: data.nodes.length });
+    Object.keys(data.limited || {}).forEach(function (what) {
+      note += " " + format(msg.msgLimited, { count: data.limited[what] });
+    });
+    status.textContent = note;
+    renderList();
+    return data;
+  }
+
+  // Like cy.fit, but from the node positions alone: measuring thousands of labels takes seconds.
+  function fitTo(nodes, padding) {
+    if (!nodes.length) { return; }
+    var box = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
+    nodes.forEach(function (node) {  // positions need no style, unlike cy's bounding boxes
+      var p = node.position();
+      box.x1 = Math.min(box.x1, p.x - 40); box.x2 = Math.max(box.x2, p.x + 40);
+      box.y1 = Math.min(box.y1, p.y - 40); box.y2 = Math.max(box.y2, p.y + 40);
+    });
+    box.w = box.x2 - box.x1;
+    box.h = box.y2 - box.y1;
+    var width = canvas.clientWidth - 2 * padding;
+    var height = canvas.clientHeight - 2 * padding;
+    // A national map draws bigger nodes, so it needs less zoom to read a focused finding.
+    var most = cy.nodes().length > LARGE ? 0.6 : 1.5;
+    var zoom = Math.min(width / Math.max(box.w, 1), height / Math.max(box.h, 1), most);
+    zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), zoom));
+    cy.viewport({
+      zoom: zoom,
+      pan: { x: (canvas.clientWidth - zoom * (box.x1 + box.x2)) / 2, y: (canvas.clientHeight - zoom * (box.y1 + box.y2)) / 2 }
+    });
+  }
+
+  function applyFocus(focus) {
+    selection.textContent = "";
+    canvas.dataset.highlighted = "";
+    if (!focus || !focus.finding) { return null; }
+    var ids = focus.forums.map(function (k) { return "f:" + k; })
+      .concat(focus.people.map(function (k) { return "p:" + k; }));
+    var nodes = cy.collection();
+    ids.forEach(function (id) { nodes = nodes.union(cy.getElementById(id)); });
+    nodes.addClass("focus");
+    var shared = cy.collection();
+    focus.shared.forEach(function (k) { shared = shared.union(cy.getElementById("p:" + k)); });
+    shared.removeClass("focus").addClass("shared");
+    nodes.edgesWith(nodes).addClass("focus");
+    // What is highlighted is also written on the container, for tests and assistive tools.
+    canvas.dataset.highlighted = cy.nodes(".focus, .shared").map(function (n) { return n.id(); }).sort().join(" ");
+    var forumNames = focus.forums.map(function (k) { return label("f:" + k); });
+    var text = msg.msgHighlighted + " " + forumNames.join(", ") + ".";
+    if (focus.shared.length) {
+      text += " " + msg.msgShared + " " + focus.shared.map(function (k) { return label("p:" + k); }).join(", ") + ".";
+    }
+    selection.textContent = text;
+    return nodes;
+  }
+
+  function label(id) {
+    var node = cy.getElementById(id);
+    return node.length ? node.data("label") : id.slice(2);
+  }
+
+  // Legend check boxes switch a kind of mark off and on.
+  function applyMarks() {
+    var on = {};
+    document.querySelectorAll("input[data-mark]").forEach(function (box) { on[box.dataset.mark] = box.checked; });
+    var marked = cy.nodes().filter(function (node) { return (node.data("marks") || []).length > 0; });
+    cy.batch(function () {
+      marked.forEach(function (node) {
+        node.data("marks").forEach(function (mark) { node.toggleClass(mark, on[mark] !== false); });
+      });
+    });
+  }
+  document.querySelectorAll("input[data-mark]").forEach(function (box) {
+    box.addEventListener("change", function () { if (cy) { applyMarks(); } });
+  });
+
+  function choose(node, center) {
+    cy.$(":selected").unselect();
+    node.select();
+    canvas.dataset.selected = node.id();
+    if (center) { cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1) }, { duration: 200 }); }
+    var type = node.data("type");
+    var template = type === "person" ? msg.personUrl : type === "forum" ? msg.forumUrl : null;
+    if (template && window.htmx) {
+      htmx.ajax("GET", template.replace("__KEY__", encodeURIComponent(node.data("key"))),
+        { target: "#map-detail", swap: "innerHTML" });
+    }
+    list.querySelectorAll("button[aria-current]").forEach(function (b) { b.removeAttribute("aria-current"); });
+    var button = list.querySelector('button[data-id="' + CSS.escape(node.id()) + '"]');
+    if (button) { button.setAttribute("aria-current", "true"); }
+  }
+
+  // The focusable list of what is drawn: Enter (or a click) chooses a node.
+  function renderList() {
+    var term = (search.value || "").trim().toLowerCase();
+    var nodes = cy.nodes().filter(function (n) {
+      return n.data("type") !== "organisation" && (!term || n.data("label").toLowerCase().indexOf(term) >= 0);
+    }).sort(function (a, b) { return a.data("label").localeCompare(b.data("label")); });
+    cy.batch(function () {
+      cy.nodes(".match").removeClass("match");
+      if (term.length >= 2) { nodes.addClass("match"); }
+    });
+    var fragment = document.createDocumentFragment();
+    nodes.slice(0, MAX_LISTED).forEach(function (node) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.dataset.id = node.id();
+      button.textContent = node.data("label");
+      if (node.data("type") === "person") {
+        var kind = document.createElement("span");
+        kind.className = "node-kind";
+        kind.textContent = " ◆";
+        button.appendChild(kind);
+      }
+      item.appendChild(button);
+      fragment.appendChild(item);
+    });
+    list.replaceChildren(fragment);
+    var note = nodes.length > MAX_LISTED ? format(msg.msgMore, { shown: MAX_LISTED, count: nodes.length }) : "";
+    if (term.length >= 2) { note = format(msg.msgMatches, { count: nodes.length }) + " " + note; }
+    listNote.textContent = note;
+  }
+  list.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-id]");
+    if (button && cy) { choose(cy.getElementById(button.dataset.id), true); }
+  });
+  search.addEventListener("input", function () { if (cy) { renderList(); } });
+
+  // Keyboard on the map itself: arrows pan, + and - zoom, 0 shows everything.
+  canvas.addEventListener("keydown", function (event) {
+    if (!cy) { return; }
+    var step = 80;
+    var moves = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+    if (moves[event.key]) {
+      cy.panBy({ x: moves[event.key][0], y: moves[event.key][1] });
+    } else if (event.key === "+" || event.key === "=") {
+      zoom(1.25);
+    } else if (event.key === "-" || event.key === "_") {
+      zoom(0.8);
+    } else if (event.key === "0") {
+      fitTo(cy.nodes(), 20);
+    } else {
+      return;
+    }
+    event.preventDefault();
+  });
+
+  function zoom(factor) {
+    cy.zoom({ level: cy.zoom() * factor, renderedPosition: { x: canvas.clientWidth / 2, y: canvas.clientHeight / 2 } });
+  }
+
+  document.querySelectorAll("[data-map]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (!cy) { return; }
+      var action = button.dataset.map;
+      if (action === "zoom-in") { zoom(1.25); }
+      if (action === "zoom-out") { zoom(0.8); }
+      if (action === "fit") { fitTo(cy.nodes(), 20); }
+      if (action === "png") { downloadPng(); }
+    });
+  });
+
+  function downloadPng() {
+    var blob = cy.png({ output: "blob", full: true, bg: "#ffffff", maxWidth: 6000, maxHeight: 6000 });
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = "samverkanskarta.png";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+  }
+
+  // A finding's "Show on the map" draws the map with the finding's forums and people in focus.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.finding-focus[data-finding]");
+    if (!link || !cy) { return; }
+    event.preventDefault();
+    var key = link.dataset.finding;
+    load({ focus: key }).then(function () {
+      if (window.htmx) {
+        htmx.ajax("GET", msg.findingUrl + "?id=" + encodeURIComponent(key), { target: "#map-detail", swap: "innerHTML" });
+      }
+      canvas.scrollIntoView({ block: "nearest" });
+    });
+  });
+
+  // Changing the filter redraws the map (htmx refreshes the findings and the address).
+  function filterQuery() {
+    var params = new URLSearchParams(new FormData(form));
+    Array.from(params.keys()).forEach(function (name) {
+      if (!params.get(name)) { params.delete(name); }
+    });
+    return params.toString();
+  }
+  if (form) {
+    var refresh = function () {
+      query = filterQuery();
+      document.querySelectorAll("a[data-keep-filter]").forEach(function (link) {
+        link.href = link.dataset.keepFilter + (query ? "?" + query : "");
+      });
+      load();
+    };
+    form.addEventListener("change", refresh);
+    form.addEventListener("submit", function (event) { event.preventDefault(); refresh(); });
+  }
+
+  load();
+}());

@@ -1,0 +1,40 @@
+"""Run axe-core on a page and fail on serious or critical accessibility violations.
+
+axe-core is vendored for the browser tests only (static/vendor/axe-core, MPL-2.0). Injecting it
+is an inline script as far as the portal's CSP is concerned, so the page must come from a
+browser context opened with ``bypass_csp=True`` (the ``axe_page`` fixture of test_map.py does).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+FAILING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page, impacts=FAILING_IMPACTS) -> list[dict]:
+    """The axe-core violations of the current page with one of the given impacts."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await window.axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [v for v in result["violations"] if v.get("impact") in impacts]
+
+
+def describe(violations: list[dict]) -> str:
+    """A readable summary: rule, impact, help and the first few offending elements."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {json.dumps(node['target'])}: {node.get('failureSummary', '')}")
+    return "\n".join(lines)
+
+
+def assert_no_serious_axe_violations(page) -> None:
+    """Fail with a readable list when axe-core finds a serious or critical violation."""
+    violations = axe_violations(page)
+    assert not violations, f"axe-core on {page.url}:\n{describe(violations)}"

@@ -1,0 +1,1 @@
+"""Tests of keeping the register up to date."""

@@ -1,0 +1,124 @@
+"""Indicator values kept up to date by admins, with the import's rules and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.auth.permissions import PermissionDenied
+from portal.entries import EntryError
+from portal.indicators import services
+from portal.models import AuditEntry, Indicator, User
+from tests.decisions.conftest import ROLES, expected
+
+KEY = "fast-lakarkontakt-andel"
+
+
+@pytest.fixture
+def indicator(db, demo) -> Indicator:
+    """Share of residents with a named GP: 10 % in Jan 2024, 20 % in Apr 2026, target 20 %."""
+    return db.session.scalar(select(Indicator).where(Indicator.key == KEY))
+
+
+@pytest.fixture
+def admin(db, demo) -> User:
+    """The demo's admin."""
+    return db.session.scalar(select(User).where(User.email == "admin@example.org"))
+
+
+def test_add_change_and_remove_values_with_the_audit_trail(db, admin, indicator):
+    """Each change stores the indicator before and after."""
+    services.add_value(admin, indicator, date(2025, 6, 30), 15.5)
+    row = next(v for v in indicator.values if v.measured_on == date(2025, 6, 30))
+    services.change_value(admin, row, 16.0)
+    services.remove_value(admin, row)
+    entries = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.entity_key == KEY).order_by(AuditEntry.id)).all()
+    assert [e.action for e in entries[-3:]] == ["add_value", "change_value", "remove_value"]
+    assert {"date": "2025-06-30", "value": 15.5} in entries[-3].after["values"]
+    assert {"date": "2025-06-30", "value": 16.0} in entries[-1].before["values"]
+    assert [v.measured_on for v in indicator.values] == [date(2024, 1, 31), date(2026, 4, 30)]
+
+
+def test_one_value_per_date(db, admin, indicator):
+    """A second value on a measured date is refused, naming the date field."""
+    with pytest.raises(EntryError) as info:
+        services.add_value(admin, indicator, date(2024, 1, 31), 11)
+    assert "already a value" in info.value.errors["date"]
+
+
+def test_a_value_must_be_a_number_and_a_date_is_required(db, admin, indicator):
+    """A missing date or value is refused by field."""
+    with pytest.raises(EntryError) as info:
+        services.add_value(admin, indicator, None, None)
+    assert set(info.value.errors) == {"date", "value"}
+
+
+def test_only_admins_enter_values(db, indicator):
+    """Leadership and forum members read values but do not enter them."""
+    for email in ("ledning@example.org", "forum@example.org"):
+        user = db.session.scalar(select(User).where(User.email == email))
+        with pytest.raises(PermissionDenied):
+            services.add_value(user, indicator, date(2025, 1, 1), 1)
+
+
+ROUTES = {
+    "add": (f"/indikatorer/{KEY}/varden", {"date": "2025-06-30", "value": "15,5"}),
+    "change": (f"/indikatorer/{KEY}/varden/2024-01-31", {"value": "10,5"}),
+    "remove": (f"/indikatorer/{KEY}/varden/2024-01-31/ta-bort", {}),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_value_routes_by_role(client, db, as_role, indicator, route, role):
+    """Only admins change values; the values page opens only for them."""
+    token = as_role(role)
+    url, data = ROUTES[route]
+    response = client.post(url, data={**data, "csrf_token": token})
+    assert response.status_code == expected(role, {"admin"}, 303)
+    assert client.get(f"/indikatorer/{KEY}/varden").status_code == expected(
+        role, {"admin"}, 200)
+
+
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_value_posts_without_csrf_are_refused(client, db, as_role, indicator, route):
+    """Every write needs the CSRF token."""
+    as_role("admin")
+    url, data = ROUTES[route]
+    audit = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    assert client.post(url, data=data).status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == audit
+
+
+def test_swedish_numbers_are_read(client, db, as_role, indicator):
+    """`56 470` and `4,5` typed in Swedish are stored as numbers."""
+    token = as_role("admin")
+    client.post(f"/indikatorer/{KEY}/varden", data={"date": "2025-01-31", "value": "4,5",
+                                                    "csrf_token": token})
+    client.post(f"/indikatorer/{KEY}/varden", data={"date": "2025-02-28", "value": "56 470",
+                                                    "csrf_token": token})
+    db.session.expire_all()
+    values = {v.measured_on: v.value for v in indicator.values}
+    assert values[date(2025, 1, 31)] == 4.5 and values[date(2025, 2, 28)] == 56470
+
+
+def test_htmx_value_changes_get_the_panel(client, db, as_role, indicator):
+    """With htmx, a refused value comes back as the panel with the error."""
+    token = as_role("admin")
+    response = client.post(f"/indikatorer/{KEY}/varden", headers={"HX-Request": "true"},
+                           data={"date": "2024-01-31", "value": "3", "csrf_token": token})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and page.lstrip().startswith('<div id="values-panel"')
+    assert 'aria-invalid="true"' in page
+
+
+def test_unknown_value_date_is_404(client, db, as_role, indicator):
+    """A value that does not exist, or a date that is not one, answers 404."""
+    token = as_role("admin")
+    for on in ("2023-01-01", "inte-ett-datum"):
+        response = client.post(f"/indikatorer/{KEY}/varden/{on}",
+                               data={"value": "1", "csrf_token": token})
+        assert response.status_code == 404

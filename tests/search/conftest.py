@@ -1,0 +1,1 @@
+"""Search tests use the suite's shared demo fixture (tests/conftest.py)."""
