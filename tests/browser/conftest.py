@@ -14,7 +14,7 @@ from config import TestConfig
 from portal import create_app
 from portal.demo.loader import DEMO_PASSWORD, load_demo
 from portal.extensions import db
-from tests.conftest import require_or_skip
+from tests.conftest import _empty_tables, require_or_skip
 
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -44,15 +44,21 @@ def chromium_executable() -> str:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """The portal with the demo loaded, served on a free local port for the module's tests."""
-    database = TestConfig.SQLALCHEMY_DATABASE_URI
-    if database.startswith("sqlite"):  # a file, so that the server's threads share it
-        database = f"sqlite:///{tmp_path_factory.mktemp('live') / 'portal.sqlite'}"
+def live_server(tmp_path_factory, database_url, _schema):
+    """The portal with the demo loaded, served on a free local port for the module's tests.
+
+    On SQLite it gets a file of its own (the server's threads share it); on PostgreSQL it uses
+    this worker's database, whose schema the session made, and empties it again afterwards.
+    """
+    sqlite = database_url.startswith("sqlite")
+    database = (f"sqlite:///{tmp_path_factory.mktemp('live') / 'portal.sqlite'}" if sqlite
+                else database_url)
     app = create_app(type("LiveConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database}))
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        if sqlite:
+            db.create_all()
+        else:
+            _empty_tables()
         load_demo()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -61,7 +67,8 @@ def live_server(tmp_path_factory):
     server.shutdown()
     with app.app_context():
         db.session.remove()
-        db.drop_all()
+        if not sqlite:
+            _empty_tables()
         db.engine.dispose()
 
 

@@ -58,7 +58,7 @@ def test_filter_forums_in_place(page, live_server):
     """Typing in the forum filter narrows the list without leaving the page."""
     sign_in(page, live_server, "forum@example.org")
     page.goto(f"{live_server}/forum")
-    page.get_by_label("Sök").fill("LSO 2")
+    page.get_by_role("searchbox", name="Sök", exact=True).fill("LSO 2")
     rows = page.locator("#forum-results tbody tr")
     expect(rows).to_have_count(1)
     expect(rows).to_contain_text("LSO 2")
