@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     """Register every area of the portal."""
     from portal.api.routes import bp as api_bp
     from portal.auth.routes import bp as auth_bp
+    from portal.calendar.routes import bp as calendar_bp
     from portal.commissions.routes import bp as commissions_bp
     from portal.dashboard.routes import bp as dashboard_bp
     from portal.decisions.routes import bp as decisions_bp
@@ -138,5 +139,6 @@ def _register_blueprints(app: Flask) -> None:
         search_bp,
         privacy_bp,
         api_bp,
+        calendar_bp,
     ):
         app.register_blueprint(blueprint)

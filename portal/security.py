@@ -12,6 +12,7 @@ from portal.models import User
 PUBLIC_ENDPOINTS = frozenset({
     "auth.login", "auth.set_language", "static", "health",
     "privacy.notice", "privacy.accessibility",
+    "calendar.feed",  # calendar apps fetch it without a session; the URL holds a secret
 })
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

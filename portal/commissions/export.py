@@ -6,9 +6,6 @@ from io import BytesIO
 from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from portal.labels import label
 
@@ -24,12 +21,17 @@ def neutralise(value: Any) -> Any:
     """
     if not isinstance(value, str):
         return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # openpyxl loads slowly: on use only
+
     value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def actions_workbook(commission, actions) -> bytes:
     """The actions, one row each under a header row, as the bytes of an .xlsx file."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = _("Actions")[:31]

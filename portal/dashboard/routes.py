@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from portal.commissions.queries import commissions as all_commissions
 from portal.commissions.queries import next_milestone
-from portal.dashboard import queries
+from portal.dashboard import queries, work
 from portal.dates import today
 from portal.findings import services as findings
 from portal.findings.kinds import GROUPS, NAMES
@@ -42,4 +42,20 @@ def index():
         finding_counts=counts,
         finding_groups=GROUPS,
         finding_names=NAMES,
+    )
+
+
+@bp.get("/mitt-arbete")
+def my_work():
+    """My work: my commissions' milestones, the actions I or my forums own, their decisions."""
+    day = today()
+    mine = work.my_work(current_user)
+    open_milestones = [m for m in mine.milestones if m.done_on is None]
+    return render_template(
+        "dashboard/my_work.html",
+        today=day,
+        overdue_milestones=[m for m in open_milestones if m.due_on < day],
+        upcoming_milestones=[m for m in open_milestones if m.due_on >= day],
+        actions=mine.actions,
+        decisions=mine.decisions,
     )

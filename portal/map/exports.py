@@ -9,10 +9,13 @@ role), ``works_at`` (person to organisation) and ``part_of`` (organisation to it
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import networkx as nx
 
 from portal.map.layout import layout
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def _clean(attributes: dict) -> dict:
@@ -27,6 +30,8 @@ def _clean(attributes: dict) -> dict:
 
 def map_graph(doc: dict) -> nx.DiGraph:
     """The map as a networkx graph, with the portal's positions as ``x`` and ``y``."""
+    import networkx as nx  # only the exports need it; kept out of the app's start-up
+
     positions = layout(doc)
     graph = nx.DiGraph(name="samverkan")
     for org in doc.get("organisations") or []:
@@ -68,6 +73,8 @@ def map_graph(doc: dict) -> nx.DiGraph:
 def graphml(doc: dict) -> bytes:
     """The map as GraphML (UTF-8)."""
     buffer = io.BytesIO()
+    import networkx as nx
+
     nx.write_graphml(map_graph(doc), buffer, encoding="utf-8")
     return buffer.getvalue()
 
@@ -75,5 +82,7 @@ def graphml(doc: dict) -> bytes:
 def gexf(doc: dict) -> bytes:
     """The map as GEXF 1.2 (UTF-8)."""
     buffer = io.BytesIO()
+    import networkx as nx
+
     nx.write_gexf(map_graph(doc), buffer, encoding="utf-8")
     return buffer.getvalue()

@@ -29,6 +29,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # SHA-256 of the secret in the personal calendar feed URL; the secret itself is not kept.
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     person: Mapped[Person | None] = relationship()
 

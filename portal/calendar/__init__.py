@@ -1,0 +1,1 @@
+"""A personal calendar feed of milestones and action deadlines, fetched by calendar apps."""

@@ -1,0 +1,51 @@
+"""Building the iCalendar text from plain event data: no Flask, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Calendar, Event
+
+TIMEZONE = "Europe/Stockholm"
+UID_DOMAIN = "samverkansportalen"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One all-day event of the feed."""
+
+    uid: str
+    day: date
+    summary: str
+    description: str
+    url: str
+
+
+def uid(kind: str, key: str) -> str:
+    """A UID that stays the same for the same milestone or action across fetches."""
+    return f"{kind}-{key}@{UID_DOMAIN}"
+
+
+def build(entries: list[Entry], name: str, stamp: datetime | None = None) -> bytes:
+    """The feed as iCalendar bytes: all-day events on Stockholm dates."""
+    stamp = stamp or datetime.now(UTC)
+    cal = Calendar()
+    cal.add("prodid", "-//Samverkansportalen//Kalender//SV")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", TIMEZONE)
+    for entry in entries:
+        event = Event()
+        event.add("uid", entry.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", entry.day)
+        event.add("dtend", entry.day + timedelta(days=1))
+        event.add("summary", entry.summary)
+        event.add("description", entry.description)
+        event.add("url", entry.url)
+        event.add("transp", "TRANSPARENT")  # a deadline does not make the user busy
+        cal.add_component(event)
+    return cal.to_ical()
