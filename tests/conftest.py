@@ -223,9 +223,9 @@ def _insert_rows(rows: dict[str, list[dict]]) -> None:
         if rows.get(table.name):
             connection.execute(table.insert(), rows[table.name])
             if "id" in table.c:
-                connection.execute(text(  # noqa: S608 - table names from our metadata
-                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                    f'(SELECT max(id) FROM "{table.name}"))'))
+                sql = (f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "  # noqa: S608
+                       f'(SELECT max(id) FROM "{table.name}"))')  # table names: our metadata
+                connection.execute(text(sql))
     _db.session.commit()
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from icalendar import Calendar, Event
-
 TIMEZONE = "Europe/Stockholm"
 UID_DOMAIN = "samverkansportalen"
 
@@ -29,6 +27,8 @@ def uid(kind: str, key: str) -> str:
 
 def build(entries: list[Entry], name: str, stamp: datetime | None = None) -> bytes:
     """The feed as iCalendar bytes: all-day events on Stockholm dates."""
+    from icalendar import Calendar, Event  # imported on use, to keep the app's start-up fast
+
     stamp = stamp or datetime.now(UTC)
     cal = Calendar()
     cal.add("prodid", "-//Samverkansportalen//Kalender//SV")

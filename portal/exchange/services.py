@@ -9,7 +9,13 @@ from sqlalchemy import select
 from portal.audit.services import record
 from portal.exchange.exporter import export_document
 from portal.exchange.importer import LIST_ORDER, MODELS, ImportReport, import_document
-from portal.exchange.validator import Existing, dump_document, load_document
+from portal.exchange.spreadsheet import SpreadsheetError, Table, build_plan, changes, locate
+from portal.exchange.validator import (
+    ExchangeValidationError,
+    Existing,
+    dump_document,
+    load_document,
+)
 from portal.extensions import db
 from portal.models import Organisation
 
@@ -52,3 +58,33 @@ def import_text(text: str | bytes, actor: User | None, source: str = "import") -
 def export_text() -> str:
     """The whole database as `samverkan/1` JSON text."""
     return dump_document(export_document(db.session))
+
+
+def preview_spreadsheet(tables: dict[str, Table]) -> dict[str, list]:
+    """What importing the spreadsheet rows would create or change; nothing is written.
+
+    :raise SpreadsheetError: with every problem, located by row and column where possible.
+    """
+    stored = export_document(db.session)
+    plan = build_plan(tables, stored)
+    try:
+        doc = load_document(dump_document(plan.document), existing=stored_keys())
+    except ExchangeValidationError as exc:
+        raise SpreadsheetError(locate(exc.errors, plan)) from None
+    if plan.errors:
+        raise SpreadsheetError(locate([], plan))
+    return changes(doc, stored)
+
+
+def import_spreadsheet(tables: dict[str, Table], actor: User | None) -> ImportReport:
+    """Import the spreadsheet rows all or nothing, through the exchange format and its audit.
+
+    :raise SpreadsheetError: with every problem, located by row and column where possible.
+    """
+    plan = build_plan(tables, export_document(db.session))
+    if plan.errors:
+        raise SpreadsheetError(locate([], plan))
+    try:
+        return import_text(dump_document(plan.document), actor, source="spreadsheet")
+    except ExchangeValidationError as exc:
+        raise SpreadsheetError(locate(exc.errors, plan)) from None

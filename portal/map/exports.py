@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-
 from portal.map.layout import layout
 
 if TYPE_CHECKING:

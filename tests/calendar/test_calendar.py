@@ -135,7 +135,7 @@ def test_my_work_shows_lead_overdue_milestones(client, auth, demo, db):
     """The lead sees their commission's overdue milestones, marked in words."""
     auth.login(LEAD, DEMO_PASSWORD)
     page = client.get("/mitt-arbete").get_data(as_text=True)
-    assert "<h1>My work</h1>" in page
+    assert "<h1>Mitt arbete</h1>" in page
     overdue = page.split('id="overdue-milestones"')[1].split("</section>")[0]
     bp2 = db.session.scalar(select(Milestone).where(Milestone.key == "fm2025-bp2"))
     if bp2.due_on < date.today() - timedelta(days=1):  # the demo's BP2 is in 2025

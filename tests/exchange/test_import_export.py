@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-from datetime import date
 import json
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select

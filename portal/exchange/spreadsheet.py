@@ -1,0 +1,310 @@
+"""People and forum memberships from .xlsx or CSV, as a partial `samverkan/1` document.
+
+Pure: bytes in, rows and a document out; no Flask and no database, so it is tested alone.
+Formulas are never evaluated (openpyxl cannot) and are refused rather than imported as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from portal.exchange.schema import FORMAT
+from portal.exchange.validator import ExchangeError
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_UNPACKED = 100 * 1024 * 1024  # a zip bomb stops here, before openpyxl reads it
+COLUMNS = {
+    "people": ("key", "name", "organisation", "title", "email"),
+    "memberships": ("forum", "person", "role"),
+}
+KINDS = tuple(COLUMNS)
+SHEETS = {"people": "people", "personer": "people",
+          "memberships": "memberships", "medlemskap": "memberships"}
+MEMBER_RE = re.compile(r"members\[(\d+)\](?:\.(person|role))?")
+NOT_XLSX = "the file is not an .xlsx workbook (save it as 'Excel Workbook (.xlsx)')"
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem, located by sheet, row and column where known."""
+
+    sheet: str | None
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        parts = [self.sheet, self.row and f"row {self.row}",
+                 self.column and f"column {self.column}"]
+        where = ", ".join(str(part) for part in parts if part)
+        return f"{where}: {self.message}" if where else self.message
+
+
+class SpreadsheetError(ValueError):
+    """A spreadsheet that cannot be imported; `errors` lists every problem found."""
+
+    def __init__(self, errors: list) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(str(error) for error in self.errors))
+
+
+@dataclass
+class Table:
+    """The data rows of one sheet: (row number, {column: text or None})."""
+
+    kind: str
+    sheet: str
+    rows: list[tuple[int, dict[str, str | None]]] = field(default_factory=list)
+
+
+def read_upload(data: bytes, filename: str, kind: str | None = None) -> dict[str, Table]:
+    """Read an uploaded .xlsx (both kinds by sheet name) or CSV (of the given kind)."""
+    if len(data) > MAX_BYTES:
+        raise _fail(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    name = (filename or "").lower()
+    if name.endswith(".csv"):
+        if kind not in COLUMNS:
+            raise _fail("choose what the CSV file holds")
+        return {kind: read_csv(data, kind)}
+    if name.endswith(".xlsx"):
+        return read_xlsx(data)
+    if name.endswith((".xlsm", ".xltm", ".xlam")):
+        raise _fail("workbooks with macros are not accepted; save as .xlsx")
+    raise _fail("only .xlsx and .csv files can be imported")
+
+
+def read_csv(data: bytes, kind: str) -> Table:
+    """Read CSV text in UTF-8 (with or without BOM), separated by `;` or `,`."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _fail("the file is not UTF-8 text; save it as 'CSV UTF-8'") from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        rows = [[value or None for value in row] for row in reader]
+    except csv.Error as exc:
+        raise _fail(f"invalid CSV near line {reader.line_num}: {exc}") from None
+    return _table(kind, kind, rows)
+
+
+def read_xlsx(data: bytes) -> dict[str, Table]:
+    """Read the people and membership sheets of an .xlsx workbook without running anything."""
+    _check_package(data)
+    try:
+        from openpyxl import load_workbook  # slow to import: only when a workbook comes in
+
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken package
+        raise _fail(NOT_XLSX) from None
+    tables: dict[str, Table] = {}
+    try:
+        for sheet in book.worksheets:
+            kind = SHEETS.get(sheet.title.strip().lower())
+            if kind in tables:
+                raise _fail(f"more than one sheet of {kind}")
+            if kind:
+                rows = ([_cell(cell) for cell in row] for row in sheet.iter_rows())
+                tables[kind] = _table(kind, sheet.title, rows)
+    finally:
+        book.close()
+    if not tables:
+        raise _fail("no sheet named people, personer, memberships or medlemskap")
+    return tables
+
+
+def _check_package(data: bytes) -> None:
+    """Refuse anything but a plain, reasonably sized xlsx package."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            infos = package.infolist()
+            names = {info.filename for info in infos}
+            types = package.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _fail(NOT_XLSX) from None
+    if "xl/workbook.xml" not in names or not types:
+        raise _fail(NOT_XLSX)
+    if b"macroEnabled" in types or any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise _fail("workbooks with macros are not accepted; save as .xlsx")
+    if sum(info.file_size for info in infos) > MAX_UNPACKED:
+        raise _fail("the workbook is too large when unpacked")
+
+
+def _cell(cell) -> object:
+    """A cell's value as plain data; formulas stay as their text (starting with `=`)."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool | int | float):
+        return str(value).lower() if isinstance(value, bool) else str(value)
+    if value is None or isinstance(value, str):
+        return value
+    return "=" + type(value).__name__  # an array or table formula: refused below
+
+
+def _table(kind: str, sheet: str, rows) -> Table:
+    """Check the header row and collect the data rows of one sheet."""
+    errors: list[CellError] = []
+    table = Table(kind, sheet)
+    rows = iter(rows)
+    header = [_text(v) for v in next(rows, [])]
+    while header and header[-1] is None:
+        header.pop()
+    names = [(h or "").lower() for h in header]
+    for name in names:
+        if name not in COLUMNS[kind]:
+            errors.append(CellError(sheet, 1, name or "(empty)", "unknown column"))
+    for name in COLUMNS[kind]:
+        if name not in names:
+            errors.append(CellError(sheet, 1, name, "missing column"))
+    if errors:
+        raise SpreadsheetError(errors)
+    for number, values in enumerate(rows, start=2):
+        texts = [_text(v) for v in values]
+        if not any(texts):
+            continue
+        if len(table.rows) >= MAX_ROWS:
+            raise _fail(f"too many rows (at most {MAX_ROWS})", sheet)
+        if any(texts[len(names):]):
+            errors.append(CellError(sheet, number, None, "a value outside the header columns"))
+        row = dict(zip(names, texts, strict=False))
+        for name, value in row.items():
+            if value is not None and value.startswith("="):
+                errors.append(CellError(sheet, number, name, "formulas are not accepted"))
+        table.rows.append((number, {name: row.get(name) for name in COLUMNS[kind]}))
+    if errors:
+        raise SpreadsheetError(errors)
+    return table
+
+
+def _text(value: object) -> str | None:
+    """Trimmed text, or None for an empty cell."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def _fail(message: str, sheet: str | None = None) -> SpreadsheetError:
+    """An error about the file as a whole."""
+    return SpreadsheetError([CellError(sheet, None, None, message)])
+
+
+# --- Rows to a document ---------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """The document to import and where each of its entries came from."""
+
+    document: dict
+    people_rows: dict[str, tuple[str, int]] = field(default_factory=dict)
+    seat_rows: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
+    errors: list[CellError] = field(default_factory=list)
+
+
+def build_plan(tables: dict[str, Table], stored: dict) -> Plan:
+    """Turn the rows into people entries and stored forums with their seats added or changed.
+
+    Rows that cannot go into the document are listed in `errors`; the rest is still built,
+    so the validator can report every other problem in the same pass.
+    """
+    plan = Plan({"format": FORMAT})
+    errors = plan.errors
+    if "people" in tables:
+        people = plan.document["people"] = []
+        first: dict[str, int] = {}
+        for number, row in tables["people"].rows:
+            key, sheet = row["key"] or "", tables["people"].sheet
+            if key in first:
+                errors.append(CellError(sheet, number, "key", f"repeats row {first[key]}"))
+                continue
+            first[key] = number
+            plan.people_rows[key] = plan.people_rows[f"#{len(people)}"] = (sheet, number)
+            people.append(dict(row))
+    if "memberships" in tables:
+        plan.document["forums"] = _forums(tables["memberships"], stored, plan, errors)
+    return plan
+
+
+def _forums(table: Table, stored: dict, plan: Plan, errors: list) -> list[dict]:
+    """The named stored forums with the rows' seats merged into their members."""
+    forums = {f["key"]: f for f in stored.get("forums", [])}
+    touched: dict[str, dict] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for number, row in table.rows:
+        for column in COLUMNS["memberships"]:
+            if row[column] is None:
+                errors.append(CellError(table.sheet, number, column, "required"))
+        forum, person = row["forum"], row["person"]
+        if forum is None or person is None or row["role"] is None:
+            continue
+        if forum not in forums:
+            errors.append(CellError(table.sheet, number, "forum", f'unknown forum "{forum}"'))
+            continue
+        if (forum, person) in seen:
+            errors.append(CellError(table.sheet, number, "person",
+                                    f"repeats row {seen[forum, person]}"))
+            continue
+        seen[forum, person] = number
+        entry = touched.setdefault(forum, {**forums[forum],
+                                           "members": [dict(m) for m in forums[forum]["members"]]})
+        members = entry["members"]
+        index = next((i for i, m in enumerate(members) if m["person"] == person), len(members))
+        if index == len(members):
+            members.append({"person": person, "role": row["role"]})
+        members[index]["role"] = row["role"]
+        plan.seat_rows[forum, index] = (table.sheet, number)
+    return list(touched.values())
+
+
+def locate(errors: list[ExchangeError], plan: Plan) -> list[CellError | ExchangeError]:
+    """The plan's own errors and the validator's, pointed at their sheet row and column."""
+    located: list[CellError | ExchangeError] = list(plan.errors)
+    for error in errors:
+        place, column = None, None
+        if error.list == "people" and error.ref in plan.people_rows:
+            place = plan.people_rows[error.ref]
+            column = error.field if error.field in COLUMNS["people"] else None
+        elif error.list == "forums" and error.field:
+            match = MEMBER_RE.fullmatch(error.field)
+            if match and (error.ref, int(match.group(1))) in plan.seat_rows:
+                place = plan.seat_rows[error.ref, int(match.group(1))]
+                column = match.group(2) or "person"
+        located.append(CellError(place[0], place[1], column, error.message) if place else error)
+    return sorted(located, key=lambda e: getattr(e, "row", None) or 0)
+
+
+def changes(doc: dict, stored: dict) -> dict[str, list]:
+    """What importing the normalized document would create or change, for the preview."""
+    people = {p["key"]: p for p in stored.get("people", [])}
+    result: dict[str, list] = {"new_people": [], "changed_people": [],
+                               "new_seats": [], "changed_roles": []}
+    for person in doc.get("people", []):
+        before = people.get(person["key"])
+        if before is None:
+            result["new_people"].append(person)
+        elif any(before.get(c) != person.get(c) for c in COLUMNS["people"]):
+            fields = [c for c in COLUMNS["people"] if before.get(c) != person.get(c)]
+            result["changed_people"].append({"after": person, "before": before, "fields": fields})
+    forums = {f["key"]: f for f in stored.get("forums", [])}
+    for forum in doc.get("forums", []):
+        roles = {m["person"]: m["role"] for m in forums[forum["key"]]["members"]}
+        for member in forum["members"]:
+            seat = {"forum": forum["key"], **member}
+            if member["person"] not in roles:
+                result["new_seats"].append(seat)
+            elif roles[member["person"]] != member["role"]:
+                result["changed_roles"].append({**seat, "before": roles[member["person"]]})
+    return result

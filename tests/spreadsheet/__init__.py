@@ -1,0 +1,1 @@
+"""Tests of the spreadsheet import of people and forum memberships."""
