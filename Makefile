@@ -25,6 +25,7 @@ install-dev: $(VENV)/.installed-dev translations
 
 translations: $(BIN)/python
 	$(BIN)/pybabel compile -d portal/translations
+	@$(BIN)/python -m compileall -q portal config.py > /dev/null  # start-up reads bytecode
 
 ## run: install, migrate, load the demo into an empty database, serve on 127.0.0.1:$(PORT)
 run: install
