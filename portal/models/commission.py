@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.exchange.schema import ACTION_STATUSES, COMMISSION_STATUSES  # noqa: F401
 from portal.extensions import db
 from portal.models.base import SHORT_TEXT, KeyedMixin, key_column
 from portal.models.directory import Area, Person
@@ -15,8 +16,6 @@ from portal.models.directory import Area, Person
 if TYPE_CHECKING:
     from portal.models.forum import Forum
 
-COMMISSION_STATUSES = ("planned", "active", "delivered", "closed")
-ACTION_STATUSES = ("planned", "in_progress", "done", "blocked", "cancelled")
 OPEN_ACTION_STATUSES = ("planned", "in_progress", "blocked")
 
 commission_member = Table(

@@ -7,22 +7,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.exchange.schema import ORGANISATION_KINDS  # noqa: F401 - one list of kinds
 from portal.extensions import db
 from portal.models.base import SHORT_TEXT, KeyedMixin, key_column
 
 if TYPE_CHECKING:
     from portal.models.forum import ForumMembership
 
-ORGANISATION_KINDS = (
-    "region",
-    "region_unit",
-    "municipality",
-    "private_provider",
-    "user_organisation",
-    "union",
-    "national",
-    "other",
-)
 
 
 class Organisation(KeyedMixin, db.Model):

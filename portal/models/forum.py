@@ -7,21 +7,10 @@ from datetime import date
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.exchange.schema import FORUM_KINDS, FORUM_LEVELS, MEMBER_ROLES  # noqa: F401
 from portal.extensions import db
 from portal.models.base import SHORT_TEXT, KeyedMixin, key_column
 from portal.models.directory import Area, Person
-
-FORUM_KINDS = (
-    "collaboration",
-    "knowledge_management",
-    "local_forum",
-    "management",
-    "political",
-    "consultation",
-    "working_group",
-)
-FORUM_LEVELS = ("national", "county", "regional", "local")
-MEMBER_ROLES = ("chair", "member", "secretary", "coordinator", "adjunct")
 
 forum_area = Table(
     "forum_area",
