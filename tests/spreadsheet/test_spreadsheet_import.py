@@ -77,7 +77,7 @@ def test_csv_with_semicolons_previews_without_writing(db, client, signed_in, see
     response = _upload(client, PEOPLE_SEMI, "people.csv")
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page
-    assert "Bo Ek" in page and "Verksamhetschef" in page and "Confirm import" in page
+    assert "Bo Ek" in page and "Verksamhetschef" in page and "Bekräfta importen" in page
     assert _count(db, Person) == people
     assert _count(db, AuditEntry) == audits
 
