@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, make_response, render_template, request
+from flask import abort, flash, make_response, redirect, render_template, request
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -41,3 +41,35 @@ def page_number() -> int:
 def search_term() -> str:
     """The list filter text the user typed, trimmed and bounded."""
     return request.args.get("q", "").strip()[:200]
+
+
+def table_change(form, change, row: str | None, *, blank_form, page, done: str, target: str):
+    """Apply a change to one row of a table (a seat, a value) and answer as its page does.
+
+    `change` is the service call; `page(form, **context)` renders the table's page (or its
+    panel for htmx). The add form shows its errors at its fields; a row's form has no room for
+    them, so they are listed above the table, named by `row`. A refused form answers 422,
+    which portal.js lets htmx swap in place.
+    """
+    from portal.entries import EntryError
+
+    errors: dict[str, str] = {}
+    if form.validate():
+        try:
+            change()
+        except EntryError as exc:
+            errors = exc.errors
+        else:
+            if not request.headers.get("HX-Request"):
+                flash(done, "success")
+                return redirect(target, 303)
+            return page(blank_form(), message=done)
+    elif row is not None:
+        errors = {name: " ".join(messages) for name, messages in form.errors.items()}
+    if row is None:
+        from portal.forms import apply_errors
+
+        loose, add_form = apply_errors(form, errors), form
+    else:
+        loose, add_form = [f"{row}: {m}" for m in errors.values()], blank_form()
+    return page(add_form, loose_errors=loose), 422

@@ -7,7 +7,7 @@ next to the fields.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -29,7 +29,7 @@ from portal.directory.routes import bp
 from portal.entries import EntryError
 from portal.forms import apply_errors
 from portal.models import Area, Forum, Organisation, Person
-from portal.views import get_by_key, render
+from portal.views import get_by_key, render, table_change
 
 
 @bp.route("/organisationer/ny", methods=["GET", "POST"])
@@ -215,31 +215,13 @@ def _seat(key: str, person_key: str):
 
 
 def _member_change(forum: Forum, form, change, row: str | None = None):
-    """Apply a change of seats; answer with the members page, or htmx with its panel.
-
-    The add form shows its errors at its fields; a row's form (role, end) has no room for
-    them, so they are listed above the table, named by the row's person.
-    """
-    errors: dict[str, str] = {}
-    if form.validate():
-        try:
-            change()
-        except EntryError as exc:
-            errors = exc.errors
-        else:
-            if not request.headers.get("HX-Request"):
-                flash(_("The members were updated."), "success")
-                return redirect(url_for("directory.members", key=forum.key), 303)
-            return _members_page(forum, MemberForm(formdata=None),
-                                 message=_("The members were updated."))
-    elif row is not None:
-        errors = {name: " ".join(messages) for name, messages in form.errors.items()}
-    if row is None:
-        loose, add_form = apply_errors(form, errors), form
-    else:
-        loose, add_form = [f"{row}: {m}" for m in errors.values()], MemberForm(formdata=None)
-    # 422, like every refused form; portal.js lets htmx swap it in place.
-    return _members_page(forum, add_form, loose_errors=loose), 422
+    """Apply a change of seats; answer with the members page, or htmx with its panel."""
+    return table_change(
+        form, change, row, blank_form=lambda: MemberForm(formdata=None),
+        page=lambda add_form, **context: _members_page(forum, add_form, **context),
+        done=_("The members were updated."),
+        target=url_for("directory.members", key=forum.key),
+    )
 
 
 def _members_page(forum: Forum, form: MemberForm, **context):

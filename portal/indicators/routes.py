@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.auth.permissions import can_edit_register
-from portal.entries import EntryError
 from portal.extensions import db
-from portal.forms import apply_errors
 from portal.indicators import services
 from portal.indicators.arithmetic import summarise
 from portal.indicators.chart import line_chart
 from portal.indicators.forms import ChangeValueForm, RemoveValueForm, ValueForm
 from portal.models import Indicator, IndicatorValue
-from portal.views import get_by_key, render
+from portal.views import get_by_key, render, table_change
 
 bp = Blueprint("indicators", __name__)
 
@@ -108,31 +106,13 @@ def _value(key: str, on: str) -> tuple[Indicator, IndicatorValue]:
 
 
 def _value_change(indicator: Indicator, form, change, row: str | None = None):
-    """Apply a change of values; answer with the values page, or htmx with its panel.
-
-    The add form shows its errors at its fields; a row's form has no room for them, so they
-    are listed above the table, named by the row's date.
-    """
-    errors: dict[str, str] = {}
-    if form.validate():
-        try:
-            change()
-        except EntryError as exc:
-            errors = exc.errors
-        else:
-            if not request.headers.get("HX-Request"):
-                flash(_("The values were updated."), "success")
-                return redirect(url_for("indicators.values", key=indicator.key), 303)
-            return _values_page(indicator, ValueForm(formdata=None),
-                                message=_("The values were updated."))
-    elif row is not None:
-        errors = {name: " ".join(messages) for name, messages in form.errors.items()}
-    if row is None:
-        loose, add_form = apply_errors(form, errors), form
-    else:
-        loose, add_form = [f"{row}: {m}" for m in errors.values()], ValueForm(formdata=None)
-    # 422, like every refused form; portal.js lets htmx swap it in place.
-    return _values_page(indicator, add_form, loose_errors=loose), 422
+    """Apply a change of values; answer with the values page, or htmx with its panel."""
+    return table_change(
+        form, change, row, blank_form=lambda: ValueForm(formdata=None),
+        page=lambda add_form, **context: _values_page(indicator, add_form, **context),
+        done=_("The values were updated."),
+        target=url_for("indicators.values", key=indicator.key),
+    )
 
 
 def _values_page(indicator: Indicator, form: ValueForm, **context):
