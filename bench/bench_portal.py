@@ -22,10 +22,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import delete
+
 from bench.generate import generate
 
 AS_OF = "2025-11-01"
 COMMAND_GOAL_S = 1.5
+COLD = "`flask analyze --json`, first run"
+WARM = "`flask analyze --json`, stored result"
 
 
 def _median(action, repeats: int) -> tuple[float, object]:
@@ -55,6 +59,7 @@ def measure(scale: float, repeats: int, url: str | None) -> dict[str, float]:
     from portal.exchange.exporter import export_document
     from portal.exchange.services import import_text
     from portal.extensions import db
+    from portal.models import AnalysisResult
 
     rows: dict[str, float] = {}
     text = json.dumps(generate(scale))
@@ -73,15 +78,30 @@ def measure(scale: float, repeats: int, url: str | None) -> dict[str, float]:
             from portal.analysis.core import analyze, parallel_pairs_pairwise
 
             as_of = datetime.date.fromisoformat(AS_OF)
-            rows["analyze in process"], _ = _median(lambda: analyze(doc, as_of), repeats)
+            from portal.runtime import gc_paused
+
+            def paused(action):  # as the portal runs the analysis
+                with gc_paused():
+                    return action()
+
+            rows["analyze in process"], _ = _median(
+                lambda: paused(lambda: analyze(doc, as_of)), repeats)
             rows["all-pairs parallel step"], _ = _median(
-                lambda: parallel_pairs_pairwise(doc, 0.5), 1)
+                lambda: paused(lambda: parallel_pairs_pairwise(doc, 0.5)), 1)
             db.engine.dispose()
         env = dict(os.environ, DATABASE_URL=database, FLASK_APP="portal")
         command = [sys.executable, "-m", "flask", "analyze", "--json", "--as-of", AS_OF]
-        rows["`flask analyze --json` (new process)"], _ = _median(
-            lambda: subprocess.run(command, env=env, check=True, capture_output=True),  # noqa: S603
-            repeats)
+
+        def run_command(forget: bool):
+            if forget:  # a cold run: no process has analysed this state yet
+                with app.app_context():
+                    db.session.execute(delete(AnalysisResult))
+                    db.session.commit()
+                    db.engine.dispose()
+            subprocess.run(command, env=env, check=True, capture_output=True)  # noqa: S603
+
+        rows[COLD], _ = _median(lambda: run_command(True), repeats)
+        rows[WARM], _ = _median(lambda: run_command(False), repeats)
     return rows
 
 
@@ -108,9 +128,10 @@ def main(argv=None) -> int:
     ratios = [rows["all-pairs parallel step"] / rows["analyze in process"] for _, rows in columns]
     print(f"{'all-pairs step / whole fast analysis':<40}" + "".join(
         f"{r:>9.1f}x" for r in ratios))
-    command = columns[-1][1]["`flask analyze --json` (new process)"]
-    print(f"\n`flask analyze --json` at {columns[-1][0]:.0%}: {command:.2f} s "
-          f"(goal: under {COMMAND_GOAL_S} s, process start included)")
+    last = columns[-1][1]
+    print(f"\n`flask analyze --json` at {columns[-1][0]:.0%}, a new process each time: "
+          f"{last[COLD]:.2f} s when nothing is stored for this state yet, {last[WARM]:.2f} s "
+          f"when a worker or an earlier run stored it (goal: well under {COMMAND_GOAL_S} s)")
     return 0
 
 

@@ -14,6 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: type[Config] | Config | dict | None = None) -> Flask:
     """Build and configure the portal application."""
+    from portal.runtime import gc_paused, skip_final_collection
+
+    skip_final_collection()
+    with gc_paused():  # importing the models and views allocates much and frees little
+        return _build(config)
+
+
+def _build(config: type[Config] | Config | dict | None) -> Flask:
+    """Create the application object, its extensions, views and commands."""
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -78,10 +87,11 @@ def _check_rate_limit_storage(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     """Bind the extensions to this application."""
     from portal import models  # noqa: F401 - registers the tables
-    from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+    from portal.extensions import babel, csrf, db, htmx, limiter, login_manager
+    from portal.migrate import LazyMigrateCommand
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    app.cli.add_command(LazyMigrateCommand())
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

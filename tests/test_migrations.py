@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from config import normalise_database_url
 from portal import ROOT, create_app
 from portal.extensions import db
+from portal.migrate import init_migrate
 
 
 def _fresh_database(tmp_path):
@@ -45,6 +46,7 @@ def empty_database(tmp_path):
 def test_upgrade_creates_the_schema_of_the_models(empty_database):
     """After `db upgrade` every table exists and Alembic finds no difference to the models."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "TESTING": True})
+    init_migrate(app)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         tables = set(inspect(db.engine).get_table_names())

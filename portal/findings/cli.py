@@ -8,9 +8,6 @@ from datetime import date
 
 import click
 
-from portal.analysis.core import analyze
-from portal.exchange.exporter import export_document
-from portal.extensions import db
 from portal.findings.kinds import SPEC_ORDER
 
 
@@ -37,7 +34,7 @@ def _date(_ctx, _param, value: str | None) -> date | None:
 def analyze_command(as_json: bool, as_of: date | None, lang: str,
                     parallel_min_overlap: float | None, overload_min_forums: int | None) -> None:
     """Analyse the stored map: parallel structures and responsibility gaps."""
-    from portal.findings.services import current_settings
+    from portal.findings.services import current_settings, findings
 
     settings = current_settings()
     if parallel_min_overlap is not None:
@@ -45,7 +42,7 @@ def analyze_command(as_json: bool, as_of: date | None, lang: str,
     if overload_min_forums is not None:
         settings["overload_min_forums"] = overload_min_forums
     try:
-        result = analyze(export_document(db.session, for_analysis=True), as_of, settings, lang)
+        result = findings(as_of, lang, settings)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import OrderedDict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, g, has_request_context
-from sqlalchemy import func, select
+from flask import current_app, g, has_request_context, request
+from sqlalchemy import delete, event, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from portal.analysis.core import DEFAULT_SETTINGS, analyze, structure_metrics, validate_settings
+from portal.analysis.core import (
+    DEFAULT_SETTINGS,
+    analyze,
+    structure_metrics,
+    today,
+    validate_settings,
+)
 from portal.audit.services import record
 from portal.exchange.exporter import export_document
 from portal.extensions import db
 from portal.findings.scope import MapLookup, build_lookup
-from portal.models import AuditEntry, Setting
+from portal.models import AnalysisResult, AuditEntry, Setting
+from portal.runtime import gc_paused
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -58,11 +69,61 @@ def _cached(key: tuple, compute):
     if key in cache:
         cache.move_to_end(key)
         return cache[key]
-    value = compute()
+    with gc_paused():
+        value = compute()
     cache[key] = value
     while len(cache) > CACHE_SIZE:
         cache.popitem(last=False)
     return value
+
+
+def _shared(key: tuple, compute) -> dict:
+    """A JSON result kept in the database for this state, so other processes reuse it.
+
+    Gunicorn's workers and `flask analyze` are separate processes, each with its own cache
+    above; the table lets the first one to need a result compute it and the others read it.
+    Results are stored from reads only (a GET or the command line, never in the middle of a
+    write) and a newer state removes the rows of older ones.
+    """
+    state = key[1]
+    digest = hashlib.sha256(json.dumps(key[:1] + key[2:], default=str).encode()).hexdigest()
+    stored = db.session.scalar(select(AnalysisResult.payload).where(
+        AnalysisResult.state == state, AnalysisResult.key == digest))
+    if stored is not None:
+        return json.loads(stored)
+    value = compute()
+    if _may_store():
+        try:
+            db.session.execute(insert(AnalysisResult).values(
+                state=state, key=digest, payload=json.dumps(value, ensure_ascii=False)))
+            db.session.execute(delete(AnalysisResult).where(AnalysisResult.state < state))
+            db.session.commit()
+        except SQLAlchemyError:  # another process stored it first, or the database is busy
+            db.session.rollback()
+    return value
+
+
+def _may_store() -> bool:
+    """True when committing cannot carry anything but the cached result with it."""
+    if has_request_context() and request.method not in ("GET", "HEAD"):
+        return False
+    session = db.session
+    return not (session.new or session.dirty or session.deleted
+                or session.info.get(_WROTE))
+
+
+_WROTE = "findings.wrote"  # set in a session's info while it holds flushed, uncommitted writes
+
+
+@event.listens_for(Session, "after_flush")
+def _note_write(session: Session, _context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_write(session: Session) -> None:
+    session.info.pop(_WROTE, None)
 
 
 def current_settings() -> dict[str, Any]:
@@ -105,8 +166,10 @@ def map_lookup() -> MapLookup:
 def findings(as_of: date | None, lang: str, settings: dict[str, Any] | None = None) -> dict:
     """The findings document for a date, in a language, with the settings in force."""
     effective = validate_settings(settings) if settings else current_settings()
+    as_of = as_of or today()  # the key names the day, so tomorrow is computed afresh
     key = ("findings", state_token(), as_of, lang, tuple(sorted(effective.items())))
-    return _cached(key, lambda: analyze(map_document(), as_of, effective, lang))
+    return _cached(key, lambda: _shared(
+        key, lambda: analyze(map_document(), as_of, effective, lang)))
 
 
 def metrics() -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from portal.models.account import User, UserSession
 from portal.models.audit import AuditEntry
+from portal.models.cache import AnalysisResult
 from portal.models.commission import (
     Action,
     Commission,
@@ -18,6 +19,7 @@ from portal.models.snapshot import StructureSnapshot
 
 __all__ = [
     "Action",
+    "AnalysisResult",
     "Area",
     "AuditEntry",
     "Commission",

@@ -18,7 +18,9 @@ from tests.conftest import AuthActions
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Tables a GET may write to: the audit trail (sign-ins, denied access, personal-data exports)
 # and the sign-in sessions (last seen).
-LOGGED_ON_GET = {"audit_entry", "user_session"}
+# Tables a GET may write: the audit trail, sign-in sessions, and results of the analysis kept
+# for other worker processes (derived data; no entity of the map changes).
+LOGGED_ON_GET = {"audit_entry", "user_session", "analysis_result"}
 
 
 def _url(rule, key: str = "x") -> str:
@@ -115,7 +117,8 @@ def _content(db) -> dict[str, list[str]]:
 
 def test_every_get_route_sends_the_headers_and_changes_nothing(app, db, demo, client):
     """Signed in as admin, every GET route (with real keys where it takes one) answers with
-    the security headers, and no GET changes any table but the audit trail and sessions."""
+    the security headers, and no GET changes any table but the audit trail, sessions and the
+    analysis cache."""
     AuthActions(client).login("admin@example.org", DEMO_PASSWORD)
     before = _content(db)
     keys = _key_candidates(db)

@@ -1,0 +1,43 @@
+"""Process-level helpers that keep start-up and large computations fast."""
+
+from __future__ import annotations
+
+import atexit
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold back the cyclic garbage collector while a large, acyclic structure is built.
+
+    Building the national map (tens of thousands of dicts and tuples) or importing the portal's
+    modules allocates far more objects than it frees, so CPython runs full collections again and
+    again that find nothing; pausing the collector takes about a third off those steps. Reference
+    counting still frees everything as usual, and the collector runs again afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+_FINAL_COLLECTION_SKIPPED = False
+
+
+def skip_final_collection() -> None:
+    """Leave the objects alive at exit to the operating system instead of collecting them.
+
+    At exit CPython runs full collections over everything still loaded (Flask, SQLAlchemy, the
+    models), which took about a quarter of a second of every `flask` command here. Freezing
+    the heap at exit moves those objects out of the collector's sight; open files and
+    connections are still closed by reference counting and the normal exit handlers.
+    """
+    global _FINAL_COLLECTION_SKIPPED
+    if not _FINAL_COLLECTION_SKIPPED:
+        atexit.register(gc.freeze)
+        _FINAL_COLLECTION_SKIPPED = True
