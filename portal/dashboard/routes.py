@@ -18,7 +18,11 @@ bp = Blueprint("dashboard", __name__)
 
 @bp.get("/")
 def index():
-    """My overview: the answer first for each role."""
+    """My overview: the answer first for each role.
+
+    The tables of every commission and milestone are the same for everyone who sees all, so
+    they are rendered once per state of the database and day (services.cached_html).
+    """
     user = current_user
     day = today()
     mine = queries.my_commissions(user)
@@ -28,6 +32,20 @@ def index():
     counts: dict[str, int] = {}
     for finding in findings.findings(None, str(get_locale()))["findings"]:
         counts[finding["kind"]] = counts.get(finding["kind"], 0) + 1
+
+    milestones = None  # for those who see all, in the cached table instead
+    if sees_all:
+        milestones_html = findings.cached_html(
+            "dashboard-milestones", day, render=lambda: render_template(
+                "dashboard/_milestones.html", today=day,
+                milestones=queries.milestones_ahead(day, None)))
+        commissions_html = findings.cached_html(
+            "dashboard-commissions", day, render=lambda: render_template(
+                "dashboard/_commissions.html", today=day, commissions=all_commissions(),
+                next_milestone=next_milestone))
+    else:
+        milestones = queries.milestones_ahead(day, [c.id for c in mine])
+        milestones_html = commissions_html = ""
     return render_template(
         "dashboard/index.html",
         today=day,
@@ -35,9 +53,10 @@ def index():
         my_commissions=mine,
         my_forums=forums,
         my_actions=queries.open_actions_of(user.person_id, forum_ids),
-        milestones=queries.milestones_ahead(day, None if sees_all else [c.id for c in mine]),
+        milestones=milestones,
+        milestones_html=milestones_html,
+        commissions_html=commissions_html,
         decisions=queries.latest_decisions(None if sees_all or not forums else forum_ids),
-        commissions=all_commissions() if sees_all else [],
         next_milestone=next_milestone,
         finding_counts=counts,
         finding_groups=GROUPS,

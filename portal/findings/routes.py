@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,9 +24,12 @@ from portal.findings import services
 from portal.findings.forms import SettingsForm
 from portal.findings.kinds import GROUPS, NAMES, SPEC_ORDER, WHY
 from portal.findings.scope import entities, scope
-from portal.views import render
+from portal.views import page_number
 
 bp = Blueprint("findings", __name__)
+
+PREVIEW = 10  # findings of each kind on the overview; a kind's own page lists them all
+PER_PAGE = 50  # findings per page when one kind is chosen
 
 ENTITY_ENDPOINTS = {
     "forum": ("directory.forum", "key"),
@@ -75,17 +87,43 @@ def api_findings():
 
 @bp.get("/analys")
 def index():
-    """Findings grouped by kind, filterable by kind, area and organisation."""
+    """Findings grouped by kind, filterable by kind, area and organisation.
+
+    The list and the filter form depend only on the map and the request's filter, so they are
+    rendered once per state of the database (services.cached_html) and reused by every user.
+    """
     as_of = _as_of()
     doc = services.findings(as_of, str(get_locale()))
-    lookup = services.map_lookup()
     kind = request.args.get("kind") if request.args.get("kind") in NAMES else None
     area = request.args.get("area") or None
     organisation = request.args.get("organisation") or None
+    page = page_number() if kind else 1
+    as_of_text = request.args.get("as_of", "")
+    results = services.cached_html(
+        "findings-results", doc["as_of"], kind, area, organisation, page,
+        render=lambda: _render_results(doc, kind, area, organisation, page, as_of_text))
+    if request.headers.get("HX-Request"):
+        response = make_response(results)
+        response.vary.add("HX-Request")
+        return response
     counts = {k: 0 for k in SPEC_ORDER}
     for finding in doc["findings"]:
         counts[finding["kind"]] += 1
-    shown: dict[str, list[dict]] = {k: [] for k in SPEC_ORDER}
+    filters = services.cached_html(
+        "findings-filters", kind, area, organisation, as_of_text,
+        render=lambda: _render_filters(kind, area, organisation, as_of_text))
+    response = make_response(render_template(
+        "findings/index.html", doc=doc, groups=GROUPS, names=NAMES, counts=counts,
+        filters=filters, results=results))
+    response.vary.add("HX-Request")
+    return response
+
+
+def _render_results(doc: dict, kind: str | None, area: str | None, organisation: str | None,
+                    page: int, as_of: str) -> str:
+    """The list of findings that match the filter: a page of one kind, or a few of each."""
+    lookup = services.map_lookup()
+    matched: dict[str, list[dict]] = {k: [] for k in SPEC_ORDER}
     for finding in doc["findings"]:
         if kind and finding["kind"] != kind:
             continue
@@ -93,17 +131,28 @@ def index():
             areas, orgs = scope(finding, lookup)
             if (area and area not in areas) or (organisation and organisation not in orgs):
                 continue
-        shown[finding["kind"]].append(finding)
+        matched[finding["kind"]].append(finding)
+    if kind:  # one kind: all of it, a page at a time
+        shown = {k: v[(page - 1) * PER_PAGE:page * PER_PAGE] for k, v in matched.items()}
+    else:  # the overview: the first few of each kind, and a link to the rest
+        shown = {k: v[:PREVIEW] for k, v in matched.items()}
+    return render_template(
+        "findings/_results.html", groups=GROUPS, names=NAMES, why=WHY, shown=shown,
+        matched={k: len(v) for k, v in matched.items()},
+        total_matched=sum(len(v) for v in matched.values()), page=page, per_page=PER_PAGE,
+        lookup=lookup, entities=entities, entity_url=entity_url, kind=kind, area=area,
+        organisation=organisation, as_of=as_of)
+
+
+def _render_filters(kind: str | None, area: str | None, organisation: str | None,
+                    as_of: str) -> str:
+    """The filter form, with every area and organisation of the map to choose from."""
     mapping = services.map_document()
-    return render(
-        "findings/index.html", "findings/_results.html",
-        doc=doc, groups=GROUPS, names=NAMES, why=WHY, counts=counts, shown=shown,
-        total_shown=sum(len(v) for v in shown.values()), lookup=lookup, entities=entities,
-        entity_url=entity_url, kind=kind, area=area, organisation=organisation,
+    return render_template(
+        "findings/_filters.html", groups=GROUPS, names=NAMES, kind=kind, area=area,
+        organisation=organisation, as_of=as_of,
         areas=sorted(mapping["areas"], key=lambda a: a["name"]),
-        organisations=sorted(mapping["organisations"], key=lambda o: o["name"]),
-        as_of=request.args.get("as_of", ""),
-    )
+        organisations=sorted(mapping["organisations"], key=lambda o: o["name"]))
 
 
 @bp.route("/admin/installningar", methods=["GET", "POST"])

@@ -6,9 +6,12 @@ import hashlib
 import json
 from collections import OrderedDict
 from datetime import date
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, g, has_request_context, request
+from flask_babel import get_locale
+from markupsafe import Markup
 from sqlalchemy import delete, event, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
 QUIET_ACTIONS = ("login", "logout", "login_failed", "access_denied", "save_snapshot",
                  "export_personal_data")
 CACHE_SIZE = 16
+HTML_CACHE_SIZE = 256  # rendered fragments of pages, each some tens of kilobytes at most
 
 
 def state_token() -> int:
@@ -58,23 +62,33 @@ def _read_state_token() -> int:
     )
 
 
-def _cache() -> OrderedDict:
+def _cache(name: str = "findings_cache") -> OrderedDict:
     """The app's own cache, so that two apps (or two test databases) never share entries."""
-    return current_app.extensions.setdefault("findings_cache", OrderedDict())
+    return current_app.extensions.setdefault(name, OrderedDict())
 
 
-def _cached(key: tuple, compute):
+def _cached(key: tuple, compute, name: str = "findings_cache", size: int = CACHE_SIZE):
     """Return a cached value or compute and keep it (least recently used goes first)."""
-    cache = _cache()
+    cache = _cache(name)
     if key in cache:
         cache.move_to_end(key)
         return cache[key]
     with gc_paused():
         value = compute()
     cache[key] = value
-    while len(cache) > CACHE_SIZE:
+    while len(cache) > size:
         cache.popitem(last=False)
     return value
+
+
+def cached_html(name: str, *parts, render: Callable[[], str]) -> Markup:
+    """HTML that depends only on the stored map: rendered once per state, language and `parts`.
+
+    For the heavy, user-independent parts of pages (the findings list, the overview tables).
+    What `render` produces must not depend on who asks: no names of the user, no CSRF tokens.
+    """
+    key = (name, state_token(), str(get_locale()), *parts)
+    return Markup(_cached(key, render, name="html_cache", size=HTML_CACHE_SIZE))
 
 
 def _shared(key: tuple, compute) -> dict:
