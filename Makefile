@@ -49,12 +49,14 @@ demo: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
 
-## bench: national-scale benchmarks (analysis, import, the map) and the load run (gunicorn, 50 clients, 60 s)
+## bench: national-scale benchmarks (analysis, import, the map), the load run (gunicorn, 50 clients, 60 s)
+## and a back-to-back stress run
 bench: install-dev
 	$(BIN)/python -m bench.bench_analysis
 	$(BIN)/python -m bench.bench_portal
 	$(BIN)/python -m bench.bench_map
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.load --think 0 --seconds 30
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,19 +1,26 @@
 """Load run: gunicorn with 2 workers on a national-scale map, many clients at once, for a while.
 
-    python -m bench.load [--clients 50] [--seconds 60] [--scale 1] [--database-url URL]
+    python -m bench.load [--clients 50] [--seconds 60] [--think 1] [--scale 1]
+                         [--database-url URL]
 
 A map is generated and imported into a temporary SQLite file (or into an EMPTY PostgreSQL
 database given by --database-url), an account like the demo's leadership account is created,
 and gunicorn serves the portal on 127.0.0.1 only. The clients sign in once, then request the
 dashboard, commission, forum, findings and map-data pages in turn until the time is up, and the
-run prints requests per second, p50/p95/p99 per page and overall, and the errors. Everything
-stops by itself: each client makes a bounded number of requests, the run has a deadline, and
-gunicorn is stopped at the end.
+run prints requests per second, p50/p95/p99 per page and overall, the errors, and the time
+gunicorn itself measured per request. Everything stops by itself: each client makes a bounded
+number of requests, the run has a deadline, and gunicorn is stopped at the end.
+
+Each client is a person at work: it starts within its first pause and pauses 0.5-1.5 times
+`--think` seconds (mean 1 s) between pages, which is far busier than people read pages.
+`--think 0` sends requests back to back instead: a stress run that measures the capacity
+of the two workers, where the time is mostly waiting in line (50 requests always in flight).
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -107,13 +114,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(database: str, port: int, workers: int, log: Path) -> subprocess.Popen:
-    """Start gunicorn on the loopback address and wait until the portal answers."""
+def start_server(database: str, port: int, workers: int, log: Path,
+                 access_log: Path) -> subprocess.Popen:
+    """Start gunicorn on the loopback address and wait until the portal answers.
+
+    Gunicorn writes one line per request to `access_log` with the time it spent on it, so that
+    the report can tell the portal's own time from the time a request waited for a worker.
+    """
     env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": secrets.token_hex(32),
            "PORTAL_ENV": "development", "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
                f"{HOST}:{port}", "--chdir", str(ROOT), "--timeout", "120",
-               "--error-logfile", str(log), "portal:create_app()"]
+               "--error-logfile", str(log), "--access-logfile", str(access_log),
+               "--access-logformat", "%(U)s %(s)s %(M)s", "portal:create_app()"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,  # noqa: S603
                               stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -155,25 +168,39 @@ def sign_in(base: str) -> httpx.Cookies:
 
 def client_loop(base: str, cookies: httpx.Cookies, plan: Plan, number: int, deadline: float,
                 limit: int, think: float, samples: list[Sample]) -> None:
-    """One client: request the pages in turn until the deadline or the request limit."""
+    """One client: request the pages in turn until the deadline or the request limit.
+
+    The requests go through the standard library's http.client: the clients share the two
+    cores with the server, and httpx's own work per request (several times http.client's)
+    showed up as waiting time in the figures.
+    """
     names = list(plan.pages)
     mine: list[Sample] = []
-    with httpx.Client(base_url=base, cookies=cookies, timeout=REQUEST_TIMEOUT_S) as client:
-        for step in range(limit):
-            if time.monotonic() >= deadline:
-                break
-            name = names[(number + step) % len(names)]
-            urls = plan.pages[name]
-            url = urls[(number + step // len(names)) % len(urls)]
-            start = time.perf_counter()
-            try:
-                status = client.get(url).status_code
-                error = None if status == 200 else f"HTTP {status}"
-            except httpx.HTTPError as exc:
-                error = type(exc).__name__
-            mine.append(Sample(name, (time.perf_counter() - start) * 1000, error))
-            if think:
-                time.sleep(think)
+    host, port = base.removeprefix("http://").split(":")
+    cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    pauses = random.Random(number)  # noqa: S311 - timing jitter, not secrets
+    if think:  # people do not all click at the same instant: start within one pause
+        time.sleep(pauses.uniform(0, think))
+    for step in range(limit):
+        if time.monotonic() >= deadline:
+            break
+        name = names[(number + step) % len(names)]
+        urls = plan.pages[name]
+        url = urls[(number + step // len(names)) % len(urls)]
+        start = time.perf_counter()
+        connection = http.client.HTTPConnection(host, int(port), timeout=REQUEST_TIMEOUT_S)
+        try:
+            connection.request("GET", url, headers={"Cookie": cookie})
+            response = connection.getresponse()
+            response.read()
+            error = None if response.status == 200 else f"HTTP {response.status}"
+        except (OSError, http.client.HTTPException) as exc:
+            error = type(exc).__name__
+        finally:
+            connection.close()
+        mine.append(Sample(name, (time.perf_counter() - start) * 1000, error))
+        if think:  # a pause around the mean, so the clients do not fall into step
+            time.sleep(pauses.uniform(0.5 * think, 1.5 * think))
     samples.extend(mine)  # list.extend is atomic under the GIL
 
 
@@ -183,6 +210,27 @@ def warm_up(base: str, cookies: httpx.Cookies, plan: Plan, workers: int) -> None
         for urls in plan.pages.values():
             for _ in range(2 * workers):
                 client.get(urls[0])
+
+
+def _line_count(path: Path) -> int:
+    """Lines written so far (gunicorn flushes each access line as it goes)."""
+    if not path.exists():
+        return 0
+    with path.open(encoding="utf-8") as lines:
+        return sum(1 for _ in lines)
+
+
+def _server_times(path: Path, skip: int) -> list[float]:
+    """Milliseconds gunicorn spent on each request after the first `skip` lines."""
+    times = []
+    if not path.exists():
+        return times
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines):
+            parts = line.split()
+            if number >= skip and len(parts) == 3 and parts[2].isdigit():
+                times.append(float(parts[2]))
+    return times
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -227,12 +275,15 @@ def run(args: argparse.Namespace) -> bool:
         for note in plan.notes:
             print(f"note: {note}")
         port = args.port or free_port()
-        server = start_server(database, port, args.workers, Path(folder) / "gunicorn.log")
+        access_log = Path(folder) / "access.log"
+        server = start_server(database, port, args.workers, Path(folder) / "gunicorn.log",
+                              access_log)
         try:
             base = f"http://{HOST}:{port}"
             cookies = sign_in(base)
             warm_up(base, cookies, plan, args.workers)
             samples: list[Sample] = []
+            warm_lines = _line_count(access_log)
             start = time.monotonic()
             deadline = start + args.seconds
             limit = max(1, args.seconds * 200)  # requests per client, a bound on the loop
@@ -251,7 +302,15 @@ def run(args: argparse.Namespace) -> bool:
         print(f"load run: {args.clients} clients for {args.seconds} s{pause}, gunicorn with "
               f"{args.workers} workers, {kind}, map scale {args.scale:g} ({sizes['forums']} "
               f"forums, {sizes['people']} people, {sizes['commissions']} commissions)")
-        return report(samples, plan, elapsed)
+        met = report(samples, plan, elapsed)
+        server_times = _server_times(access_log, warm_lines)
+        if server_times:
+            print(f"time in the portal (gunicorn's own measure, {len(server_times)} requests): "
+                  f"p50 {percentile(server_times, .5):.0f} ms, "
+                  f"p95 {percentile(server_times, .95):.0f} ms, "
+                  f"p99 {percentile(server_times, .99):.0f} ms; the rest of a request's time "
+                  f"is waiting for a free worker and the clients' own work on the same cores")
+        return met
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -261,8 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="seconds each client waits between requests (default: none)")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean seconds each client pauses between requests, drawn from "
+                             "0.5-1.5 times it (default 1; 0: back to back, a stress run)")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--database-url", default=None,
                         help="an EMPTY PostgreSQL database to use instead of SQLite")

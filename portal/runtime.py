@@ -9,19 +9,26 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(keep: bool = False) -> Iterator[None]:
     """Hold back the cyclic garbage collector while a large, acyclic structure is built.
 
     Building the national map (tens of thousands of dicts and tuples) or importing the portal's
     modules allocates far more objects than it frees, so CPython runs full collections again and
     again that find nothing; pausing the collector takes about a third off those steps. Reference
     counting still frees everything as usual, and the collector runs again afterwards.
+
+    `keep=True` is for structures kept in a cache for a long time: afterwards every object alive
+    is frozen (`gc.freeze`), so later full collections do not walk the cached map again. Without
+    it a worker holding the national map stalled for about a second now and then. Frozen objects
+    are still freed by reference counting when the cache lets them go (the map holds no cycles).
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if keep:
+            gc.freeze()
         if was_enabled:
             gc.enable()
 
