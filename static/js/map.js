@@ -56,8 +56,10 @@
       "shape": "triangle", "width": 20, "height": 20, "background-color": "#a4161a" } },
     { selector: "node.person.overloaded", style: {
       "width": 22, "height": 22, "border-width": 4, "border-color": "#8a5300", "background-color": "#ffd98a" } },
+    // Edges are not chosen by pointer (nodes are): leaving them out of the hit test keeps
+    // pointer moves cheap on a large map.
     { selector: "edge", style: {
-      "width": 1, "line-color": "#9aa7b3", "curve-style": "straight", "opacity": 0.8 } },
+      "width": 1, "line-color": "#9aa7b3", "curve-style": "straight", "opacity": 0.8, "events": "no" } },
     { selector: "edge.reports", style: {
       "width": 2, "line-color": "#5b6b7a", "target-arrow-shape": "triangle",
       "target-arrow-color": "#5b6b7a", "arrow-scale": 0.9 } },
@@ -81,7 +83,7 @@
     { selector: "node.apex", style: { "width": 90, "height": 90, "border-width": 14 } },
     { selector: "node.person", style: { "width": 30, "height": 30, "font-size": 16 } },
     { selector: "node.focus", style: { "underlay-padding": 30 } },
-    { selector: "edge.reports", style: { "width": 5 } },
+    { selector: "edge.reports", style: { "width": 5, "target-arrow-shape": "none" } },
     { selector: "edge.member, edge.takes-part", style: { "curve-style": "haystack", "haystack-radius": 0 } },
     { selector: "node", style: { "min-zoomed-font-size": 14, "text-wrap": "wrap", "text-max-width": 140, "text-background-opacity": 0 } },
     { selector: "node.focus, node.shared", style: { "font-size": 26, "text-background-opacity": 0.85 } }
@@ -103,7 +105,7 @@
         return response.json();
       })
       .then(draw)
-      .catch(function () { status.textContent = msg.msgFailed; });
+      .catch(function (error) { status.textContent = msg.msgFailed; console.error(error); });
   }
 
   function create(large) {
@@ -117,39 +119,76 @@
     cy.on("tap", "node", function (event) { choose(event.target, false); });
   }
 
+  // Nothing on the map reacts to hovering, but Cytoscape looks for the element under the pointer
+  // at every move, over all elements: on a large map a plain move is kept from it (presses,
+  // drags and taps still reach it).
+  canvas.addEventListener("mousemove", function (event) {
+    if (event.buttons === 0 && drawnLarge) { event.stopPropagation(); }
+  }, true);
+
+  // A large map is added a slice at a time, each in its own task, so the page keeps answering
+  // keys and clicks while thousands of nodes are styled (all at once froze it for seconds).
+  var SLICE = 400;
+  var drawing = 0;  // the newest draw; an older one still adding slices stops
+  var drawnLarge = false;  // whether the map now drawn is large
+
   function draw(data) {
     var large = data.nodes.length > LARGE;
+    var mine = ++drawing;
+    drawnLarge = large;
+    delete canvas.dataset.drawn;
     if (cy) { cy.destroy(); }
     create(large);
-    cy.batch(function () { cy.add(data.nodes); cy.add(data.edges); });
+    // The viewport is set before the first slice, so every frame is drawn at the final zoom.
+    fitTo(data.nodes.map(function (node) { return node.position; }), 20, large);
+    var elements = data.nodes.concat(data.edges);
+    if (!large) {
+      cy.batch(function () { cy.add(elements); });
+      return finish(data, large);
+    }
+    status.textContent = format(msg.msgDrawing, { nodes: data.nodes.length });
+    return new Promise(function (resolve) {
+      var at = 0;
+      (function addSlice() {
+        if (mine !== drawing) { return resolve(data); }
+        cy.add(elements.slice(at, at + SLICE));
+        at += SLICE;
+        if (at < elements.length) { setTimeout(addSlice, 0); } else { resolve(finish(data, large)); }
+      })();
+    });
+  }
+
+  function finish(data, large) {
     applyMarks();
     var focused = applyFocus(data.focus);
-    fitTo(focused && focused.length ? focused : cy.nodes(), focused && focused.length ? 60 : 20);
+    if (focused && focused.length) { fitTo(positions(focused), 60, large); }
     var note = format(msg.msgShowing, { forums: data.forum_count, nodes: data.nodes.length });
     Object.keys(data.limited || {}).forEach(function (what) {
       note += " " + format(msg.msgLimited, { count: data.limited[what] });
     });
     status.textContent = note;
     renderList();
+    canvas.dataset.drawn = String(data.nodes.length);  // for tests and the browser benchmark
     return data;
   }
 
-  // Like cy.fit, but from the node positions alone: measuring thousands of labels takes seconds.
-  function fitTo(nodes, padding) {
-    if (!nodes.length) { return; }
+  function positions(nodes) {
+    return nodes.map(function (node) { return node.position(); });
+  }
+
+  // Like cy.fit, but from positions alone: measuring thousands of labels takes seconds.
+  function fitTo(points, padding, large) {
+    if (!points.length) { return; }
     var box = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
-    nodes.forEach(function (node) {  // positions need no style, unlike cy's bounding boxes
-      var p = node.position();
+    points.forEach(function (p) {
       box.x1 = Math.min(box.x1, p.x - 40); box.x2 = Math.max(box.x2, p.x + 40);
       box.y1 = Math.min(box.y1, p.y - 40); box.y2 = Math.max(box.y2, p.y + 40);
     });
-    box.w = box.x2 - box.x1;
-    box.h = box.y2 - box.y1;
     var width = canvas.clientWidth - 2 * padding;
     var height = canvas.clientHeight - 2 * padding;
     // A national map draws bigger nodes, so it needs less zoom to read a focused finding.
-    var most = cy.nodes().length > LARGE ? 0.6 : 1.5;
-    var zoom = Math.min(width / Math.max(box.w, 1), height / Math.max(box.h, 1), most);
+    var most = large ? 0.6 : 1.5;
+    var zoom = Math.min(width / Math.max(box.x2 - box.x1, 1), height / Math.max(box.y2 - box.y1, 1), most);
     zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), zoom));
     cy.viewport({
       zoom: zoom,
@@ -266,7 +305,7 @@
     } else if (event.key === "-" || event.key === "_") {
       zoom(0.8);
     } else if (event.key === "0") {
-      fitTo(cy.nodes(), 20);
+      fitTo(positions(cy.nodes()), 20, cy.nodes().length > LARGE);
     } else {
       return;
     }
@@ -283,7 +322,7 @@
       var action = button.dataset.map;
       if (action === "zoom-in") { zoom(1.25); }
       if (action === "zoom-out") { zoom(0.8); }
-      if (action === "fit") { fitTo(cy.nodes(), 20); }
+      if (action === "fit") { fitTo(positions(cy.nodes()), 20, cy.nodes().length > LARGE); }
       if (action === "png") { downloadPng(); }
     });
   });

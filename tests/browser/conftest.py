@@ -43,12 +43,12 @@ def chromium_executable() -> str:
     return path
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory, database_url, _schema):
-    """The portal with the demo loaded, served on a free local port for the module's tests.
+def serve_portal(tmp_path_factory, database_url: str, load):
+    """Serve the portal with what `load()` puts in the database, on a free local port.
 
     On SQLite it gets a file of its own (the server's threads share it); on PostgreSQL it uses
     this worker's database, whose schema the session made, and empties it again afterwards.
+    Yields the address.
     """
     sqlite = database_url.startswith("sqlite")
     database = (f"sqlite:///{tmp_path_factory.mktemp('live') / 'portal.sqlite'}" if sqlite
@@ -59,7 +59,7 @@ def live_server(tmp_path_factory, database_url, _schema):
             db.create_all()
         else:
             _empty_tables()
-        load_demo()
+        load()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -70,6 +70,12 @@ def live_server(tmp_path_factory, database_url, _schema):
         if not sqlite:
             _empty_tables()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, database_url, _schema):
+    """The portal with the demo loaded, served for the module's tests."""
+    yield from serve_portal(tmp_path_factory, database_url, load_demo)
 
 
 @pytest.fixture(scope="module")

@@ -196,3 +196,63 @@ def test_demo_findings_are_what_the_region_found(db, demo):
     assert [f["area"] for f in by_kind["uncovered_area"]] == ["tillganglighet"]
     assert {f["milestone"] for f in by_kind["overdue_milestone"]} == {"fm2025-bp2", "fm2025-bp3"}
     assert by_kind["unowned_action"]
+
+
+def _messages(page: str, kind: str) -> list[str]:
+    """The messages of the findings of one kind on a page, in order."""
+    section = page.split(f'id="{kind}"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<li class="finding">\s*<p>([^<]+)</p>', section)
+
+
+def test_overview_shows_a_few_of_each_kind_and_links_to_the_rest(client, db, demo, signed_in,
+                                                                  monkeypatch):
+    """The overview lists the first few findings of a kind and links to all of them."""
+    from portal.findings import routes
+
+    monkeypatch.setattr(routes, "PREVIEW", 1)
+    signed_in("leadership")
+    doc = client.get(f"/api/v1/findings?as_of={AS_OF}").get_json()
+    kind, count = max(((k, sum(f["kind"] == k for f in doc["findings"]))
+                       for k in {f["kind"] for f in doc["findings"]}), key=lambda kc: kc[1])
+    assert count >= 2, "the demo has a kind with several findings"
+    page = client.get(f"/analys?as_of={AS_OF}").get_data(as_text=True)
+    assert len(_messages(page, kind)) == 1
+    assert f'href="/analys?kind={kind}&amp;as_of={AS_OF}"' in page
+    assert f"({count})" in page.split(f'id="{kind}"', 1)[1]
+    everything = client.get(f"/analys?kind={kind}&as_of={AS_OF}").get_data(as_text=True)
+    assert len(_messages(everything, kind)) == count
+
+
+def test_one_kind_is_paged(client, db, demo, signed_in, monkeypatch):
+    """Chosen alone, a kind's findings come a page at a time with links between the pages."""
+    from portal.findings import routes
+
+    monkeypatch.setattr(routes, "PER_PAGE", 1)
+    signed_in("leadership")
+    doc = client.get(f"/api/v1/findings?as_of={AS_OF}").get_json()
+    kind = next(k for k in {f["kind"] for f in doc["findings"]}
+                if sum(f["kind"] == k for f in doc["findings"]) >= 2)
+    first = client.get(f"/analys?kind={kind}&as_of={AS_OF}").get_data(as_text=True)
+    second = client.get(f"/analys?kind={kind}&as_of={AS_OF}&page=2").get_data(as_text=True)
+    assert len(_messages(first, kind)) == len(_messages(second, kind)) == 1
+    assert _messages(first, kind) != _messages(second, kind)
+    assert 'rel="next"' in first and 'rel="prev"' in second
+
+
+def test_the_cached_page_follows_writes_and_language(client, db, demo, signed_in):
+    """The list rendered once per state changes after a write, and each language has its own."""
+    signed_in("leadership")
+    before = client.get(f"/analys?as_of={AS_OF}").get_data(as_text=True)
+    assert 'id="uncovered_area"' in before
+    client.post("/language", data={"lang": "en", "csrf_token": _token(client)})
+    english = client.get(f"/analys?as_of={AS_OF}").get_data(as_text=True)
+    assert "Nobody is responsible" in english and "Ingen har ansvaret" not in english
+    assert _messages(english, "uncovered_area") != _messages(before, "uncovered_area")
+    import_text(json.dumps({
+        "format": "samverkan/1",
+        "forums": [{"key": "ny-tillganglighet", "name": "Tillgänglighetsgruppen",
+                    "kind": "working_group", "level": "county", "reports_to": "lsg",
+                    "areas": ["tillganglighet"]}],
+    }), None)
+    after = client.get(f"/analys?as_of={AS_OF}").get_data(as_text=True)
+    assert 'id="uncovered_area"' not in after

@@ -145,3 +145,20 @@ def test_htmx_request_gets_only_the_fragment(db, demo, client, signed_in):
     assert "<html" not in page
     assert "LSO" in page
     assert "HX-Request" in response.headers["Vary"]
+
+
+def test_overview_tables_follow_a_reached_milestone(db, demo, client, signed_in, make_user):
+    """The overview's milestone table (rendered once per state) drops a milestone once reached."""
+    from portal.commissions.services import set_milestone_reached
+    from portal.dates import today
+    from portal.models import Milestone
+
+    signed_in("leadership")
+    waiting = db.session.scalars(select(Milestone).where(Milestone.done_on.is_(None))
+                                 .order_by(Milestone.due_on)).first()
+    section = r'<section aria-labelledby="milestones">(.*?)</section>'
+    before = re.search(section, client.get("/").get_data(as_text=True), re.S).group(1)
+    assert waiting.title in before
+    set_milestone_reached(make_user("admin"), waiting, waiting.version, today())
+    after = re.search(section, client.get("/").get_data(as_text=True), re.S).group(1)
+    assert waiting.title not in after
