@@ -47,6 +47,8 @@ document.addEventListener("DOMContentLoaded", function () {
 
 def _serve(database: str, scale: float):
     """Import a generated map, create the account and serve the portal; return its address."""
+    import logging
+
     from werkzeug.serving import make_server
 
     from config import TestConfig
@@ -63,6 +65,7 @@ def _serve(database: str, scale: float):
         import_text(json.dumps(generate(scale)), None, source="bench")
         create_user(None, EMAIL, PASSWORD, "leadership", None)
         db.session.remove()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}"

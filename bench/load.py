@@ -239,7 +239,8 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-def report(samples: list[Sample], plan: Plan, seconds: float) -> bool:
+def report(samples: list[Sample], plan: Plan, seconds: float, clients: int,
+           stress: bool = False) -> bool:
     """Print the figures per page and overall; return whether the goal was met."""
     print(f"{'page':<12}{'requests':>10}{'errors':>8}{'req/s':>9}"
           f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
@@ -259,6 +260,13 @@ def report(samples: list[Sample], plan: Plan, seconds: float) -> bool:
         print("errors: " + ", ".join(f"{k} ×{n}" for k, n in sorted(kinds.items())))
     p95 = percentile([s.ms for s in samples] or [0.0], .95)
     met = not kinds and p95 < GOAL_P95_MS
+    if stress:  # every client always has a request in flight: the time is mostly the queue
+        rate = len(samples) / seconds if seconds else 0.0
+        print(f"stress run: capacity {rate:.1f} req/s, {sum(kinds.values())} errors; with "
+              f"{clients} requests always in flight each waits about {clients:d} / {rate:.0f} "
+              f"= {clients / rate if rate else 0:.2f} s (Little's law). The p95 goal "
+              f"({GOAL_P95_MS} ms) is the load run's, whose clients pause between pages.")
+        return not kinds
     print(f"goal (no errors, p95 under {GOAL_P95_MS} ms): {'met' if met else 'NOT met'}")
     return met
 
@@ -298,11 +306,12 @@ def run(args: argparse.Namespace) -> bool:
         finally:
             stop_server(server)
         kind = "PostgreSQL" if database.startswith("postgres") else "SQLite"
-        pause = f", {args.think:g} s between requests" if args.think else ", back to back"
+        pause = (f", pauses of {args.think / 2:g}-{args.think * 1.5:g} s between requests"
+                 if args.think else ", back to back (a stress run)")
         print(f"load run: {args.clients} clients for {args.seconds} s{pause}, gunicorn with "
               f"{args.workers} workers, {kind}, map scale {args.scale:g} ({sizes['forums']} "
               f"forums, {sizes['people']} people, {sizes['commissions']} commissions)")
-        met = report(samples, plan, elapsed)
+        met = report(samples, plan, elapsed, args.clients, stress=not args.think)
         server_times = _server_times(access_log, warm_lines)
         if server_times:
             print(f"time in the portal (gunicorn's own measure, {len(server_times)} requests): "
