@@ -125,3 +125,23 @@ def test_gc_paused_restores_the_collector(enabled):
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_a_large_cached_build_is_frozen_and_a_small_one_is_not(monkeypatch):
+    """Only builds that took a while freeze the heap (and collect the garbage first)."""
+    from portal import runtime
+
+    calls = []
+    monkeypatch.setattr(runtime.gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(runtime.gc, "collect", lambda: calls.append("collect"))
+    with gc_paused(keep=True):
+        pass
+    assert calls == []
+    monkeypatch.setattr(runtime, "LARGE_BUILD_S", 0.0)
+    with gc_paused(keep=True):
+        pass
+    assert calls == ["collect", "freeze"]
+    calls.clear()
+    with gc_paused():
+        pass
+    assert calls == []
