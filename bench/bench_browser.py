@@ -127,6 +127,11 @@ def main(argv=None) -> int:
     parser.add_argument("--query", default="level=local")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
+    from tests.browser.conftest import chromium_path
+
+    if chromium_path() is None:
+        print("bench_browser needs Chromium (apt-get install chromium, or CHROMIUM_PATH)")
+        return 1
     with tempfile.TemporaryDirectory() as folder:
         print(f"scale {args.scale:g}: generating and importing …", file=sys.stderr)
         server, base = _serve(f"sqlite:///{Path(folder) / 'bench.sqlite'}", args.scale)
