@@ -8,7 +8,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-
 LARGE_BUILD_S = 0.05  # a build that took this long made enough objects to be worth freezing
 
 
