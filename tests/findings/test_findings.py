@@ -12,6 +12,13 @@ from portal.exchange.exporter import export_document
 from portal.exchange.services import import_text
 
 AS_OF = "2026-11-23"
+# A forum for the one focus area of the demo that no forum has (an uncovered_area finding).
+ACCESSIBILITY_FORUM = {
+    "format": "samverkan/1",
+    "forums": [{"key": "ny-tillganglighet", "name": "Tillgänglighetsgruppen",
+                "kind": "working_group", "level": "county", "reports_to": "lsg",
+                "areas": ["tillganglighet"]}],
+}
 
 
 def _token(client, path="/") -> str:
@@ -135,12 +142,7 @@ def test_findings_are_recomputed_after_a_write(client, db, demo, signed_in):
     signed_in("viewer")
     before = client.get(f"/api/v1/findings?as_of={AS_OF}").get_json()
     assert any(f["kind"] == "uncovered_area" for f in before["findings"])
-    import_text(json.dumps({
-        "format": "samverkan/1",
-        "forums": [{"key": "ny-tillganglighet", "name": "Tillgänglighetsgruppen",
-                    "kind": "working_group", "level": "county", "reports_to": "lsg",
-                    "areas": ["tillganglighet"]}],
-    }), None)
+    import_text(json.dumps(ACCESSIBILITY_FORUM), None)
     after = client.get(f"/api/v1/findings?as_of={AS_OF}").get_json()
     assert not any(f["kind"] == "uncovered_area" for f in after["findings"])
 
@@ -248,11 +250,6 @@ def test_the_cached_page_follows_writes_and_language(client, db, demo, signed_in
     english = client.get(f"/analys?as_of={AS_OF}").get_data(as_text=True)
     assert "Nobody is responsible" in english and "Ingen har ansvaret" not in english
     assert _messages(english, "uncovered_area") != _messages(before, "uncovered_area")
-    import_text(json.dumps({
-        "format": "samverkan/1",
-        "forums": [{"key": "ny-tillganglighet", "name": "Tillgänglighetsgruppen",
-                    "kind": "working_group", "level": "county", "reports_to": "lsg",
-                    "areas": ["tillganglighet"]}],
-    }), None)
+    import_text(json.dumps(ACCESSIBILITY_FORUM), None)
     after = client.get(f"/analys?as_of={AS_OF}").get_data(as_text=True)
     assert 'id="uncovered_area"' not in after

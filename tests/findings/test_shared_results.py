@@ -16,14 +16,9 @@ from portal.extensions import db as _db
 from portal.findings import services
 from portal.models import AnalysisResult
 from portal.runtime import gc_paused
+from tests.findings.test_findings import ACCESSIBILITY_FORUM
 
 AS_OF = date(2026, 11, 23)
-NEW_FORUM = {
-    "format": "samverkan/1",
-    "forums": [{"key": "ny-tillganglighet", "name": "Tillgänglighetsgruppen",
-                "kind": "working_group", "level": "county", "reports_to": "lsg",
-                "areas": ["tillganglighet"]}],
-}
 
 
 def _refuse_to_analyse(*_args, **_kwargs):
@@ -69,7 +64,7 @@ def test_a_write_makes_a_new_state_and_drops_the_old_results(app, db, demo):
     """After an audited write the findings are computed again and older rows are removed."""
     before = services.findings(AS_OF, "sv")
     old_state = db.session.scalar(select(AnalysisResult.state))
-    import_text(json.dumps(NEW_FORUM), None)
+    import_text(json.dumps(ACCESSIBILITY_FORUM), None)
     after = services.findings(AS_OF, "sv")
     assert any(f["kind"] == "uncovered_area" for f in before["findings"])
     assert not any(f["kind"] == "uncovered_area" for f in after["findings"])
