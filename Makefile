@@ -67,5 +67,5 @@ clean:
 
 ## messages: refresh the translation catalogues after changing UI text
 messages: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.*' -o /tmp/samverkan-messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 -k lazy_pgettext:1c,2 --ignore-dirs='.*' -o /tmp/samverkan-messages.pot .
 	$(BIN)/pybabel update -i /tmp/samverkan-messages.pot -d portal/translations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 LABELS = {
     "organisation_kind": {
@@ -41,7 +42,7 @@ LABELS = {
         "planned": _l("Planned"),
         "active": _l("Active"),
         "delivered": _l("Delivered"),
-        "closed": _l("Closed"),
+        "closed": _lp("commission status", "Closed"),
     },
     "action_status": {
         "planned": _l("Planned"),
@@ -58,7 +59,7 @@ LABELS = {
     "risk_status": {
         "open": _l("Open"),
         "mitigated": _l("Mitigated"),
-        "closed": _l("Closed"),
+        "closed": _lp("risk status", "Closed"),
     },
     "risk_level": {
         "low": _l("Low"),

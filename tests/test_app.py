@@ -83,13 +83,15 @@ def test_every_text_in_the_code_is_in_the_catalogue():
     from babel.messages.extract import extract_from_dir
 
     method_map = [("portal/**.py", "python"), ("templates/**.html", "jinja2")]
+    context = ((1, "c"), 2)  # pgettext(context, text): the same words that mean otherwise
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None,
-                "_l": None}
+                "_l": None, "pgettext": context, "lazy_pgettext": context, "_lp": context}
     in_code = {
-        (m[2] if isinstance(m[2], str) else m[2][0])
+        (m[4], m[2] if isinstance(m[2], str) else m[2][0])
         for m in extract_from_dir(str(ROOT), method_map, keywords=keywords,
                                   directory_filter=lambda d: not Path(d).name.startswith("."))
         if "/.venv" not in m[0]
     }
-    known = {(m.id if isinstance(m.id, str) else m.id[0]) for m in _catalogue("sv") if m.id}
+    known = {(m.context, m.id if isinstance(m.id, str) else m.id[0])
+             for m in _catalogue("sv") if m.id}
     assert sorted(in_code - known) == []

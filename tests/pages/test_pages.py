@@ -162,3 +162,20 @@ def test_overview_tables_follow_a_reached_milestone(db, demo, client, signed_in,
     set_milestone_reached(make_user("admin"), waiting, waiting.version, today())
     after = re.search(section, client.get("/").get_data(as_text=True), re.S).group(1)
     assert waiting.title not in after
+
+
+def test_same_english_word_other_swedish_words(db, demo, client, signed_in):
+    """Words that mean different things here get their own Swedish: ending a seat is "Avsluta"
+    (not the date column "Slutdatum"), a closed risk is "Stängd", a closed commission "Avslutat".
+    """
+    from flask_babel import force_locale
+
+    from portal.labels import LABELS
+
+    signed_in("admin")
+    page = client.get("/forum/lsg/medlemmar").get_data(as_text=True)
+    assert re.search(r'>Avsluta<span class="visually-hidden"> – ', page)
+    assert ">Slutdatum<span" not in page
+    with force_locale("sv"):
+        assert str(LABELS["risk_status"]["closed"]) == "Stängd"
+        assert str(LABELS["commission_status"]["closed"]) == "Avslutat"
