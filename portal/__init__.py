@@ -104,8 +104,17 @@ def _init_extensions(app: Flask) -> None:
         _enable_sqlite_foreign_keys(app)
 
 
+def _unicode_lower(text):
+    """SQLite's own lower() folds only A-Z; names here have Å, Ä, Ö and É."""
+    return text.lower() if isinstance(text, str) else text
+
+
 def _enable_sqlite_foreign_keys(app: Flask) -> None:
-    """SQLite ignores foreign keys unless each connection asks for them."""
+    """SQLite ignores foreign keys unless each connection asks for them.
+
+    Each connection also gets a lower() that folds every letter as Python does (and as
+    PostgreSQL's does), so that searching for "åsa" finds "Åsa" on both databases.
+    """
     from sqlalchemy import event
 
     from portal.extensions import db
@@ -118,6 +127,7 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+            dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -179,3 +179,19 @@ def test_same_english_word_other_swedish_words(db, demo, client, signed_in):
     with force_locale("sv"):
         assert str(LABELS["risk_status"]["closed"]) == "Stängd"
         assert str(LABELS["commission_status"]["closed"]) == "Avslutat"
+
+
+def test_list_search_folds_swedish_letters(db, demo, client, signed_in):
+    """Searching in lowercase finds names with capital Å, Ä and Ö (on SQLite too)."""
+    from portal.models import Organisation, Person
+
+    signed_in("viewer")
+    org = db.session.scalar(select(Organisation).limit(1))
+    db.session.add(Person(key="asa-oberg", name="Åsa Öberg", organisation=org,
+                          title="Äldreomsorgschef"))
+    db.session.commit()
+    for term in ("åsa", "ÖBERG", "äldreomsorg"):
+        page = client.get(f"/personer?q={term}").get_data(as_text=True)
+        assert "Åsa Öberg" in page, term
+    found = client.get("/sok?q=åsa öberg").get_data(as_text=True)
+    assert "Åsa Öberg" in found
