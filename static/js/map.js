@@ -23,6 +23,11 @@
   var search = document.getElementById("map-search");
   var cy = null;
   var query = msg.query || "";
+  // A large map is added a slice at a time, each in its own task, so the page keeps answering
+  // keys and clicks while thousands of nodes are styled (all at once froze it for seconds).
+  var SLICE = 400;
+  var drawing = 0;  // the newest load; an older one still adding slices stops
+  var drawnLarge = false;  // whether the map now drawn is large
 
   function format(text, values) {
     return text.replace(/\{(\w+)\}/g, function (_m, name) { return values[name]; });
@@ -97,15 +102,22 @@
     return msg.src + (text ? "?" + text : "");
   }
 
+  // Each load is numbered: a newer one stops an older drawing at once, and an older answer
+  // that arrives late is not drawn over the newer one.
   function load(extra) {
+    var mine = ++drawing;
+    delete canvas.dataset.drawn;
     status.textContent = msg.msgLoading;
     return fetch(dataUrl(extra), { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.json();
       })
-      .then(draw)
-      .catch(function (error) { status.textContent = msg.msgFailed; console.error(error); });
+      .then(function (data) { return mine === drawing ? draw(data, mine) : data; })
+      .catch(function (error) {
+        if (mine === drawing) { status.textContent = msg.msgFailed; }
+        console.error(error);
+      });
   }
 
   function create(large) {
@@ -126,17 +138,9 @@
     if (event.buttons === 0 && drawnLarge) { event.stopPropagation(); }
   }, true);
 
-  // A large map is added a slice at a time, each in its own task, so the page keeps answering
-  // keys and clicks while thousands of nodes are styled (all at once froze it for seconds).
-  var SLICE = 400;
-  var drawing = 0;  // the newest draw; an older one still adding slices stops
-  var drawnLarge = false;  // whether the map now drawn is large
-
-  function draw(data) {
+  function draw(data, mine) {
     var large = data.nodes.length > LARGE;
-    var mine = ++drawing;
     drawnLarge = large;
-    delete canvas.dataset.drawn;
     if (cy) { cy.destroy(); }
     create(large);
     // The viewport is set before the first slice, so every frame is drawn at the final zoom.
