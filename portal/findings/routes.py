@@ -100,7 +100,7 @@ def index():
     page = page_number() if kind else 1
     as_of_text = request.args.get("as_of", "")
     results = services.cached_html(
-        "findings-results", doc["as_of"], kind, area, organisation, page,
+        "findings-results", doc["as_of"], as_of_text, kind, area, organisation, page,
         render=lambda: _render_results(doc, kind, area, organisation, page, as_of_text))
     if request.headers.get("HX-Request"):
         response = make_response(results)
