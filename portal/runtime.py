@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import gc
 import time
 from collections.abc import Iterator
@@ -40,9 +41,7 @@ def gc_paused(keep: bool = False) -> Iterator[None]:
             gc.enable()
 
 
-_FINAL_COLLECTION_SKIPPED = False
-
-
+@functools.cache  # once per process, however many apps it builds
 def skip_final_collection() -> None:
     """Leave the objects alive at exit to the operating system instead of collecting them.
 
@@ -51,7 +50,4 @@ def skip_final_collection() -> None:
     the heap at exit moves those objects out of the collector's sight; open files and
     connections are still closed by reference counting and the normal exit handlers.
     """
-    global _FINAL_COLLECTION_SKIPPED
-    if not _FINAL_COLLECTION_SKIPPED:
-        atexit.register(gc.freeze)
-        _FINAL_COLLECTION_SKIPPED = True
+    atexit.register(gc.freeze)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import Blueprint, render_template
 from flask_babel import get_locale
 from flask_login import current_user
@@ -29,9 +31,7 @@ def index():
     forums = queries.my_forums(user)
     forum_ids = [f.id for f in forums]
     sees_all = user.role in ("admin", "leadership", "viewer")
-    counts: dict[str, int] = {}
-    for finding in findings.findings(None, str(get_locale()))["findings"]:
-        counts[finding["kind"]] = counts.get(finding["kind"], 0) + 1
+    counts = Counter(f["kind"] for f in findings.findings(None, str(get_locale()))["findings"])
 
     milestones = None  # for those who see all, in the cached table instead
     if sees_all:

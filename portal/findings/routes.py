@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from flask import (
@@ -102,19 +103,16 @@ def index():
     results = services.cached_html(
         "findings-results", doc["as_of"], as_of_text, kind, area, organisation, page,
         render=lambda: _render_results(doc, kind, area, organisation, page, as_of_text))
-    if request.headers.get("HX-Request"):
-        response = make_response(results)
-        response.vary.add("HX-Request")
-        return response
-    counts = {k: 0 for k in SPEC_ORDER}
-    for finding in doc["findings"]:
-        counts[finding["kind"]] += 1
-    filters = services.cached_html(
-        "findings-filters", kind, area, organisation, as_of_text,
-        render=lambda: _render_filters(kind, area, organisation, as_of_text))
-    response = make_response(render_template(
-        "findings/index.html", doc=doc, groups=GROUPS, names=NAMES, counts=counts,
-        filters=filters, results=results))
+    if request.headers.get("HX-Request"):  # the filter form asks for the list alone
+        body = results
+    else:
+        counts = Counter(finding["kind"] for finding in doc["findings"])
+        filters = services.cached_html(
+            "findings-filters", kind, area, organisation, as_of_text,
+            render=lambda: _render_filters(kind, area, organisation, as_of_text))
+        body = render_template("findings/index.html", doc=doc, groups=GROUPS, names=NAMES,
+                               counts=counts, filters=filters, results=results)
+    response = make_response(body)
     response.vary.add("HX-Request")
     return response
 

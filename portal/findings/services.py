@@ -73,7 +73,7 @@ def _cached(key: tuple, compute, name: str = "findings_cache", size: int = CACHE
     if key in cache:
         cache.move_to_end(key)
         return cache[key]
-    with gc_paused(keep=True):
+    with gc_paused(keep=has_request_context()):  # a command exits soon: nothing to keep
         value = compute()
     cache[key] = value
     while len(cache) > size:

@@ -21,6 +21,11 @@ from tests.findings.test_findings import ACCESSIBILITY_FORUM
 AS_OF = date(2026, 11, 23)
 
 
+def _stored_count() -> int:
+    """How many analysis results the database holds."""
+    return _db.session.scalar(select(func.count()).select_from(AnalysisResult))
+
+
 def _refuse_to_analyse(*_args, **_kwargs):
     raise AssertionError("the analysis ran again for a state that was already analysed")
 
@@ -45,7 +50,7 @@ def test_a_second_process_reads_what_the_first_computed(shared_config, monkeypat
     first_app, second_app = create_app(shared_config), create_app(shared_config)
     with first_app.app_context():
         first = services.findings(AS_OF, "sv")
-        stored = db_session_count()
+        stored = _stored_count()
         _db.engine.dispose()
     assert stored == 1
     monkeypatch.setattr(services, "analyze", _refuse_to_analyse)
@@ -54,10 +59,6 @@ def test_a_second_process_reads_what_the_first_computed(shared_config, monkeypat
         _db.engine.dispose()
     assert second == json.loads(json.dumps(first))
     assert second["findings"], "the demo has findings"
-
-
-def db_session_count() -> int:
-    return _db.session.scalar(select(func.count()).select_from(AnalysisResult))
 
 
 def test_a_write_makes_a_new_state_and_drops_the_old_results(app, db, demo):
@@ -82,7 +83,7 @@ def test_language_date_and_thresholds_are_kept_apart(app, db, demo):
     assert swedish["findings"][0]["message"] != english["findings"][0]["message"]
     assert later["as_of"] == "2030-01-01" and swedish["as_of"] == "2026-11-23"
     assert strict["settings"]["parallel_min_overlap"] == 0.9
-    assert db.session.scalar(select(func.count()).select_from(AnalysisResult)) == 4
+    assert _stored_count() == 4
 
 
 def test_nothing_is_stored_in_the_middle_of_a_write(app, db, demo):
@@ -91,7 +92,7 @@ def test_nothing_is_stored_in_the_middle_of_a_write(app, db, demo):
 
     db.session.add(Area(key="halvfardig", name="Halvfärdig"))
     services.findings(AS_OF, "sv")
-    assert db.session.scalar(select(func.count()).select_from(AnalysisResult)) == 0
+    assert _stored_count() == 0
     db.session.rollback()
     assert db.session.scalar(select(Area).where(Area.key == "halvfardig")) is None
 
