@@ -282,3 +282,18 @@ def require_or_skip(available: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: this is a failure, not a skip)")
     pytest.skip(reason)
+
+
+@pytest.fixture
+def live_portal(database_url, tmp_path):
+    """A migrated database of its own; `.load(fill)` it, `.start()` gunicorn, make requests."""
+    from tests.live import LivePortal, live_database
+
+    for url in live_database(database_url, tmp_path):
+        portal = LivePortal(url)
+        try:
+            yield portal
+        finally:
+            portal.stop()
+            with portal.app.app_context():
+                _db.engine.dispose()

@@ -94,8 +94,9 @@ def commission_refs(commission: Commission) -> list[tuple[str, list[str]]]:
         ("milestone", keys(Milestone, Milestone.key)),
         ("action", keys(Action, Action.key)),
         ("recommendation", keys(Recommendation, Recommendation.key)),
-        ("risk", keys(Risk, Risk.id)),
-        ("status_report", keys(StatusReport, StatusReport.id)),
+        # Entries written before risks and status reports had keys name them by id.
+        ("risk", keys(Risk, Risk.key) + keys(Risk, Risk.id)),
+        ("status_report", keys(StatusReport, StatusReport.key) + keys(StatusReport, StatusReport.id)),
     ]
 
 

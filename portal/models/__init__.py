@@ -11,23 +11,31 @@ from portal.models.commission import (
 )
 from portal.models.decision import Decision
 from portal.models.directory import Area, Organisation, Person
+from portal.models.document import Document
 from portal.models.followup import Risk, StatusReport
 from portal.models.forum import Forum, ForumMembership
 from portal.models.indicator import Indicator, IndicatorValue
+from portal.models.meeting import AgendaItem, Attendance, Meeting, MeetingSeries, MinutesApprover
 from portal.models.setting import Setting
 from portal.models.snapshot import StructureSnapshot
 
 __all__ = [
     "Action",
+    "AgendaItem",
+    "Attendance",
     "AnalysisResult",
     "Area",
     "AuditEntry",
     "Commission",
     "Decision",
+    "Document",
     "Forum",
     "ForumMembership",
     "Indicator",
     "IndicatorValue",
+    "Meeting",
+    "MeetingSeries",
+    "MinutesApprover",
     "Milestone",
     "Organisation",
     "Person",

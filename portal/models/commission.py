@@ -14,6 +14,8 @@ from portal.models.base import SHORT_TEXT, KeyedMixin, key_column
 from portal.models.directory import Area, Person
 
 if TYPE_CHECKING:
+    from portal.models.decision import Decision
+    from portal.models.document import Document
     from portal.models.forum import Forum
 
 OPEN_ACTION_STATUSES = ("planned", "in_progress", "blocked")
@@ -31,6 +33,22 @@ recommendation_area = Table(
         "recommendation_id", ForeignKey("recommendation.id", ondelete="CASCADE"), primary_key=True
     ),
     Column("area_id", ForeignKey("area.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+# Other bodies that gave a commission together with its owner (the 2025 directive: HSN and RS).
+commission_co_owner = Table(
+    "commission_co_owner",
+    db.metadata,
+    Column("commission_id", ForeignKey("commission.id", ondelete="CASCADE"), primary_key=True),
+    Column("forum_id", ForeignKey("forum.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+# The final decisions that took a decision point (BP1 was decided by HSN and by RS).
+milestone_decision = Table(
+    "milestone_decision",
+    db.metadata,
+    Column("milestone_id", ForeignKey("milestone.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "decision_id", ForeignKey("decision.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )
 action_area = Table(
     "action_area",
@@ -52,12 +70,19 @@ class Commission(KeyedMixin, db.Model):
     lead_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
+    directive_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document.id", ondelete="SET NULL"), index=True
+    )
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
     goals: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default="active")
 
     owner_forum: Mapped[Forum | None] = relationship()
+    co_owners: Mapped[list[Forum]] = relationship(
+        secondary=commission_co_owner, order_by="Forum.key"
+    )
+    directive: Mapped[Document | None] = relationship()
     lead: Mapped[Person | None] = relationship()
     members: Mapped[list[Person]] = relationship(
         secondary=commission_member, order_by=Person.name
@@ -84,6 +109,9 @@ class Milestone(KeyedMixin, db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     commission: Mapped[Commission] = relationship(back_populates="milestones")
+    decided_by: Mapped[list[Decision]] = relationship(
+        secondary=milestone_decision, order_by="Decision.decided_on"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 

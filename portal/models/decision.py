@@ -11,7 +11,9 @@ from portal.extensions import db
 from portal.models.account import User
 from portal.models.base import KeyedMixin, key_column, utcnow
 from portal.models.commission import Action
+from portal.models.document import Document
 from portal.models.forum import Forum
+from portal.models.meeting import AgendaItem, Meeting
 
 DECISION_STATUSES = ("draft", "final")
 
@@ -20,6 +22,16 @@ decision_action = Table(
     db.metadata,
     Column("decision_id", ForeignKey("decision.id", ondelete="CASCADE"), primary_key=True),
     Column("action_id", ForeignKey("action.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+# What a decision adopts or rests on (its beslutsunderlag), e.g. the report it approves.
+decision_document = Table(
+    "decision_document",
+    db.metadata,
+    Column("decision_id", ForeignKey("decision.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "document_id", ForeignKey("document.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )
 
 
@@ -45,6 +57,13 @@ class Decision(KeyedMixin, db.Model):
     version_no: Mapped[int] = mapped_column(default=1, server_default="1")
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"), index=True)
     corrected_reason: Mapped[str | None] = mapped_column(Text)
+    # The meeting whose minutes hold the decision, and the agenda item it was taken on.
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL"), index=True
+    )
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
@@ -55,6 +74,11 @@ class Decision(KeyedMixin, db.Model):
     # One way only: a back reference would make the old version dirty when it is corrected.
     supersedes: Mapped[Decision | None] = relationship(remote_side=[id])
     created_by: Mapped[User | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
+    agenda_item: Mapped[AgendaItem | None] = relationship()
+    documents: Mapped[list[Document]] = relationship(
+        secondary=decision_document, order_by=Document.title
+    )
 
     @property
     def is_final(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import DateTime, ForeignKey, String, Text
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.account import User
-from portal.models.base import SHORT_TEXT, utcnow
+from portal.models.base import KEY_LENGTH, SHORT_TEXT, utcnow
 from portal.models.commission import Commission
 from portal.models.directory import Person
 
@@ -18,10 +19,18 @@ RISK_STATUSES = ("open", "mitigated", "closed")
 RISK_SCALE = range(1, 6)
 
 
+def _new_key(prefix: str):
+    """A default exchange-format key for an entry made in the portal (the format needs one)."""
+    return lambda: f"{prefix}-{secrets.token_hex(6)}"
+
+
 class StatusReport(db.Model):
     """A dated traffic-light report on a commission; append-only, never edited."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(
+        String(KEY_LENGTH), unique=True, index=True, default=_new_key("sr")
+    )
     commission_id: Mapped[int] = mapped_column(
         ForeignKey("commission.id", ondelete="CASCADE"), index=True
     )
@@ -44,6 +53,9 @@ class Risk(db.Model):
     """A risk to a commission, scored by likelihood and consequence (1–5 each)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(
+        String(KEY_LENGTH), unique=True, index=True, default=_new_key("risk")
+    )
     commission_id: Mapped[int] = mapped_column(
         ForeignKey("commission.id", ondelete="CASCADE"), index=True
     )

@@ -10,13 +10,39 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.exchange.schema import FORUM_KINDS, FORUM_LEVELS, MEMBER_ROLES  # noqa: F401
 from portal.extensions import db
 from portal.models.base import SHORT_TEXT, KeyedMixin, key_column
-from portal.models.directory import Area, Person
+from portal.models.directory import Area, Organisation, Person
 
 forum_area = Table(
     "forum_area",
     db.metadata,
     Column("forum_id", ForeignKey("forum.id", ondelete="CASCADE"), primary_key=True),
     Column("area_id", ForeignKey("area.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+# The organisations whose population a (usually local) forum serves; informative only.
+forum_scope = Table(
+    "forum_scope",
+    db.metadata,
+    Column("forum_id", ForeignKey("forum.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "organisation_id",
+        ForeignKey("organisation.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+# The organisations a member represents in the forum besides their own (on_behalf_of).
+membership_principal = Table(
+    "membership_principal",
+    db.metadata,
+    Column(
+        "membership_id", ForeignKey("forum_membership.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column(
+        "organisation_id",
+        ForeignKey("organisation.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
 )
 
 
@@ -41,6 +67,9 @@ class Forum(KeyedMixin, db.Model):
     areas: Mapped[list[Area]] = relationship(secondary=forum_area, order_by=Area.name)
     memberships: Mapped[list[ForumMembership]] = relationship(
         back_populates="forum", cascade="all, delete-orphan"
+    )
+    scope: Mapped[list[Organisation]] = relationship(
+        secondary=forum_scope, order_by=Organisation.name
     )
 
     @property
@@ -69,6 +98,9 @@ class ForumMembership(db.Model):
 
     forum: Mapped[Forum] = relationship(back_populates="memberships")
     person: Mapped[Person] = relationship(back_populates="memberships")
+    on_behalf_of: Mapped[list[Organisation]] = relationship(
+        secondary=membership_principal, order_by=Organisation.name
+    )
 
     @property
     def is_current(self) -> bool:

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import SHORT_TEXT, KeyedMixin, key_column
-from portal.models.directory import Area
+from portal.models.directory import Area, Organisation
 
 indicator_area = Table(
     "indicator_area",
@@ -27,6 +37,10 @@ class Indicator(KeyedMixin, db.Model):
     name: Mapped[str] = mapped_column(String(SHORT_TEXT))
     unit: Mapped[str | None] = mapped_column(String(SHORT_TEXT))
     target: Mapped[float | None]
+    definition: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    target_source: Mapped[str | None] = mapped_column(Text)
+    higher_is_better: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     areas: Mapped[list[Area]] = relationship(secondary=indicator_area, order_by=Area.name)
     values: Mapped[list[IndicatorValue]] = relationship(
@@ -37,9 +51,20 @@ class Indicator(KeyedMixin, db.Model):
 
 
 class IndicatorValue(db.Model):
-    """One measured value of an indicator on a date."""
+    """One measured value of an indicator on a date, for the region or for one organisation."""
 
-    __table_args__ = (UniqueConstraint("indicator_id", "measured_on"),)
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "measured_on", "organisation_id"),
+        # NULLs are distinct in a unique constraint: one region-wide value per date needs its own.
+        Index(
+            "uq_indicator_value_region_date",
+            "indicator_id",
+            "measured_on",
+            unique=True,
+            sqlite_where=text("organisation_id IS NULL"),
+            postgresql_where=text("organisation_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(
@@ -47,8 +72,12 @@ class IndicatorValue(db.Model):
     )
     measured_on: Mapped[date]
     value: Mapped[float]
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
 
     indicator: Mapped[Indicator] = relationship(back_populates="values")
+    organisation: Mapped[Organisation | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<IndicatorValue {self.measured_on} {self.value}>"

@@ -256,7 +256,7 @@ def test_risks_are_added_changed_and_checked(db, users, commission, risk):
                          mitigation="Beslut i CLG.", status="mitigated", likelihood=1)
     assert (risk.owner_person.key, risk.status, risk.score, risk.level) == (
         "emma-holmstrom", "mitigated", 5, "medium")
-    entry = _entries(db, entity_type="risk", entity_key=str(risk.id), action="update")[-1]
+    entry = _entries(db, entity_type="risk", entity_key=risk.key, action="update")[-1]
     assert entry.before["status"] == "open" and entry.after["status"] == "mitigated"
     with pytest.raises(StaleEdit):
         followup.update_risk(lead, risk, risk.version - 1, status="closed")
