@@ -96,7 +96,8 @@ def commission_refs(commission: Commission) -> list[tuple[str, list[str]]]:
         ("recommendation", keys(Recommendation, Recommendation.key)),
         # Entries written before risks and status reports had keys name them by id.
         ("risk", keys(Risk, Risk.key) + keys(Risk, Risk.id)),
-        ("status_report", keys(StatusReport, StatusReport.key) + keys(StatusReport, StatusReport.id)),
+        ("status_report",
+         keys(StatusReport, StatusReport.key) + keys(StatusReport, StatusReport.id)),
     ]
 
 
