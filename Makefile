@@ -5,19 +5,20 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export FLASK_APP := portal
 
-.PHONY: run test install install-dev translations demo bench lint screenshots clean
+.PHONY: run test install install-dev translations demo bench lint lock screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e .
+# requirements.lock pins every package (`make lock` refreshes it after pyproject.toml changes).
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install -q -c requirements.lock -e .
 	@touch $@
 
-$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e ".[dev]"
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install -q -c requirements.lock -e ".[dev]"
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed translations
@@ -58,6 +59,11 @@ bench: install-dev
 	$(BIN)/python -m bench.bench_browser
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.load --think 0 --seconds 30
+
+## lock: pin the dependencies of pyproject.toml (all extras) in requirements.lock
+lock: install-dev
+	$(BIN)/pip-compile -q --extra dev --extra production --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements.lock pyproject.toml
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
+
+
+def _instance_dir() -> Path:
+    """Where the portal keeps its files: `instance/` in a checkout, else Flask's own default."""
+    if os.environ.get("PORTAL_INSTANCE"):
+        return Path(os.environ["PORTAL_INSTANCE"])
+    if (BASE_DIR / "portal" / "__init__.py").is_file():
+        return BASE_DIR / "instance"
+    return Path(sys.prefix) / "var" / "portal-instance"  # an installed wheel
+
+
+INSTANCE_DIR = _instance_dir()
 DEV_SECRET = "dev-only-secret-change-me"  # noqa: S105 - refused in production
 
 
@@ -25,7 +38,7 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL")
-        or "sqlite:///" + str(BASE_DIR / "instance" / "samverkan.sqlite")
+        or "sqlite:///" + str(INSTANCE_DIR / "samverkan.sqlite")
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "sv"

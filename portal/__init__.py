@@ -7,9 +7,16 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import CONFIGS, DEV_SECRET, Config
+from config import CONFIGS, DEV_SECRET, INSTANCE_DIR, Config
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+
+
+def asset_dir(name: str) -> Path:
+    """`templates`, `static` or `migrations`: in the checkout's top level, or in the wheel."""
+    packaged = PACKAGE / name
+    return packaged if packaged.is_dir() else ROOT / name
 
 
 def create_app(config: type[Config] | Config | dict | None = None) -> Flask:
@@ -25,9 +32,9 @@ def _build(config: type[Config] | Config | dict | None) -> Flask:
     """Create the application object, its extensions, views and commands."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(asset_dir("templates")),
+        static_folder=str(asset_dir("static")),
     )
     _configure(app, config)
     _init_extensions(app)
@@ -99,7 +106,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.i18n import select_locale, select_timezone
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
-                   default_translation_directories=str(ROOT / "portal" / "translations"))
+                   default_translation_directories=str(PACKAGE / "translations"))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _enable_sqlite_foreign_keys(app)
 

@@ -18,11 +18,11 @@ def init_migrate(app: Flask) -> None:
     """Set up Flask-Migrate on `app` (what `flask_migrate.upgrade` and friends need)."""
     from flask_migrate import Migrate
 
-    from portal import ROOT
+    from portal import asset_dir
     from portal.extensions import db
 
     if "migrate" not in app.extensions:
-        Migrate(app, db, directory=str(ROOT / MIGRATIONS_FOLDER), render_as_batch=True)
+        Migrate(app, db, directory=str(asset_dir(MIGRATIONS_FOLDER)), render_as_batch=True)
 
 
 @click.pass_context

@@ -1,8 +1,9 @@
 """Run axe-core on a page and fail on serious or critical accessibility violations.
 
-axe-core is vendored for the browser tests only (static/vendor/axe-core, MPL-2.0). Injecting it
-is an inline script as far as the portal's CSP is concerned, so the page must come from a
-browser context opened with ``bypass_csp=True`` (the ``axe_page`` fixture of test_map.py does).
+axe-core is vendored for the browser tests only (tests/browser/vendor/axe-core, MPL-2.0), so
+production never serves it. Injecting it is an inline script as far as the portal's CSP is
+concerned, so the page must come from a browser context opened with ``bypass_csp=True`` (the
+``axe_page`` fixture of test_map.py does).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 FAILING_IMPACTS = ("serious", "critical")
 
 
