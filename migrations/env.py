@@ -43,6 +43,13 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave out what the databases' full-text search keeps beside the models."""
+    from portal.search.index import is_full_text_object
+
+    return not (reflected and compare_to is None and is_full_text_object(name, type_))
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -85,6 +92,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()
 

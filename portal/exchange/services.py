@@ -18,6 +18,7 @@ from portal.exchange.validator import (
 )
 from portal.extensions import db
 from portal.models import Organisation
+from portal.search import index as search_index
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -47,6 +48,9 @@ def import_text(text: str | bytes, actor: User | None, source: str = "import") -
     try:
         doc = load_document(text, existing=stored_keys())
         report = import_document(db.session, doc, actor, source=source)
+        search_index.refresh(db.session.connection(), kinds={
+            kind for name, kind in search_index.KIND_OF_LIST.items()
+            if report.created.get(name) or report.updated.get(name)})
         record(actor, "import", "document", None, data={"source": source, **report.as_dict()})
         db.session.commit()
     except BaseException:

@@ -16,6 +16,7 @@ from portal.models.followup import Risk, StatusReport
 from portal.models.forum import Forum, ForumMembership
 from portal.models.indicator import Indicator, IndicatorValue
 from portal.models.meeting import AgendaItem, Attendance, Meeting, MeetingSeries, MinutesApprover
+from portal.models.search import SearchEntry
 from portal.models.setting import Setting
 from portal.models.snapshot import StructureSnapshot
 
@@ -41,6 +42,7 @@ __all__ = [
     "Person",
     "Recommendation",
     "Risk",
+    "SearchEntry",
     "Setting",
     "StatusReport",
     "StructureSnapshot",

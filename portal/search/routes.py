@@ -12,7 +12,7 @@ bp = Blueprint("search", __name__)
 
 @bp.get("/sok")
 def index():
-    """Find forums, people, organisations, commissions, actions and decisions by name."""
+    """Find anything by its words, grouped by kind, the matching words marked."""
     term = search_term()
     groups = queries.search(term)
     return render(

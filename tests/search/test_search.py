@@ -10,14 +10,14 @@ from portal.search.queries import search
 def test_results_are_grouped_by_kind(db, demo):
     """A word found in several kinds gives one group per kind, in a fixed order."""
     groups = {g.kind: g for g in search("primärvård")}
-    assert {"forums", "actions"} <= set(groups)
+    assert {"forum", "action"} <= set(groups)
     assert all(len(g.items) <= g.total for g in groups.values())
     assert search("x") == []  # too short to search
 
 
 def test_people_are_found_by_title(db, demo):
     """A person is found by title as well as by name."""
-    [people] = [g for g in search("Länskoordinator") if g.kind == "people"]
+    [people] = [g for g in search("Länskoordinator") if g.kind == "person"]
     assert people.total >= 1
 
 
