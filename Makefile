@@ -59,6 +59,8 @@ bench: install-dev
 	$(BIN)/python -m bench.bench_browser
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.load --think 0 --seconds 30
+	$(BIN)/python -m bench.bench_pages --map demo
+	$(BIN)/python -m bench.bench_pages --map national
 
 ## lock: pin the dependencies of pyproject.toml (all extras) in requirements.lock
 lock: install-dev

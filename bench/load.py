@@ -154,12 +154,12 @@ def stop_server(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def sign_in(base: str) -> httpx.Cookies:
+def sign_in(base: str, email: str = EMAIL, password: str = PASSWORD) -> httpx.Cookies:
     """Sign in through the form, as a person would, and return the session cookie."""
     with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT_S) as client:
         page = client.get("/login").text
         token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-        answer = client.post("/login", data={"email": EMAIL, "password": PASSWORD,
+        answer = client.post("/login", data={"email": email, "password": password,
                                              "csrf_token": token})
         if answer.status_code != 302:
             raise RuntimeError(f"sign-in failed: {answer.status_code}")
