@@ -20,8 +20,9 @@ from bench.region import build_national_layer, build_region
 from bench.vocabulary import AREAS, REGIONS
 
 LIST_NAMES = (
-    "organisations", "people", "areas", "forums", "commissions", "milestones",
-    "recommendations", "actions", "decisions", "indicators",
+    "organisations", "people", "areas", "forums", "documents", "commissions", "milestones",
+    "recommendations", "actions", "meetings", "decisions", "indicators", "status_reports",
+    "risks",
 )
 
 # Optional fields and their defaults, per list (the normalized shape of HELPERS-CONTRACT.md).
@@ -31,26 +32,50 @@ DEFAULTS = {
     "areas": {"description": None},
     "forums": {
         "apex": False, "reports_to": None, "areas": [], "mandate": None, "meets": None,
-        "members": [],
+        "members": [], "scope": [],
+    },
+    "documents": {
+        "date": None, "owner": None, "parent": None, "areas": [], "summary": None, "url": None,
     },
     "commissions": {
-        "owner": None, "lead": None, "members": [], "start": None, "end": None, "goals": [],
-        "status": "active",
+        "owner": None, "co_owners": [], "directive": None, "lead": None, "members": [],
+        "start": None, "end": None, "goals": [], "status": "active",
     },
-    "milestones": {"code": None, "done_on": None},
+    "milestones": {"code": None, "done_on": None, "decided_by": []},
     "recommendations": {"commission": None, "areas": []},
     "actions": {
         "commission": None, "recommendation": None, "owner_person": None, "owner_forum": None,
         "areas": [], "due": None, "status": "planned", "progress": 0,
     },
-    "decisions": {"text": None, "actions": []},
-    "indicators": {"unit": None, "areas": [], "target": None, "values": []},
+    "meetings": {
+        "start": None, "duration": None, "status": "planned", "title": None, "place": None,
+        "agenda": [], "present": None, "apologies": [], "minutes_approved_on": None,
+        "minutes_approved_by": [],
+    },
+    "decisions": {"text": None, "actions": [], "meeting": None, "documents": []},
+    "indicators": {
+        "unit": None, "areas": [], "target": None, "values": [], "definition": None,
+        "source": None, "target_source": None, "higher_is_better": True,
+    },
+    "status_reports": {"comment": None},
+    "risks": {"owner_person": None, "mitigation": None, "status": "open"},
+}
+# Defaults of the fields of items inside list fields.
+ITEM_DEFAULTS = {
+    ("forums", "members"): {"on_behalf_of": []},
+    ("indicators", "values"): {"organisation": None},
+    ("meetings", "agenda"): {
+        "commission": None, "milestone": None, "action": None, "recommendation": None,
+    },
 }
 DATE_FIELDS = {
+    "documents": ("date",),
     "commissions": ("start", "end"),
     "milestones": ("due", "done_on"),
     "actions": ("due",),
+    "meetings": ("date", "minutes_approved_on"),
     "decisions": ("date",),
+    "status_reports": ("date",),
 }
 
 
@@ -115,6 +140,13 @@ def _normalize_entry(name, entry):
             filled[field] = list(default) if isinstance(default, list) else default
     for field in DATE_FIELDS.get(name, ()):
         filled[field] = _date(filled.get(field))
+    for (list_name, field), defaults in ITEM_DEFAULTS.items():
+        if list_name == name:
+            filled[field] = [
+                {**item, **{k: (list(d) if isinstance(d, list) else d)
+                            for k, d in defaults.items() if item.get(k) is None}}
+                for item in filled[field]
+            ]
     if name == "indicators":
         filled["values"] = [{**v, "date": _date(v["date"])} for v in filled["values"]]
     return filled

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import time
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.exchange.schema import FORMAT
 from portal.models import (
     Action,
     Area,
@@ -23,12 +24,19 @@ from portal.models import (
     Person,
     Recommendation,
 )
-from portal.models.commission import action_area, commission_member, recommendation_area
-from portal.models.decision import decision_action
-from portal.models.forum import forum_area
+from portal.models.commission import (
+    action_area,
+    commission_co_owner,
+    commission_member,
+    milestone_decision,
+    recommendation_area,
+)
+from portal.models.decision import decision_action, decision_document
+from portal.models.document import Document, document_area
+from portal.models.followup import Risk, StatusReport
+from portal.models.forum import forum_area, forum_scope, membership_principal
 from portal.models.indicator import indicator_area
-
-FORMAT = "samverkan/1"
+from portal.models.meeting import AgendaItem, Attendance, Meeting, MinutesApprover
 
 
 def _number(value: float | None) -> int | float | None:
@@ -70,16 +78,32 @@ def _rows(session: Session, model, *columns: str, plain: bool = False):
     return _fetch(session, stmt, plain)
 
 
-def _links(session: Session, table, owner_col: str, other_col: str, other_keys: dict[int, str]):
-    """Group an association table as owner id -> sorted list of the other side's keys."""
+def _links(session: Session, table, owner_col: str, other_col: str, other_keys: dict[int, str],
+           skip_unknown: bool = False):
+    """Group an association table as owner id -> sorted list of the other side's keys.
+
+    `skip_unknown` leaves out links to rows `other_keys` does not name (draft decisions).
+    """
     grouped: dict[int, list[str]] = defaultdict(list)
     for owner_id, other_id in _fetch(
         session, select(table.c[owner_col], table.c[other_col]), plain=True
     ):
+        if skip_unknown and other_id not in other_keys:
+            continue
         grouped[owner_id].append(other_keys[other_id])
     for keys in grouped.values():
         keys.sort()
     return grouped
+
+
+def _time(value: time | None) -> str | None:
+    """A meeting's start as HH:MM."""
+    return None if value is None else value.strftime("%H:%M")
+
+
+def _blank(value: str | None) -> str | None:
+    """Optional text the portal stores as "" comes out as absent, as the format reads it."""
+    return value or None
 
 
 def export_document(session: Session, for_analysis: bool = False) -> dict[str, Any]:
@@ -93,9 +117,18 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
     person_keys = _keys(session, Person)
     area_keys = _keys(session, Area)
     forum_keys = _keys(session, Forum)
+    document_keys = _keys(session, Document)
     commission_keys = _keys(session, Commission)
+    milestone_keys = _keys(session, Milestone)
     recommendation_keys = _keys(session, Recommendation)
     action_keys = _keys(session, Action)
+    meeting_keys = _keys(session, Meeting)
+    final = {
+        did: key for did, key, status in _fetch(
+            session, select(Decision.__table__.c.id, Decision.__table__.c.key,
+                            Decision.__table__.c.status), plain=True)
+        if status == "final"
+    }
 
     doc: dict[str, Any] = {"format": FORMAT}
     doc["organisations"] = [
@@ -114,13 +147,17 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
         {"key": key, "name": name, "description": description}
         for key, name, description in _rows(session, Area, "key", "name", "description")
     ]
-    doc["forums"] = _forums(session, forum_keys, area_keys, person_keys, for_analysis)
-    doc["commissions"] = _commissions(session, forum_keys, person_keys)
+    doc["forums"] = _forums(session, forum_keys, area_keys, person_keys, org_keys, for_analysis)
+    doc["documents"] = _documents(session, document_keys, forum_keys, area_keys)
+    doc["commissions"] = _commissions(session, forum_keys, person_keys, document_keys)
+    decided_by = _links(session, milestone_decision, "milestone_id", "decision_id", final,
+                        skip_unknown=True)
     doc["milestones"] = [
         {"key": key, "title": title, "commission": commission_keys[commission], "code": code,
-         "due": due, "done_on": done_on}
-        for key, title, commission, code, due, done_on in _rows(
-            session, Milestone, "key", "title", "commission_id", "code", "due_on", "done_on")
+         "due": due, "done_on": done_on, "decided_by": decided_by.get(mid, [])}
+        for mid, key, title, commission, code, due, done_on in _rows(
+            session, Milestone, "id", "key", "title", "commission_id", "code", "due_on",
+            "done_on")
     ]
     rec_areas = _links(session, recommendation_area, "recommendation_id", "area_id", area_keys)
     doc["recommendations"] = [
@@ -139,31 +176,58 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
         in _rows(session, Action, "id", "key", "title", "commission_id", "recommendation_id",
                  "owner_person_id", "owner_forum_id", "due_on", "status", "progress")
     ]
+    doc["meetings"] = _meetings(
+        session, meeting_keys, forum_keys, person_keys,
+        {"commission": commission_keys, "milestone": milestone_keys, "action": action_keys,
+         "recommendation": recommendation_keys})
     decision_actions = _links(session, decision_action, "decision_id", "action_id", action_keys)
+    decision_documents = _links(session, decision_document, "decision_id", "document_id",
+                                document_keys)
     doc["decisions"] = [
         {"key": key, "title": title, "forum": forum_keys[forum], "date": decided_on,
-         "text": text, "actions": decision_actions.get(did, [])}
-        for did, key, title, forum, decided_on, text, status in _rows(
-            session, Decision, "id", "key", "title", "forum_id", "decided_on", "text", "status")
-        if status == "final"
+         "text": text, "actions": decision_actions.get(did, []),
+         "meeting": meeting_keys.get(meeting), "documents": decision_documents.get(did, [])}
+        for did, key, title, forum, decided_on, text, meeting in _rows(
+            session, Decision, "id", "key", "title", "forum_id", "decided_on", "text",
+            "meeting_id")
+        if did in final
     ]
-    doc["indicators"] = _indicators(session, area_keys)
+    doc["indicators"] = _indicators(session, area_keys, org_keys)
+    doc["status_reports"] = [
+        {"key": key, "commission": commission_keys[commission], "date": reported_on,
+         "light": light, "comment": _blank(comment)}
+        for key, commission, reported_on, light, comment in _rows(
+            session, StatusReport, "key", "commission_id", "reported_on", "light", "comment")
+    ]
+    doc["risks"] = [
+        {"key": key, "title": title, "commission": commission_keys[commission],
+         "likelihood": likelihood, "consequence": consequence,
+         "owner_person": person_keys.get(owner), "mitigation": _blank(mitigation),
+         "status": status}
+        for key, title, commission, likelihood, consequence, owner, mitigation, status in _rows(
+            session, Risk, "key", "title", "commission_id", "likelihood", "consequence",
+            "owner_person_id", "mitigation", "status", plain=True)
+    ]
     return doc
 
 
-def _forums(session: Session, forum_keys, area_keys, person_keys,
+def _forums(session: Session, forum_keys, area_keys, person_keys, org_keys,
             for_analysis: bool = False) -> list[dict]:
-    """Forums with their areas and current members."""
+    """Forums with their areas, scope and current members (with whom they represent)."""
     areas = _links(session, forum_area, "forum_id", "area_id", area_keys)
+    scope = _links(session, forum_scope, "forum_id", "organisation_id", org_keys)
+    principals = _links(session, membership_principal, "membership_id", "organisation_id",
+                        org_keys)
     members: dict[int, list[dict]] = defaultdict(list)
     table = ForumMembership.__table__
-    for forum_id, person_id, role in _fetch(
+    for membership_id, forum_id, person_id, role in _fetch(
         session,
-        select(table.c.forum_id, table.c.person_id, table.c.role).where(
+        select(table.c.id, table.c.forum_id, table.c.person_id, table.c.role).where(
             table.c.ended_on.is_(None)),
         plain=True,
     ):
-        members[forum_id].append({"person": person_keys[person_id], "role": role})
+        members[forum_id].append({"person": person_keys[person_id], "role": role,
+                                  "on_behalf_of": principals.get(membership_id, [])})
     for rows in members.values():
         rows.sort(key=lambda m: m["person"])
     forums = []
@@ -175,36 +239,103 @@ def _forums(session: Session, forum_keys, area_keys, person_keys,
         forums.append(
             {"key": key, "name": name, "kind": kind, "level": level, "apex": bool(apex),
              "reports_to": forum_keys.get(reports_to), "areas": [] if gone else areas.get(fid, []),
-             "mandate": mandate, "meets": meets, "members": [] if gone else members.get(fid, [])})
+             "mandate": mandate, "meets": meets, "members": [] if gone else members.get(fid, []),
+             "scope": scope.get(fid, [])})
     return forums
 
 
-def _commissions(session: Session, forum_keys, person_keys) -> list[dict]:
-    """Commissions with their members."""
-    members = _links(session, commission_member, "commission_id", "person_id", person_keys)
+def _documents(session: Session, document_keys, forum_keys, area_keys) -> list[dict]:
+    """Documents with their areas."""
+    areas = _links(session, document_area, "document_id", "area_id", area_keys)
     return [
-        {"key": key, "title": title, "owner": forum_keys.get(owner), "lead": person_keys.get(lead),
-         "members": members.get(cid, []), "start": start, "end": end,
-         "goals": list(goals or []), "status": status}
-        for cid, key, title, owner, lead, start, end, goals, status in _rows(
-            session, Commission, "id", "key", "title", "owner_forum_id", "lead_id", "starts_on",
-            "ends_on", "goals", "status")
+        {"key": key, "title": title, "kind": kind, "date": dated_on,
+         "owner": forum_keys.get(owner), "parent": document_keys.get(parent),
+         "areas": areas.get(did, []), "summary": summary, "url": url}
+        for did, key, title, kind, dated_on, owner, parent, summary, url in _rows(
+            session, Document, "id", "key", "title", "kind", "dated_on", "owner_forum_id",
+            "parent_id", "summary", "url")
     ]
 
 
-def _indicators(session: Session, area_keys) -> list[dict]:
-    """Indicators with their areas and dated values."""
+def _commissions(session: Session, forum_keys, person_keys, document_keys) -> list[dict]:
+    """Commissions with their co-owners and members."""
+    members = _links(session, commission_member, "commission_id", "person_id", person_keys)
+    co_owners = _links(session, commission_co_owner, "commission_id", "forum_id", forum_keys)
+    return [
+        {"key": key, "title": title, "owner": forum_keys.get(owner),
+         "co_owners": co_owners.get(cid, []), "directive": document_keys.get(directive),
+         "lead": person_keys.get(lead), "members": members.get(cid, []), "start": start,
+         "end": end, "goals": list(goals or []), "status": status}
+        for cid, key, title, owner, directive, lead, start, end, goals, status in _rows(
+            session, Commission, "id", "key", "title", "owner_forum_id", "directive_id",
+            "lead_id", "starts_on", "ends_on", "goals", "status")
+    ]
+
+
+def _meetings(session: Session, meeting_keys, forum_keys, person_keys, targets) -> list[dict]:
+    """Meetings with their agenda; attendance and minutes for held meetings only.
+
+    The format allows `present`, `apologies` and the minutes' approval only on a held
+    meeting; what the portal keeps for a planned one (apologies sent in advance) stays there.
+    """
+    agenda: dict[int, list[dict]] = defaultdict(list)
+    table = AgendaItem.__table__
+    for meeting_id, _position, title, commission, milestone, action, recommendation in _fetch(
+        session,
+        select(table.c.meeting_id, table.c.position, table.c.title, table.c.commission_id,
+               table.c.milestone_id, table.c.action_id, table.c.recommendation_id)
+        .order_by(table.c.meeting_id, table.c.position),
+        plain=True,
+    ):
+        agenda[meeting_id].append(
+            {"title": title, "commission": targets["commission"].get(commission),
+             "milestone": targets["milestone"].get(milestone),
+             "action": targets["action"].get(action),
+             "recommendation": targets["recommendation"].get(recommendation)})
+    present: dict[int, list[str]] = defaultdict(list)
+    apologies: dict[int, list[str]] = defaultdict(list)
+    table = Attendance.__table__
+    for meeting_id, person_id, status in _fetch(
+        session, select(table.c.meeting_id, table.c.person_id, table.c.status), plain=True
+    ):
+        (present if status == "present" else apologies)[meeting_id].append(
+            person_keys[person_id])
+    approvers = _links(session, MinutesApprover.__table__, "meeting_id", "person_id",
+                       person_keys)
+    meetings = []
+    for mid, key, forum, meets_on, start, duration, status, title, place, recorded, approved in (
+        _rows(session, Meeting, "id", "key", "forum_id", "meets_on", "start_time", "duration",
+              "status", "title", "place", "is_attendance_recorded", "minutes_approved_on")
+    ):
+        held = status == "held"
+        meetings.append(
+            {"key": key, "forum": forum_keys[forum], "date": meets_on, "start": _time(start),
+             "duration": duration, "status": status, "title": title, "place": place,
+             "agenda": agenda.get(mid, []),
+             "present": sorted(present.get(mid, [])) if held and recorded else None,
+             "apologies": sorted(apologies.get(mid, [])) if held else [],
+             "minutes_approved_on": approved if held else None,
+             "minutes_approved_by": approvers.get(mid, []) if held else []})
+    return meetings
+
+
+def _indicators(session: Session, area_keys, org_keys) -> list[dict]:
+    """Indicators with their areas and dated values (for the region or one organisation)."""
     areas = _links(session, indicator_area, "indicator_id", "area_id", area_keys)
-    values: dict[int, list[dict[str, date | int | float]]] = defaultdict(list)
+    values: dict[int, list[dict[str, Any]]] = defaultdict(list)
     table = IndicatorValue.__table__
-    for indicator_id, measured_on, value in session.execute(
-        select(table.c.indicator_id, table.c.measured_on, table.c.value)
-        .order_by(table.c.measured_on)
+    for indicator_id, measured_on, value, organisation in session.execute(
+        select(table.c.indicator_id, table.c.measured_on, table.c.value, table.c.organisation_id)
+        .order_by(table.c.measured_on, table.c.organisation_id)
     ).all():
-        values[indicator_id].append({"date": measured_on, "value": _number(value)})
+        values[indicator_id].append({"date": measured_on, "value": _number(value),
+                                     "organisation": org_keys.get(organisation)})
     return [
         {"key": key, "name": name, "unit": unit, "areas": areas.get(iid, []),
-         "target": _number(target), "values": values.get(iid, [])}
-        for iid, key, name, unit, target in _rows(
-            session, Indicator, "id", "key", "name", "unit", "target")
+         "target": _number(target), "values": values.get(iid, []), "definition": definition,
+         "source": source, "target_source": target_source,
+         "higher_is_better": bool(higher)}
+        for iid, key, name, unit, target, definition, source, target_source, higher in _rows(
+            session, Indicator, "id", "key", "name", "unit", "target", "definition", "source",
+            "target_source", "higher_is_better")
     ]

@@ -1,44 +1,39 @@
-"""Field tables of the exchange format `samverkan/1` (see shared/spec/exchange-format.md)."""
+"""Field tables of the exchange format `samverkan/1` (see docs/exchange-format.md)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 
 FORMAT = "samverkan/1"
 
-# Dependency order: a list only refers to lists before it (apart from self references).
+# Dependency order: a list only refers to lists before it, apart from self references and
+# milestones' `decided_by`, which the importer links after the decisions are written.
 LISTS: tuple[str, ...] = (
     "organisations",
     "people",
     "areas",
     "forums",
+    "documents",
     "commissions",
     "milestones",
     "recommendations",
     "actions",
+    "meetings",
     "decisions",
     "indicators",
+    "status_reports",
+    "risks",
 )
-
-# The word used for one entry of a list in messages such as 'unknown forum "xyz"'.
-NOUNS: dict[str, str] = {
-    "organisations": "organisation",
-    "people": "person",
-    "areas": "area",
-    "forums": "forum",
-    "commissions": "commission",
-    "milestones": "milestone",
-    "recommendations": "recommendation",
-    "actions": "action",
-    "decisions": "decision",
-    "indicators": "indicator",
-}
 
 KEY_LENGTH = 64
 SHORT_TEXT = 500
 LONG_TEXT = 20_000
 MAX_ENTRIES = 200_000
+# One date range for the whole portal: no calendar or report can break on a date inside it.
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2199, 12, 31)
 
 
 class Kind(Enum):
@@ -49,6 +44,8 @@ class Kind(Enum):
     INT = "int"
     NUMBER = "number"
     DATE = "date"
+    TIME = "time"
+    URL = "url"
     ENUM = "enum"
     REF = "ref"
     REFS = "refs"
@@ -58,7 +55,12 @@ class Kind(Enum):
 
 @dataclass(frozen=True)
 class Field:
-    """One field of an entry (or of an item inside a list of objects)."""
+    """One field of an entry (or of an item inside a list of objects).
+
+    `unique_by` names the item fields that no two items of a list of objects may share (a
+    person once per forum; one value per date and organisation); the error is located at the
+    last of them. `nullable_list`: a list field where `null` (not recorded) differs from `[]`.
+    """
 
     name: str
     kind: Kind
@@ -70,7 +72,8 @@ class Field:
     low: int = 0
     high: int = 0
     items: tuple[Field, ...] = ()
-    unique_by: str | None = None
+    unique_by: tuple[str, ...] = ()
+    nullable_list: bool = False
 
     @property
     def is_list(self) -> bool:
@@ -88,9 +91,9 @@ def ref(name: str, target: str, required: bool = False) -> Field:
     return Field(name, Kind.REF, required=required, target=target)
 
 
-def refs(name: str, target: str) -> Field:
+def refs(name: str, target: str, nullable: bool = False) -> Field:
     """A list of distinct keys of entries in the list `target`."""
-    return Field(name, Kind.REFS, target=target)
+    return Field(name, Kind.REFS, target=target, nullable_list=nullable)
 
 
 def enum(
@@ -101,13 +104,18 @@ def enum(
 
 
 def date(name: str, required: bool = False) -> Field:
-    """A calendar date written YYYY-MM-DD."""
+    """A calendar date written YYYY-MM-DD, from FIRST_DATE to LAST_DATE."""
     return Field(name, Kind.DATE, required=required)
 
 
-def flag(name: str) -> Field:
-    """An optional boolean that defaults to false."""
-    return Field(name, Kind.BOOL, default=False)
+def flag(name: str, default: bool = False) -> Field:
+    """An optional boolean."""
+    return Field(name, Kind.BOOL, default=default)
+
+
+def integer(name: str, low: int, high: int, required: bool = False, default=None) -> Field:
+    """A JSON number without a fraction from `low` to `high`."""
+    return Field(name, Kind.INT, required=required, default=default, low=low, high=high)
 
 
 ORGANISATION_KINDS = (
@@ -133,9 +141,30 @@ FORUM_LEVELS = ("national", "county", "regional", "local")
 MEMBER_ROLES = ("chair", "member", "secretary", "coordinator", "adjunct")
 COMMISSION_STATUSES = ("planned", "active", "delivered", "closed")
 ACTION_STATUSES = ("planned", "in_progress", "done", "blocked", "cancelled")
+MEETING_STATUSES = ("planned", "held", "cancelled")
+DOCUMENT_KINDS = ("directive", "plan", "report", "definition", "agreement", "other")
+STATUS_LIGHTS = ("on_track", "at_risk", "off_track")
+RISK_STATUSES = ("open", "mitigated", "closed")
 
-FORUM_MEMBER = (ref("person", "people", required=True), enum("role", MEMBER_ROLES, required=True))
-INDICATOR_VALUE = (date("date", required=True), Field("value", Kind.NUMBER, required=True))
+FORUM_MEMBER = (
+    ref("person", "people", required=True),
+    enum("role", MEMBER_ROLES, required=True),
+    refs("on_behalf_of", "organisations"),
+)
+INDICATOR_VALUE = (
+    date("date", required=True),
+    Field("value", Kind.NUMBER, required=True),
+    ref("organisation", "organisations"),
+)
+AGENDA_ITEM = (
+    text("title", required=True),
+    ref("commission", "commissions"),
+    ref("milestone", "milestones"),
+    ref("action", "actions"),
+    ref("recommendation", "recommendations"),
+)
+# Fields of a meeting that only a held meeting may have.
+HELD_ONLY = ("present", "apologies", "minutes_approved_on", "minutes_approved_by")
 
 # The fields of each list after `key`, in the order they are checked and normalized.
 FIELDS: dict[str, tuple[Field, ...]] = {
@@ -164,11 +193,24 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         refs("areas", "areas"),
         text("mandate", limit=LONG_TEXT),
         text("meets", limit=LONG_TEXT),
-        Field("members", Kind.OBJECTS, items=FORUM_MEMBER, unique_by="person"),
+        Field("members", Kind.OBJECTS, items=FORUM_MEMBER, unique_by=("person",)),
+        refs("scope", "organisations"),
+    ),
+    "documents": (
+        text("title", required=True),
+        enum("kind", DOCUMENT_KINDS, required=True),
+        date("date"),
+        ref("owner", "forums"),
+        ref("parent", "documents"),
+        refs("areas", "areas"),
+        text("summary", limit=LONG_TEXT),
+        Field("url", Kind.URL, limit=2_000),
     ),
     "commissions": (
         text("title", required=True),
         ref("owner", "forums"),
+        refs("co_owners", "forums"),
+        ref("directive", "documents"),
         ref("lead", "people"),
         refs("members", "people"),
         date("start"),
@@ -182,6 +224,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         text("code"),
         date("due", required=True),
         date("done_on"),
+        refs("decided_by", "decisions"),
     ),
     "recommendations": (
         text("text", required=True, limit=LONG_TEXT),
@@ -197,7 +240,21 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         refs("areas", "areas"),
         date("due"),
         enum("status", ACTION_STATUSES, default="planned"),
-        Field("progress", Kind.INT, default=0, low=0, high=100),
+        integer("progress", 0, 100, default=0),
+    ),
+    "meetings": (
+        ref("forum", "forums", required=True),
+        date("date", required=True),
+        Field("start", Kind.TIME),
+        integer("duration", 1, 1440),
+        enum("status", MEETING_STATUSES, default="planned"),
+        text("title"),
+        text("place"),
+        Field("agenda", Kind.OBJECTS, items=AGENDA_ITEM),
+        refs("present", "people", nullable=True),
+        refs("apologies", "people"),
+        date("minutes_approved_on"),
+        refs("minutes_approved_by", "people"),
     ),
     "decisions": (
         text("title", required=True),
@@ -205,12 +262,51 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         date("date", required=True),
         text("text", limit=LONG_TEXT),
         refs("actions", "actions"),
+        ref("meeting", "meetings"),
+        refs("documents", "documents"),
     ),
     "indicators": (
         text("name", required=True),
         text("unit"),
         refs("areas", "areas"),
         Field("target", Kind.NUMBER),
-        Field("values", Kind.OBJECTS, items=INDICATOR_VALUE, unique_by="date"),
+        Field(
+            "values", Kind.OBJECTS, items=INDICATOR_VALUE, unique_by=("date", "organisation")
+        ),
+        text("definition", limit=LONG_TEXT),
+        text("source", limit=LONG_TEXT),
+        text("target_source", limit=LONG_TEXT),
+        flag("higher_is_better", default=True),
+    ),
+    "status_reports": (
+        ref("commission", "commissions", required=True),
+        date("date", required=True),
+        enum("light", STATUS_LIGHTS, required=True),
+        text("comment", limit=LONG_TEXT),
+    ),
+    "risks": (
+        text("title", required=True),
+        ref("commission", "commissions", required=True),
+        integer("likelihood", 1, 5, required=True),
+        integer("consequence", 1, 5, required=True),
+        ref("owner_person", "people"),
+        text("mitigation", limit=LONG_TEXT),
+        enum("status", RISK_STATUSES, default="open"),
     ),
 }
+
+# List fields whose order carries no meaning: two entries are the same when these are equal
+# as sets (an agenda's order, and `goals`, carry meaning and are compared as they are).
+SET_FIELDS: dict[str, tuple[str, ...]] = {
+    "forums": ("areas", "scope"),
+    "documents": ("areas",),
+    "commissions": ("co_owners", "members"),
+    "milestones": ("decided_by",),
+    "recommendations": ("areas",),
+    "actions": ("areas",),
+    "meetings": ("present", "apologies", "minutes_approved_by"),
+    "decisions": ("actions", "documents"),
+    "indicators": ("areas",),
+}
+# Lists whose entries are records: once stored, a different version is an error.
+RECORD_LISTS = ("decisions", "status_reports")

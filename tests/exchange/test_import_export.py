@@ -299,7 +299,8 @@ def test_a_seat_missing_from_the_file_is_ended_not_deleted(db):
         select(ForumMembership))}
     assert rows == {("p1", False), ("p2", True)}
     exported = json.loads(services.export_text())
-    assert exported["forums"][0]["members"] == [{"person": "p2", "role": "member"}]
+    assert exported["forums"][0]["members"] == [
+        {"person": "p2", "role": "member", "on_behalf_of": []}]
     services.import_text(_forum_doc(["p1", "p2"]), None)
     db.session.expire_all()
     assert all(m.ended_on is None for m in db.session.scalars(select(ForumMembership)))

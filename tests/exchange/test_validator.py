@@ -40,11 +40,11 @@ def normalized_entry(list_name: str, **changes: object) -> dict:
 def test_full_valid_document_is_accepted():
     """A document using every list and field validates and keeps all its entries."""
     doc = validate_document(valid_document())
-    assert [len(doc[name]) for name in LISTS] == [3, 2, 2, 2, 1, 1, 1, 1, 1, 1]
+    assert [len(doc[name]) for name in LISTS] == [3, 2, 2, 2, 2, 1, 1, 1, 1, 2, 1, 1, 1, 1]
 
 
 def test_lists_are_optional():
-    """A document with only the format marker has all ten lists, empty."""
+    """A document with only the format marker has all fourteen lists, empty."""
     assert validate_document({"format": FORMAT}) == {"format": FORMAT, **{n: [] for n in LISTS}}
 
 
@@ -54,18 +54,22 @@ def test_null_list_is_the_same_as_an_absent_one():
 
 
 def test_lists_names_are_in_dependency_order():
-    """LISTS names the ten lists so that each refers only to lists before it."""
+    """LISTS names the lists so that each refers only to lists before it (and decided_by)."""
     assert LISTS == (
         "organisations",
         "people",
         "areas",
         "forums",
+        "documents",
         "commissions",
         "milestones",
         "recommendations",
         "actions",
+        "meetings",
         "decisions",
         "indicators",
+        "status_reports",
+        "risks",
     )
 
 
@@ -711,11 +715,16 @@ def test_exception_survives_pickling_with_its_errors():
 @pytest.mark.parametrize(
     ("error", "text"),
     [
-        (ExchangeError("forums", "lsg", "reports_to", "m"), "forums[lsg].reports_to: m"),
-        (ExchangeError("areas", "#3", None, "m"), "areas[#3]: m"),
-        (ExchangeError("areas", None, None, "m"), "areas: m"),
-        (ExchangeError(None, None, "format", "m"), "format: m"),
-        (ExchangeError(None, None, None, "m"), "document: m"),
+        (ExchangeError("forums", "lsg", "reports_to", "required"),
+         "forums[lsg].reports_to: missing (required)"),
+        (ExchangeError("areas", "#3", None, "not_object", {"got": 1}),
+         "areas[#3]: expected an object, got 1"),
+        (ExchangeError("areas", None, None, "too_many_entries", {"count": 3, "limit": 2}),
+         "areas: too many entries (3, at most 2)"),
+        (ExchangeError(None, None, "format", "format_missing", {"expected": "samverkan/1"}),
+         'format: missing, expected "samverkan/1"'),
+        (ExchangeError(None, None, None, "json_nested"),
+         "document: invalid JSON: nested too deeply"),
     ],
 )
 def test_error_text_names_list_entry_and_field(error, text):
@@ -752,11 +761,25 @@ MINIMAL_NORMALIZED = {
         "mandate": None,
         "meets": None,
         "members": [],
+        "scope": [],
+    },
+    "documents": {
+        "key": "new",
+        "title": "Ny",
+        "kind": "other",
+        "date": None,
+        "owner": None,
+        "parent": None,
+        "areas": [],
+        "summary": None,
+        "url": None,
     },
     "commissions": {
         "key": "new",
         "title": "Ny",
         "owner": None,
+        "co_owners": [],
+        "directive": None,
         "lead": None,
         "members": [],
         "start": None,
@@ -771,6 +794,7 @@ MINIMAL_NORMALIZED = {
         "code": None,
         "due": dt.date(2025, 5, 5),
         "done_on": None,
+        "decided_by": [],
     },
     "recommendations": {"key": "new", "text": "Ny", "commission": None, "areas": []},
     "actions": {
@@ -792,6 +816,40 @@ MINIMAL_NORMALIZED = {
         "date": dt.date(2025, 1, 1),
         "text": None,
         "actions": [],
+        "meeting": None,
+        "documents": [],
+    },
+    "meetings": {
+        "key": "new",
+        "forum": "lsg",
+        "date": dt.date(2025, 4, 1),
+        "start": None,
+        "duration": None,
+        "status": "planned",
+        "title": None,
+        "place": None,
+        "agenda": [],
+        "present": None,
+        "apologies": [],
+        "minutes_approved_on": None,
+        "minutes_approved_by": [],
+    },
+    "status_reports": {
+        "key": "new",
+        "commission": "fm2025",
+        "date": dt.date(2025, 4, 1),
+        "light": "on_track",
+        "comment": None,
+    },
+    "risks": {
+        "key": "new",
+        "title": "Ny",
+        "commission": "fm2025",
+        "likelihood": 1,
+        "consequence": 2,
+        "owner_person": None,
+        "mitigation": None,
+        "status": "open",
     },
     "indicators": {
         "key": "new",
@@ -800,6 +858,10 @@ MINIMAL_NORMALIZED = {
         "areas": [],
         "target": None,
         "values": [],
+        "definition": None,
+        "source": None,
+        "target_source": None,
+        "higher_is_better": True,
     },
 }
 
@@ -813,11 +875,16 @@ def test_minimal_entry_is_normalized_with_every_field(list_name):
 def test_nested_items_are_normalized():
     """Forum members and indicator values become plain dicts, dates as date objects."""
     doc = validate_document(valid_document())
-    assert doc["forums"][0]["members"][0] == {"person": "p1", "role": "coordinator"}
+    assert doc["forums"][0]["members"][0] == {
+        "person": "p1", "role": "coordinator", "on_behalf_of": []}
     assert doc["indicators"][0]["values"] == [
-        {"date": dt.date(2025, 1, 1), "value": 60},
-        {"date": dt.date(2025, 2, 1), "value": 62.5},
+        {"date": dt.date(2025, 1, 1), "value": 60, "organisation": None},
+        {"date": dt.date(2025, 2, 1), "value": 62.5, "organisation": None},
+        {"date": dt.date(2025, 2, 1), "value": 70, "organisation": "umea"},
     ]
+    assert doc["meetings"][0]["agenda"][1] == {
+        "title": "Delmål", "commission": None, "milestone": "fm2025-bp3", "action": None,
+        "recommendation": "r1"}
 
 
 def test_validation_does_not_change_its_input():

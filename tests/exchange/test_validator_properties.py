@@ -7,7 +7,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.exchange.schema import FIELDS, FORUM_MEMBER, INDICATOR_VALUE, Field, Kind
+from portal.exchange.schema import (
+    AGENDA_ITEM,
+    FIELDS,
+    FORUM_MEMBER,
+    INDICATOR_VALUE,
+    Field,
+    Kind,
+)
 from portal.exchange.validator import (
     FORMAT,
     LISTS,
@@ -31,7 +38,7 @@ NAMES = sorted(
     {"format", "key", *LISTS}
     | {
         field.name
-        for fields in (*FIELDS.values(), FORUM_MEMBER, INDICATOR_VALUE)
+        for fields in (*FIELDS.values(), FORUM_MEMBER, INDICATOR_VALUE, AGENDA_ITEM)
         for field in fields
     }
 )
@@ -71,6 +78,10 @@ edge_values = {
     Kind.DATE: st.dates().map(str) | st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True),
     Kind.ENUM: st.sampled_from(["region", "chair", "active", "planned", "Region", ""]),
     Kind.REF: st.sampled_from(WORDS) | any_text,
+    Kind.TIME: st.sampled_from(["07:30", "7:30", "24:00", "23:59", "00:00", "12:60", ""])
+    | any_text,
+    Kind.URL: st.sampled_from(["https://example.org/a", "http://x", "javascript:alert(1)",
+                               "https://", "https:// x"]) | any_text,
 }
 
 

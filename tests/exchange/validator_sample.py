@@ -35,8 +35,9 @@ _DOCUMENT = {
             "meets": "monthly",
             "members": [
                 {"person": "p1", "role": "coordinator"},
-                {"person": "p2", "role": "member"},
+                {"person": "p2", "role": "member", "on_behalf_of": ["umea", "hc"]},
             ],
+            "scope": ["umea"],
         },
         {
             "key": "lokal",
@@ -46,11 +47,26 @@ _DOCUMENT = {
             "reports_to": "lsg",
         },
     ],
+    "documents": [
+        {
+            "key": "plan",
+            "title": "Gemensam plan",
+            "kind": "plan",
+            "date": "2024-05-01",
+            "owner": "lsg",
+            "areas": ["kontinuitet"],
+            "summary": "Planen för nära vård",
+            "url": "https://example.org/plan.pdf",
+        },
+        {"key": "direktiv", "title": "Uppdragsdirektiv", "kind": "directive", "parent": "plan"},
+    ],
     "commissions": [
         {
             "key": "fm2025",
             "title": "Genomför prioriterade åtgärder",
             "owner": "lsg",
+            "co_owners": ["lokal"],
+            "directive": "direktiv",
             "lead": "p1",
             "members": ["p2"],
             "start": "2025-01-01",
@@ -67,6 +83,7 @@ _DOCUMENT = {
             "title": "Leverans till uppdragsägare",
             "due": "2025-10-31",
             "done_on": "2025-10-30",
+            "decided_by": ["d1"],
         }
     ],
     "recommendations": [
@@ -91,6 +108,27 @@ _DOCUMENT = {
             "progress": 40,
         }
     ],
+    "meetings": [
+        {
+            "key": "m1",
+            "forum": "lsg",
+            "date": "2025-02-01",
+            "start": "09:30",
+            "duration": 120,
+            "status": "held",
+            "title": "LSG februari",
+            "place": "Umeå",
+            "agenda": [
+                {"title": "Kartläggning", "commission": "fm2025", "action": "a1"},
+                {"title": "Delmål", "milestone": "fm2025-bp3", "recommendation": "r1"},
+            ],
+            "present": ["p1"],
+            "apologies": ["p2"],
+            "minutes_approved_on": "2025-02-10",
+            "minutes_approved_by": ["p1"],
+        },
+        {"key": "m2", "forum": "lsg", "date": "2025-03-01"},
+    ],
     "decisions": [
         {
             "key": "d1",
@@ -99,6 +137,8 @@ _DOCUMENT = {
             "date": "2025-02-01",
             "text": "LSG beslutar att kartlägga listningen.",
             "actions": ["a1"],
+            "meeting": "m1",
+            "documents": ["plan"],
         }
     ],
     "indicators": [
@@ -108,7 +148,36 @@ _DOCUMENT = {
             "unit": "%",
             "areas": ["kontinuitet"],
             "target": 75.5,
-            "values": [{"date": "2025-01-01", "value": 60}, {"date": "2025-02-01", "value": 62.5}],
+            "values": [
+                {"date": "2025-01-01", "value": 60},
+                {"date": "2025-02-01", "value": 62.5},
+                {"date": "2025-02-01", "value": 70, "organisation": "umea"},
+            ],
+            "definition": "Andel listade invånare med fast läkarkontakt",
+            "source": "PrimärvårdsKvalitet",
+            "target_source": "LSG 2025-06-12",
+            "higher_is_better": True,
+        }
+    ],
+    "status_reports": [
+        {
+            "key": "sr1",
+            "commission": "fm2025",
+            "date": "2025-03-01",
+            "light": "at_risk",
+            "comment": "Sen start",
+        }
+    ],
+    "risks": [
+        {
+            "key": "risk1",
+            "title": "Brist på läkare",
+            "commission": "fm2025",
+            "likelihood": 4,
+            "consequence": 5,
+            "owner_person": "p1",
+            "mitigation": "Rekrytera",
+            "status": "open",
         }
     ],
 }
@@ -125,6 +194,12 @@ MINIMAL = {
     "actions": {"key": "new", "title": "Ny"},
     "decisions": {"key": "new", "title": "Ny", "forum": "lsg", "date": "2025-01-01"},
     "indicators": {"key": "new", "name": "Ny"},
+    "documents": {"key": "new", "title": "Ny", "kind": "other"},
+    "meetings": {"key": "new", "forum": "lsg", "date": "2025-04-01"},
+    "status_reports": {"key": "new", "commission": "fm2025", "date": "2025-04-01",
+                       "light": "on_track"},
+    "risks": {"key": "new", "title": "Ny", "commission": "fm2025", "likelihood": 1,
+              "consequence": 2},
 }
 
 ABSENT = object()
