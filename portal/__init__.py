@@ -8,15 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import CONFIGS, DEV_SECRET, INSTANCE_DIR, Config
-
-PACKAGE = Path(__file__).resolve().parent
-ROOT = PACKAGE.parent
-
-
-def asset_dir(name: str) -> Path:
-    """`templates`, `static` or `migrations`: in the checkout's top level, or in the wheel."""
-    packaged = PACKAGE / name
-    return packaged if packaged.is_dir() else ROOT / name
+from portal.assets import PACKAGE, ROOT, asset_dir  # noqa: F401 - ROOT for the tests and benches
 
 
 def create_app(config: type[Config] | Config | dict | None = None) -> Flask:

@@ -18,7 +18,7 @@ def init_migrate(app: Flask) -> None:
     """Set up Flask-Migrate on `app` (what `flask_migrate.upgrade` and friends need)."""
     from flask_migrate import Migrate
 
-    from portal import asset_dir
+    from portal.assets import asset_dir
     from portal.extensions import db
 
     if "migrate" not in app.extensions:
