@@ -11,6 +11,8 @@ from portal.models import User
 
 PUBLIC_ENDPOINTS = frozenset({
     "auth.login", "auth.set_language", "static", "health",
+    "oidc.start", "oidc.callback",
+    "accounts.forgot_password", "accounts.reset_password", "accounts.accept_invite",
     "privacy.notice", "privacy.accessibility",
     "calendar.feed",  # calendar apps fetch it without a session; the URL holds a secret
 })
