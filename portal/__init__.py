@@ -62,17 +62,22 @@ def _configure(app: Flask, config: type[Config] | Config | dict | None) -> None:
                                "e.g. https://samverkan.example.se) is required in production")
         app.debug = False
         _check_rate_limit_storage(app)
-    hops = int(app.config.get("PROXY_TRUSTED_HOPS") or 0)
-    if hops > 0:  # behind a reverse proxy: the client address is the forwarded one
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    trust_proxy(app)
     if app.config.get("ARGON2_PARAMETERS"):
         from portal.auth.passwords import use_parameters
 
         use_parameters(**app.config["ARGON2_PARAMETERS"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def trust_proxy(app: Flask) -> None:
+    """Behind PROXY_TRUSTED_HOPS reverse proxies the client address is the forwarded one."""
+    hops = int(app.config.get("PROXY_TRUSTED_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _check_rate_limit_storage(app: Flask) -> None:
@@ -144,8 +149,8 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Register every area of the portal."""
-    from portal.api.routes import bp as api_bp
     from portal.accounts.routes import bp as accounts_bp
+    from portal.api.routes import bp as api_bp
     from portal.auth.oidc import bp as oidc_bp
     from portal.auth.routes import bp as auth_bp
     from portal.calendar.routes import bp as calendar_bp

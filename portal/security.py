@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user
+from werkzeug.exceptions import SecurityError
 
 from portal.auth import services
 from portal.extensions import db, login_manager
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_untrusted_host)
     app.before_request(_require_sign_in)
     app.after_request(_security_headers)
     app.add_url_rule("/health", "health", _health)
@@ -44,6 +46,13 @@ def _load_user(user_id: str) -> User | None:
     if user is None or str(user.id) != user_id:
         return None
     return user
+
+
+def _refuse_untrusted_host():
+    """A Host header outside TRUSTED_HOSTS: a plain 400, before anything builds a URL from it."""
+    if isinstance(request.routing_exception, SecurityError):
+        return current_app.response_class("Unknown host\n", status=400, mimetype="text/plain")
+    return None
 
 
 def _require_sign_in():

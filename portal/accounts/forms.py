@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from portal.models.account import ROLES
@@ -14,17 +15,19 @@ class InviteForm(FlaskForm):
     """Invite a person: address, role, the person in the register."""
 
     email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=320)])
-    role = SelectField(_l("Role"), choices=[(r, r) for r in ROLES], default="viewer")
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, r) for r in ROLES],
+                       default="viewer")
     person = StringField(_l("Person in the register (key)"),
                          validators=[Optional(), Length(max=64)])
     language = SelectField(_l("Language of the invitation"),
-                           choices=[("sv", "Svenska"), ("en", "English")], default="sv")
+                           choices=[SelectChoice("sv", "Svenska"), SelectChoice("en", "English")],
+                           default="sv")
 
 
 class UserForm(FlaskForm):
     """An account's role and the person in the register it belongs to."""
 
-    role = SelectField(_l("Role"), choices=[(r, r) for r in ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, r) for r in ROLES])
     person = StringField(_l("Person in the register (key)"),
                          validators=[Optional(), Length(max=64)])
 

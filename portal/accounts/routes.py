@@ -13,10 +13,11 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from portal.accounts import services
 from portal.accounts.forms import (
@@ -63,7 +64,7 @@ def _require_admin() -> None:
 
 
 def _role_choices(form) -> None:
-    form.role.choices = [(r, label("role", r)) for r in services.ROLES]
+    form.role.choices = [SelectChoice(r, label("role", r)) for r in services.ROLES]
 
 
 def _person(key: str | None, form) -> tuple[bool, Person | None]:
@@ -176,7 +177,7 @@ def sign_out_everywhere(user_id: int):
     _require_admin()
     account = db.get_or_404(User, user_id)
     ended = services.sign_out_everywhere(current_user, account)
-    flash(_("%(num)d sessions were ended.", num=ended), "info")
+    flash(ngettext("%(num)d session was ended.", "%(num)d sessions were ended.", ended), "info")
     if account.id == current_user.id:
         return redirect(url_for("auth.login"))
     return redirect(url_for(".user", user_id=account.id))

@@ -9,6 +9,7 @@ the verified claims belong to.
 from __future__ import annotations
 
 import logging
+import threading
 
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
@@ -31,34 +32,40 @@ from portal.links import external_url
 bp = Blueprint("oidc", __name__)
 log = logging.getLogger(__name__)
 CLIENT = "region"
-ID_TOKEN_KEY = "oidc_id_token"
+ID_TOKEN_KEY = "oidc_id_token"  # noqa: S105 - a session key, not a secret
+_LOCK = threading.Lock()
 
 
 def init_app(app: Flask) -> None:
-    """Register the provider's client on this application when OIDC_ISSUER is set."""
-    if not app.config.get("OIDC_ISSUER"):
-        return
-    scopes = app.config.get("OIDC_SCOPES") or "openid email profile"
-    if "openid" not in scopes.split():
-        scopes = "openid " + scopes  # without it there is no ID token (and no nonce check)
-    oauth = OAuth(app)
-    oauth.register(
-        CLIENT,
-        client_id=app.config["OIDC_CLIENT_ID"],
-        client_secret=app.config.get("OIDC_CLIENT_SECRET"),
-        server_metadata_url=app.config["OIDC_ISSUER"] + "/.well-known/openid-configuration",
-        client_kwargs={"scope": scopes, "code_challenge_method": "S256", "timeout": 10},
-    )
-    app.extensions["portal_oidc"] = oauth
+    """Nothing to do at start-up: the client is made on first use (after the settings)."""
+    app.extensions["portal_oidc"] = None
 
 
 def enabled() -> bool:
     """True when the region's sign-in is configured."""
-    return "portal_oidc" in current_app.extensions
+    return bool(current_app.config.get("OIDC_ISSUER") and current_app.config.get("OIDC_CLIENT_ID"))
 
 
 def _client():
-    return current_app.extensions["portal_oidc"].create_client(CLIENT)
+    """The provider's Authlib client, registered on first use."""
+    app = current_app._get_current_object()
+    with _LOCK:
+        oauth = app.extensions.get("portal_oidc")
+        if oauth is None:
+            scopes = app.config.get("OIDC_SCOPES") or "openid email profile"
+            if "openid" not in scopes.split():
+                scopes = "openid " + scopes  # without it there is no ID token, no nonce check
+            oauth = OAuth(app)
+            oauth.register(
+                CLIENT,
+                client_id=app.config["OIDC_CLIENT_ID"],
+                client_secret=app.config.get("OIDC_CLIENT_SECRET"),
+                server_metadata_url=(app.config["OIDC_ISSUER"].rstrip("/")
+                                     + "/.well-known/openid-configuration"),
+                client_kwargs={"scope": scopes, "code_challenge_method": "S256", "timeout": 10},
+            )
+            app.extensions["portal_oidc"] = oauth
+    return oauth.create_client(CLIENT)
 
 
 def redirect_uri() -> str:

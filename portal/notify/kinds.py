@@ -7,10 +7,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -70,7 +69,7 @@ def _dated_items(today: date, horizon: date) -> list[_Dated]:
                              Action.status.in_(OPEN_ACTION_STATUSES))
     )
     for action in actions:
-        people = set(forum_people.get(action.owner_forum_id, ())) if action.owner_forum_id else set()
+        people = set(forum_people.get(action.owner_forum_id, ()))
         if action.owner_person_id:
             people.add(action.owner_person_id)
         items.append(_Dated("action", action.key, action.title, action.due_on, people,

@@ -26,7 +26,7 @@ from portal.links import external_url
 from portal.models import NotificationPreference, NotificationSent, User
 from portal.models.base import utcnow
 from portal.notify import kinds as _builtin  # noqa: F401 - registers the portal's own kinds
-from portal.notify.registry import MODES, KINDS, Kind, Notice, kinds
+from portal.notify.registry import KINDS, MODES, Kind, Notice, kinds
 
 DIGEST_WEEKDAY = 0  # Monday
 DIGEST_TIME = time(7, 0)  # Europe/Stockholm
