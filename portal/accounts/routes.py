@@ -58,6 +58,11 @@ def _link_message(code: str) -> str:
                   "new one."))
 
 
+def _link_status(code: str) -> int:
+    """410 for a link that was used or has expired, 404 for one that never was."""
+    return 410 if code in ("link_used", "link_expired") else 404
+
+
 def _require_admin() -> None:
     if not can_administer(current_user):
         abort(403)
@@ -156,13 +161,23 @@ def user(user_id: int):
                            history=history), status
 
 
-@bp.post("/anvandare/<int:user_id>/<any(inaktivera, aktivera):change>")
-def enable(user_id: int, change: str):
-    """Disable or enable an account."""
+@bp.post("/anvandare/<int:user_id>/aktivera")
+def enable(user_id: int):
+    """Enable an account."""
+    return _set_enabled(user_id, True)
+
+
+@bp.post("/anvandare/<int:user_id>/inaktivera")
+def disable(user_id: int):
+    """Disable an account (its sessions end)."""
+    return _set_enabled(user_id, False)
+
+
+def _set_enabled(user_id: int, enabled: bool):
     _require_admin()
     account = db.get_or_404(User, user_id)
     try:
-        services.set_enabled(current_user, account, change == "aktivera")
+        services.set_enabled(current_user, account, enabled)
     except AccountError:
         flash(_("You cannot disable your own account."), "error")
     else:
@@ -250,7 +265,7 @@ def _use_link(token: str, purpose: str):
         user = services.token_user(token, purpose)
     except AccountError as exc:
         return render_template("accounts/set_password.html", form=None, purpose=purpose,
-                               problem=_link_message(exc.code)), 410
+                               problem=_link_message(exc.code)), _link_status(exc.code)
     if form.validate_on_submit():
         try:
             services.set_password_with_link(token, purpose, form.new.data)
@@ -260,7 +275,8 @@ def _use_link(token: str, purpose: str):
                 form.new.errors = password_messages(exc.detail)
             else:
                 return render_template("accounts/set_password.html", form=None,
-                                       purpose=purpose, problem=_link_message(exc.code)), 410
+                                       purpose=purpose, problem=_link_message(exc.code)), (
+                    _link_status(exc.code))
         else:
             flash(_("Your password is set. Sign in with it."), "info")
             return redirect(url_for("auth.login"))

@@ -134,7 +134,7 @@ def new_findings(now: datetime) -> Iterable[Notice]:
 
     today = stockholm_today(now)
     documents = {lang: findings(today, lang)["findings"] for lang in ("sv", "en")}
-    forum_ids = dict(db.session.execute(select(Forum.key, Forum.id)).tuples())
+    forum_ids = dict(db.session.execute(select(Forum.key, Forum.id)).tuples().all())
     members = defaultdict(set)
     for forum_id, person_id in db.session.execute(
         select(ForumMembership.forum_id, ForumMembership.person_id)

@@ -48,7 +48,7 @@ def preferences(user: User) -> dict[str, str]:
     """The person's choice for every kind (the kind's default where none was made)."""
     chosen = dict(db.session.execute(
         select(NotificationPreference.kind, NotificationPreference.mode)
-        .where(NotificationPreference.user_id == user.id)).tuples())
+        .where(NotificationPreference.user_id == user.id)).tuples().all())
     return {k.name: chosen.get(k.name, k.default) for k in kinds()}
 
 
@@ -81,7 +81,7 @@ def _all_preferences() -> dict[tuple[int, str], str]:
 def _already(kind: str) -> set[tuple[int, str]]:
     return set(db.session.execute(
         select(NotificationSent.user_id, NotificationSent.subject)
-        .where(NotificationSent.kind == kind)).tuples())
+        .where(NotificationSent.kind == kind)).tuples().all())
 
 
 def run(now: datetime | None = None) -> Report:
@@ -152,9 +152,9 @@ def _locale(user: User) -> str:
 
 
 def _digest_due(now: datetime) -> bool:
-    """Monday from 07:00 in Stockholm (a missed Monday is caught up later that week)."""
+    """Monday from 07:00 in Stockholm (what waits goes out at the first run after that)."""
     local = now.astimezone(STOCKHOLM)
-    return local.weekday() > DIGEST_WEEKDAY or local.time() >= DIGEST_TIME
+    return local.weekday() == DIGEST_WEEKDAY and local.time() >= DIGEST_TIME
 
 
 def _week(now: datetime) -> str:
