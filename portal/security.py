@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.exceptions import SecurityError
@@ -76,10 +78,20 @@ def _health():
     return jsonify(status="ok")
 
 
+def _csp() -> str:
+    """The policy; signing out may redirect the form to the region's identity provider."""
+    issuer = current_app.config.get("OIDC_ISSUER")
+    if not issuer:
+        return CSP
+    parts = urlsplit(issuer)
+    return CSP.replace("form-action 'self'",
+                       f"form-action 'self' {parts.scheme}://{parts.netloc}")
+
+
 def _security_headers(response):
     """Add the headers every response carries."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("Content-Security-Policy", _csp())
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
