@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+BIND   ?= 127.0.0.1:8000
 export FLASK_APP := portal
 
 .PHONY: run test install install-dev translations demo bench lint screenshots clean serve oidc-provider
@@ -46,6 +47,16 @@ run: install
 	@echo "    forum@example.org    forum member"
 	@echo ""
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+## serve: production server: gunicorn on $(BIND), workers from WEB_CONCURRENCY (default 2);
+## settings from the environment (README "Drift")
+serve: install $(BIN)/gunicorn
+	$(BIN)/flask db upgrade
+	exec $(BIN)/gunicorn --bind $(BIND) --workers $${WEB_CONCURRENCY:-2} --timeout 60 \
+		--access-logfile - --error-logfile - "portal:create_app()"
+
+$(BIN)/gunicorn: $(BIN)/python
+	$(BIN)/pip install -q "gunicorn>=22" "redis>=5"
 
 ## test: install with the dev extras and run the whole suite (TEST_DATABASE_URL for PostgreSQL)
 test: install-dev
