@@ -193,3 +193,13 @@ def test_flask_demo_refuses_in_production(app, runner, monkeypatch, db):
     assert result.exit_code != 0
     assert "production" in result.output
     assert db.session.scalars(select(User)).all() == []
+
+
+def test_without_mail_server_mails_go_to_the_log(app, client, make_user, caplog):
+    """In development without MAIL_SERVER the reset mail is written to the log."""
+    make_user("viewer", email="logg@region.example")
+    app.config["MAIL_SERVER"] = None
+    with caplog.at_level("WARNING", logger="portal.mail"):
+        client.post("/konto/glomt-losenord", data={
+            "email": "logg@region.example", "csrf_token": _token(client, "/konto/glomt-losenord")})
+    assert "logg@region.example" in caplog.text and "/konto/aterstall/" in caplog.text
