@@ -41,10 +41,10 @@ def compose(to: str, name: str, locale: str | None = None, **context) -> EmailMe
     message["To"] = to
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="samverkansportalen")
-    message["Content-Language"] = locale
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    message["Content-Language"] = locale  # after the body: set_content drops Content-* fields
     return message
 
 

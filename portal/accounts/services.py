@@ -86,10 +86,15 @@ def search_users(query: str = "") -> list[User]:
 
 def invite(actor: User, email: str, role: str, person: Person | None,
            locale: str | None = None) -> User:
-    """Create an account without a password and mail it a link (valid 72 h) to set one."""
+    """Create an account without a password and mail it a link (valid 72 h) to set one.
+
+    With PASSWORD_LOGIN=off there is no password to set: the mail says to sign in with the
+    region's account.
+    """
     user = create_user(actor, email, None, role, person, commit=False)
     user.locale = locale
-    token = _issue(user, "invite", current_app.config["INVITE_VALID_HOURS"])
+    token = (_issue(user, "invite", current_app.config["INVITE_VALID_HOURS"])
+             if current_app.config.get("PASSWORD_LOGIN", True) else None)
     record(actor, "invite", "user", str(user.id), data={"email": user.email})
     db.session.commit()
     _send_link(user, "invite", token)
@@ -98,18 +103,24 @@ def invite(actor: User, email: str, role: str, person: Person | None,
 
 def reinvite(actor: User, user: User) -> None:
     """A new invitation link (the earlier one stops working)."""
-    token = _issue(user, "invite", current_app.config["INVITE_VALID_HOURS"])
+    token = (_issue(user, "invite", current_app.config["INVITE_VALID_HOURS"])
+             if current_app.config.get("PASSWORD_LOGIN", True) else None)
     record(actor, "invite", "user", str(user.id), data={"email": user.email, "again": True})
     db.session.commit()
     _send_link(user, "invite", token)
 
 
-def _send_link(user: User, purpose: str, token: str) -> None:
-    endpoint = "accounts.accept_invite" if purpose == "invite" else "accounts.reset_password"
-    hours = current_app.config["INVITE_VALID_HOURS" if purpose == "invite"
-                               else "RESET_VALID_HOURS"]
-    mail.send_one(user.email, purpose, user.locale, link=external_url(endpoint, token=token),
-                  hours=hours, email=user.email, portal=external_url("dashboard.index"))
+def _send_link(user: User, purpose: str, token: str | None, locale: str | None = None) -> None:
+    """The invitation or reset mail; an invitation without a token points to sign-in."""
+    if token is None:
+        link, hours = external_url("auth.login"), None
+    else:
+        endpoint = "accounts.accept_invite" if purpose == "invite" else "accounts.reset_password"
+        link = external_url(endpoint, token=token)
+        hours = current_app.config["INVITE_VALID_HOURS" if purpose == "invite"
+                                   else "RESET_VALID_HOURS"]
+    mail.send_one(user.email, purpose, user.locale or locale, link=link, hours=hours,
+                  email=user.email, portal=external_url("dashboard.index"))
 
 
 def update_user(actor: User, user: User, role: str, person: Person | None) -> None:
@@ -173,7 +184,7 @@ def request_reset(email: str, locale: str | None) -> None:
     token = _issue(user, "reset", current_app.config["RESET_VALID_HOURS"])
     record(None, "password_reset_requested", "user", str(user.id), actor_label=user.email)
     db.session.commit()
-    _send_link(user, "reset", token)
+    _send_link(user, "reset", token, locale)
 
 
 def token_user(token: str, purpose: str) -> User:

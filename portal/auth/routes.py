@@ -114,8 +114,10 @@ def logout():
 
 @bp.post("/language")
 def set_language():
-    """Remember the chosen language and go back to the page."""
+    """Remember the chosen language (for a signed-in person: also for their mail)."""
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
+        if current_user.is_authenticated:
+            services.set_locale(current_user, lang)
     return redirect(_safe_next(request.form.get("next")))

@@ -213,6 +213,16 @@ def end_session(token: str | None, user: User | None) -> None:
     db.session.commit()
 
 
+def set_locale(user: User, locale: str) -> None:
+    """The language of the person's mail follows the language they chose in the portal."""
+    if user.locale == locale:
+        return
+    record(user, "update", "user", str(user.id), before={"locale": user.locale},
+           after={"locale": locale})
+    user.locale = locale
+    db.session.commit()
+
+
 def set_enabled(actor: User | None, user: User, enabled: bool) -> None:
     """Enable or disable an account; disabling ends all its sessions."""
     before = user_snapshot(user)

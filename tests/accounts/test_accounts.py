@@ -203,3 +203,29 @@ def test_without_mail_server_mails_go_to_the_log(app, client, make_user, caplog)
         client.post("/konto/glomt-losenord", data={
             "email": "logg@region.example", "csrf_token": _token(client, "/konto/glomt-losenord")})
     assert "logg@region.example" in caplog.text and "/konto/aterstall/" in caplog.text
+
+
+def test_mail_follows_the_language_the_person_chose(client, auth, make_user, smtp, db):
+    """Switching the portal to English also makes the person's mail English."""
+    user = make_user("viewer", email="english@region.example")
+    auth.login(user.email)
+    client.post("/language", data={"lang": "en", "next": "/",
+                                   "csrf_token": _token(client, "/")})
+    auth.logout()
+    client.post("/konto/glomt-losenord", data={
+        "email": user.email, "csrf_token": _token(client, "/konto/glomt-losenord")})
+    [mail] = smtp.to(user.email)
+    assert mail["Subject"] == "Choose a new password for Samverkansportalen"
+    assert mail["Content-Language"] == "en"
+
+
+def test_invitation_without_password_sign_in_points_to_the_region(app, client, signed_in, smtp,
+                                                                 db):
+    """With PASSWORD_LOGIN=off the invited person gets no password link, only sign-in."""
+    signed_in("admin")
+    app.config["PASSWORD_LOGIN"] = False
+    assert _invite(client).status_code == 302
+    text = smtp.text(smtp.messages[0])
+    assert "/konto/inbjudan/" not in text
+    assert "https://samverkan.example.se/login" in text and "regionens konto" in text
+    assert db.session.scalars(select(AccountToken)).all() == []
