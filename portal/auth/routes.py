@@ -85,7 +85,7 @@ def finish_sign_in(user, extra: dict, next_url: str | None):
     """Start a new portal session for the user (password or region sign-in) and go on."""
     lang = session.get("lang")
     session.clear()  # a new session at every sign-in
-    token = services.start_session(user, "oidc" if extra else "password")
+    token = services.start_session(user, "oidc" if extra else "local")
     session["sid"] = token
     session.permanent = True
     if lang:

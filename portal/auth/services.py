@@ -88,7 +88,7 @@ def user_snapshot(user: User) -> dict:
         "role": user.role,
         "person": user.person.key if user.person else None,
         "is_enabled": user.is_enabled,
-        "has_password": user.password_hash is not None,
+        "local_sign_in": user.password_hash is not None,  # False: the region's sign-in only
     }
 
 
@@ -164,7 +164,7 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(user: User, method: str = "password") -> str:
+def start_session(user: User, method: str = "local") -> str:
     """Open a server-side session for a signed-in user and return its secret token."""
     token = secrets.token_urlsafe(32)
     now = utcnow()

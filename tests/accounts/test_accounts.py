@@ -100,8 +100,9 @@ def test_reset_does_not_reveal_whether_the_address_exists(client, make_user, smt
     for address in ("finns@region.example", "finns-inte@region.example"):
         response = client.post("/konto/glomt-losenord", data={
             "email": address, "csrf_token": _token(client, "/konto/glomt-losenord")})
-        answers.append((response.status_code, response.get_data(as_text=True)
-                        .replace(address, "")))
+        page = response.get_data(as_text=True).replace(address, "")
+        # The CSRF tokens carry a timestamp; everything else must be the same.
+        answers.append((response.status_code, re.sub(r"<[^>]*csrf[^>]*>", "", page)))
     assert answers[0] == answers[1]
     assert [m["To"] for m in smtp.messages] == ["finns@region.example"]
 
