@@ -60,6 +60,11 @@ def _configure(app: Flask, config: type[Config] | Config | dict | None) -> None:
         if not app.config.get("PORTAL_URL"):
             raise RuntimeError("PORTAL_URL (the portal's external address, "
                                "e.g. https://samverkan.example.se) is required in production")
+        if not app.config.get("PASSWORD_LOGIN", True) and not app.config.get("OIDC_ISSUER"):
+            raise RuntimeError("PASSWORD_LOGIN=off needs OIDC_ISSUER: nobody could sign in")
+        if not app.config.get("MAIL_SERVER"):
+            app.logger.warning("MAIL_SERVER is not set: invitations, reset links and "
+                               "notifications are written to the log, not sent")
         app.debug = False
         _check_rate_limit_storage(app)
     trust_proxy(app)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from portal import mail
 from portal.audit.services import record
@@ -91,12 +92,16 @@ def invite(actor: User, email: str, role: str, person: Person | None,
     With PASSWORD_LOGIN=off there is no password to set: the mail says to sign in with the
     region's account.
     """
-    user = create_user(actor, email, None, role, person, commit=False)
-    user.locale = locale
-    token = (_issue(user, "invite", current_app.config["INVITE_VALID_HOURS"])
-             if current_app.config.get("PASSWORD_LOGIN", True) else None)
-    record(actor, "invite", "user", str(user.id), data={"email": user.email})
-    db.session.commit()
+    try:
+        user = create_user(actor, email, None, role, person, commit=False)
+        user.locale = locale
+        token = (_issue(user, "invite", current_app.config["INVITE_VALID_HOURS"])
+                 if current_app.config.get("PASSWORD_LOGIN", True) else None)
+        record(actor, "invite", "user", str(user.id), data={"email": user.email})
+        db.session.commit()
+    except IntegrityError:  # the same address invited by two admins at once
+        db.session.rollback()
+        raise AccountError("email_taken", email) from None
     _send_link(user, "invite", token)
     return user
 

@@ -52,7 +52,7 @@ def preferences(user: User) -> dict[str, str]:
     return {k.name: chosen.get(k.name, k.default) for k in kinds()}
 
 
-def save_preferences(user: User, choices: dict[str, str]) -> None:
+def save_preferences(user: User, choices: dict[str, str], _retry: bool = False) -> None:
     """Store the person's choices (unknown kinds and modes are refused)."""
     for name, mode in choices.items():
         if name not in KINDS or mode not in MODES:
@@ -69,7 +69,12 @@ def save_preferences(user: User, choices: dict[str, str]) -> None:
     if after != before:
         record(user, "update", "notification_preferences", str(user.id), before=before,
                after=after)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same first choice saved twice at once: the other one won
+        db.session.rollback()
+        if not _retry:
+            save_preferences(user, choices, _retry=True)
 
 
 def _all_preferences() -> dict[tuple[int, str], str]:

@@ -103,3 +103,51 @@ def test_failure_counts_live_in_redis_for_every_worker(test_config):
         lock = throttle.locked(email)
         assert lock is not None and lock.scope == "account" and 14 <= lock.minutes <= 15
         assert throttle.locked("someone.else@region.example") is None
+
+
+@pytest.fixture
+def portal_with_admin(tmp_path_factory, database_url, _schema):
+    """A live portal with one admin account."""
+    def load():
+        from portal.auth.services import create_user
+
+        create_user(None, "admin@region.example", PASSWORD, "admin")
+
+    server = serve_portal(tmp_path_factory, database_url, load)
+    yield next(server)
+    next(server, None)
+
+
+def test_two_admins_invite_the_same_address_at_once(portal_with_admin):
+    """One invitation is made; the other admin is told the address already has an account."""
+    base = portal_with_admin
+    clients = [httpx.Client(base_url=base, follow_redirects=False) for _ in range(2)]
+    tokens = []
+    for client in clients:
+        page = client.get("/login").text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        assert client.post("/login", data={"email": "admin@region.example",
+                                           "password": PASSWORD,
+                                           "csrf_token": token}).status_code == 302
+        page = client.get("/anvandare/bjud-in").text
+        tokens.append(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                                page).group(1))
+    barrier = threading.Barrier(2)
+    codes = [None, None]
+
+    def submit(number: int) -> None:
+        barrier.wait()
+        codes[number] = clients[number].post("/anvandare/bjud-in", data={
+            "email": "samtidig@region.example", "role": "viewer", "person": "",
+            "language": "sv", "csrf_token": tokens[number]}).status_code
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(codes) == [302, 422], codes
+    listing = clients[0].get("/anvandare?q=samtidig").text
+    assert listing.count(">samtidig@region.example</a>") == 1  # one row in the list
+    for client in clients:
+        client.close()

@@ -101,3 +101,14 @@ def test_production_requires_portal_url(monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "1")
     with pytest.raises(RuntimeError, match="PORTAL_URL"):
         create_app(config)
+
+
+def test_production_refuses_password_login_off_without_a_provider(monkeypatch):
+    from config import ProductionConfig
+
+    config = type("Prod", (ProductionConfig,), {
+        "SECRET_KEY": "x" * 40, "PORTAL_URL": "https://samverkan.example.se",
+        "PASSWORD_LOGIN": False, "OIDC_ISSUER": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    monkeypatch.setenv("WEB_CONCURRENCY", "1")
+    with pytest.raises(RuntimeError, match="OIDC_ISSUER"):
+        create_app(config)
