@@ -87,6 +87,22 @@ def _person(key: str | None, form) -> tuple[bool, Person | None]:
 # --- Användare (admins) ------------------------------------------------------------------
 
 
+def _history_texts() -> dict[str, str]:
+    """What each audit action on an account means, for its history."""
+    return {
+        "create": _("Account created"),
+        "invite": _("Invitation sent"),
+        "update": _("Account changed"),
+        "login": _("Signed in"),
+        "login_failed": _("Sign-in refused"),
+        "logout": _("Signed out"),
+        "password_set": _("Password chosen through a link"),
+        "password_changed": _("Password changed"),
+        "password_reset_requested": _("Reset link asked for"),
+        "sign_out_everywhere": _("Signed out everywhere"),
+    }
+
+
 @bp.get("/anvandare")
 def users():
     """All accounts, searchable by address or name."""
@@ -158,7 +174,7 @@ def user(user_id: int):
     ).all()
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/user.html", account=account, form=form,
-                           history=history), status
+                           history=history, texts=_history_texts()), status
 
 
 @bp.post("/anvandare/<int:user_id>/aktivera")

@@ -122,3 +122,25 @@ def test_settings_page_saves_a_choice(client, signed_in, db):
 
 def notify_text(smtp, mail) -> str:
     return smtp.text(mail)
+
+
+def test_another_area_adds_a_kind_that_goes_out_as_it_happens(runner, work, smtp):
+    """A kind registered elsewhere (as meetings will: minutes to approve) is sent by the same
+    run, to accounts only, once, and appears on the settings page."""
+    from portal.notify.registry import KINDS, Kind, Notice, register
+
+    def minutes_waiting(now):
+        yield Notice(work["chair"].id, "minutes:lsg-2025-10-01", {"forum": "Länsstyrgrupp"},
+                     "https://samverkan.example.se/forum/lsg")
+        yield Notice(999_999, "minutes:lsg-2025-10-01", {"forum": "x"})  # no such account
+
+    register(Kind("minutes_to_approve", "Minutes waiting for your approval", "instant",
+                  minutes_waiting, lambda n: f"Minutes of {n.params['forum']} wait for you"))
+    try:
+        _run(runner, "2025-10-01T08:00")
+        _run(runner, "2025-10-01T08:05")
+        [mail] = [m for m in smtp.to("olof@region.example") if "Minutes" in m["Subject"]]
+        assert "https://samverkan.example.se/forum/lsg" in notify_text(smtp, mail)
+        assert notify.preferences(work["chair"])["minutes_to_approve"] == "instant"
+    finally:
+        KINDS.pop("minutes_to_approve", None)
