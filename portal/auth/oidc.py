@@ -33,6 +33,7 @@ bp = Blueprint("oidc", __name__)
 log = logging.getLogger(__name__)
 CLIENT = "region"
 ID_TOKEN_KEY = "oidc_id_token"  # noqa: S105 - a session key, not a secret
+NEXT_KEY = "oidc_next"
 _LOCK = threading.Lock()
 
 
@@ -78,6 +79,7 @@ def start():
     """Send the browser to the provider's sign-in page."""
     if not enabled():
         abort(404)
+    session[NEXT_KEY] = request.args.get("next") or None  # the page asked for before sign-in
     try:
         return _client().authorize_redirect(redirect_uri())
     except (RequestException, AuthlibBaseError, ValueError) as exc:
@@ -112,7 +114,8 @@ def callback():
         return _refuse(_refusal_text(exc.code, email), 403)
     from portal.auth.routes import finish_sign_in
 
-    return finish_sign_in(user, {ID_TOKEN_KEY: token.get("id_token")}, next_url=None)
+    return finish_sign_in(user, {ID_TOKEN_KEY: token.get("id_token")},
+                          next_url=session.pop(NEXT_KEY, None))
 
 
 def _email_of(claims, token) -> str:

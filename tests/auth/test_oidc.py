@@ -170,3 +170,12 @@ def _csrf(client) -> str:
     if "csrf" not in page:
         page = client.get("/login").get_data(as_text=True)
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_sign_in_returns_to_the_page_asked_for(client, oidc, make_user):
+    make_user("viewer", email="anna.berg@region.example")
+    page = client.get("/login?next=/forum").get_data(as_text=True)
+    assert 'href="/login/oidc?next=/forum"' in page
+    start = client.get("/login/oidc?next=/forum").headers["Location"]
+    callback = sign_in_at_provider(start, "anna.berg@region.example", PORTAL)
+    assert client.get(path_of(callback)).headers["Location"] == "/forum"
