@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+BIND   ?= 127.0.0.1:8000
 export FLASK_APP := portal
 
-.PHONY: run test install install-dev translations demo bench lint lock screenshots clean
+.PHONY: run test install install-dev translations demo bench lint lock screenshots clean serve \
+	oidc-provider
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -22,7 +24,13 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml requirements.lock
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed translations
-install-dev: $(VENV)/.installed-dev translations
+install-dev: $(VENV)/.installed-dev translations oidc-provider
+
+## oidc-provider: the real OpenID provider the tests sign in through (node + npm, tests/oidc)
+oidc-provider: tests/oidc/node_modules/.installed
+tests/oidc/node_modules/.installed: tests/oidc/package.json tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+	@touch $@
 
 translations: $(BIN)/python
 	$(BIN)/pybabel compile -d portal/translations
@@ -41,6 +49,16 @@ run: install
 	@echo "    forum@example.org    forum member"
 	@echo ""
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+## serve: production server: gunicorn on $(BIND), workers from WEB_CONCURRENCY (default 2);
+## settings from the environment (README "Drift")
+serve: install $(BIN)/gunicorn
+	$(BIN)/flask db upgrade
+	exec $(BIN)/gunicorn --bind $(BIND) --workers $${WEB_CONCURRENCY:-2} --timeout 60 \
+		--access-logfile - --error-logfile - "portal:create_app()"
+
+$(BIN)/gunicorn: $(BIN)/python
+	$(BIN)/pip install -q "gunicorn>=22" "redis>=5"
 
 ## test: install with the dev extras and run the whole suite (TEST_DATABASE_URL for PostgreSQL)
 test: install-dev

@@ -54,7 +54,38 @@ class Config:
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", "8")))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;30 per hour")
+    # Failed sign-ins only: per account (then a stated wait) and, generously, per client address.
+    LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_FAILURES_PER_ADDRESS = os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "100 per 15 minutes")
+    # Requests for a password reset link, per address asked for (mail is not a weapon).
+    PASSWORD_RESETS_PER_ACCOUNT = os.environ.get("PASSWORD_RESETS_PER_ACCOUNT", "3 per hour")
+    # Behind a reverse proxy: how many proxies set X-Forwarded-* (Werkzeug's ProxyFix).
+    PROXY_TRUSTED_HOPS = int(os.environ.get("PROXY_TRUSTED_HOPS", "0") or 0)
+    # Host headers the portal answers (comma separated; Flask's own setting); None: any.
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",")
+                     if h.strip()] or None
+    # The portal's external address: links in mail, the calendar link, the OIDC redirect URI.
+    PORTAL_URL = os.environ.get("PORTAL_URL", "").rstrip("/") or None
+    # OpenID Connect sign-in through the region's identity provider.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/") or None
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+    OIDC_LABEL = os.environ.get("OIDC_LABEL") or None  # None: "Sign in with the region's account"
+    OIDC_EMAIL_CLAIM = os.environ.get("OIDC_EMAIL_CLAIM", "email")
+    OIDC_AUTO_ROLE = os.environ.get("OIDC_AUTO_ROLE") or None
+    PASSWORD_LOGIN = os.environ.get("PASSWORD_LOGIN", "on").strip().lower() != "off"
+    # Whom an unknown person asks for an account (named on the refusal page).
+    ACCOUNT_CONTACT = os.environ.get("ACCOUNT_CONTACT") or None
+    # Mail through SMTP; without MAIL_SERVER (development) mails are written to the log.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25") or 25)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "off").strip().lower() in ("on", "1", "true")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Samverkansportalen <noreply@samverkan.example>")
+    INVITE_VALID_HOURS = 72
+    RESET_VALID_HOURS = 2
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(32 * 1024 * 1024)))
     PRIVACY_CONTACT_EMAIL = os.environ.get(
@@ -76,7 +107,11 @@ class TestConfig(Config):
         os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     )
     WTF_CSRF_ENABLED = True
-    LOGIN_RATE_LIMIT = "1000 per minute"
+    PORTAL_URL = None
+    OIDC_ISSUER = None
+    MAIL_SERVER = None
+    PROXY_TRUSTED_HOPS = 0
+    TRUSTED_HOSTS = None
     # Cheap hashing keeps the suite fast; production keeps the library's defaults.
     ARGON2_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 

@@ -38,7 +38,7 @@ setup(
     packages=[*find_packages(include=["portal", "portal.*"]), *ASSETS],
     package_dir={"": ".", **ASSETS},
     package_data={
-        "portal": ["demo/*.json", "demo/*.md", "translations/*/LC_MESSAGES/*.po"],
+        "portal": ["demo/*.json", "demo/*.md", "translations/*/LC_MESSAGES/*.po", "auth/data/*"],
         "portal.templates": ["**/*.html"],
         "portal.static": ["**/*"],
         "portal.migrations": ["*.py", "*.ini", "*.mako", "README", "versions/*.py"],

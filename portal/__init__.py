@@ -56,14 +56,32 @@ def _configure(app: Flask, config: type[Config] | Config | dict | None) -> None:
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production"
             )
+        if not app.config.get("PORTAL_URL"):
+            raise RuntimeError("PORTAL_URL (the portal's external address, "
+                               "e.g. https://samverkan.example.se) is required in production")
+        if not app.config.get("PASSWORD_LOGIN", True) and not app.config.get("OIDC_ISSUER"):
+            raise RuntimeError("PASSWORD_LOGIN=off needs OIDC_ISSUER: nobody could sign in")
+        if not app.config.get("MAIL_SERVER"):
+            app.logger.warning("MAIL_SERVER is not set: invitations, reset links and "
+                               "notifications are written to the log, not sent")
         app.debug = False
         _check_rate_limit_storage(app)
+    trust_proxy(app)
     if app.config.get("ARGON2_PARAMETERS"):
         from portal.auth.passwords import use_parameters
 
         use_parameters(**app.config["ARGON2_PARAMETERS"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def trust_proxy(app: Flask) -> None:
+    """Behind PROXY_TRUSTED_HOPS reverse proxies the client address is the forwarded one."""
+    hops = int(app.config.get("PROXY_TRUSTED_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _check_rate_limit_storage(app: Flask) -> None:
@@ -95,6 +113,10 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
+    from portal.auth import oidc, throttle
+
+    throttle.init_app(app)
+    oidc.init_app(app)
     from portal.i18n import select_locale, select_timezone
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
@@ -131,7 +153,9 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Register every area of the portal."""
+    from portal.accounts.routes import bp as accounts_bp
     from portal.api.routes import bp as api_bp
+    from portal.auth.oidc import bp as oidc_bp
     from portal.auth.routes import bp as auth_bp
     from portal.calendar.routes import bp as calendar_bp
     from portal.commissions.routes import bp as commissions_bp
@@ -147,6 +171,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         auth_bp,
+        oidc_bp,
+        accounts_bp,
         dashboard_bp,
         directory_bp,
         commissions_bp,

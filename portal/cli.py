@@ -27,6 +27,9 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from portal.notify.cli import notify_command
+
+    app.cli.add_command(notify_command)
 
 
 def _print_report(report) -> None:

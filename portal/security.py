@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user
+from werkzeug.exceptions import SecurityError
 
 from portal.auth import services
 from portal.extensions import db, login_manager
@@ -11,6 +14,8 @@ from portal.models import User
 
 PUBLIC_ENDPOINTS = frozenset({
     "auth.login", "auth.set_language", "static", "health",
+    "oidc.start", "oidc.callback",
+    "accounts.forgot_password", "accounts.reset_password", "accounts.accept_invite",
     "privacy.notice", "privacy.accessibility",
     "calendar.feed",  # calendar apps fetch it without a session; the URL holds a secret
 })
@@ -26,6 +31,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_untrusted_host)
     app.before_request(_require_sign_in)
     app.after_request(_security_headers)
     app.add_url_rule("/health", "health", _health)
@@ -42,6 +48,13 @@ def _load_user(user_id: str) -> User | None:
     if user is None or str(user.id) != user_id:
         return None
     return user
+
+
+def _refuse_untrusted_host():
+    """A Host header outside TRUSTED_HOSTS: a plain 400, before anything builds a URL from it."""
+    if isinstance(request.routing_exception, SecurityError):
+        return current_app.response_class("Unknown host\n", status=400, mimetype="text/plain")
+    return None
 
 
 def _require_sign_in():
@@ -65,10 +78,20 @@ def _health():
     return jsonify(status="ok")
 
 
+def _csp() -> str:
+    """The policy; signing out may redirect the form to the region's identity provider."""
+    issuer = current_app.config.get("OIDC_ISSUER")
+    if not issuer:
+        return CSP
+    parts = urlsplit(issuer)
+    return CSP.replace("form-action 'self'",
+                       f"form-action 'self' {parts.scheme}://{parts.netloc}")
+
+
 def _security_headers(response):
     """Add the headers every response carries."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("Content-Security-Policy", _csp())
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")

@@ -23,6 +23,7 @@ def test_production_refuses_the_default_secret(monkeypatch):
 def test_production_with_a_real_secret_starts_without_debug():
     """With a long random secret, production starts, never in debug mode, with secure cookies."""
     config = type("Prod", (ProductionConfig,), {"SECRET_KEY": "x" * 40,
+                                               "PORTAL_URL": "https://samverkan.example.se",
                                                "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     app = create_app(config)
     assert not app.debug

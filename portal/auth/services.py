@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app, has_app_context
 from sqlalchemy import select, update
 
 from portal.audit.services import record
@@ -30,32 +31,53 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def valid_email(email: str) -> str:
+    """The address normalised (lower case), or AccountError("invalid_email")."""
+    from email_validator import EmailNotValidError, validate_email
+
+    email = normalise_email(email)
+    if len(email) > 320:
+        raise AccountError("invalid_email", email)
+    try:
+        checked = validate_email(email, check_deliverability=False,
+                                 test_environment=current_app.testing if has_app_context()
+                                 else False)
+    except EmailNotValidError as exc:
+        raise AccountError("invalid_email", str(exc)) from None
+    return normalise_email(checked.normalized)
+
+
 def create_user(
     actor: User | None,
     email: str,
-    password: str,
+    password: str | None,
     role: str,
     person: Person | None = None,
     *,
     check_password: bool = True,
+    commit: bool = True,
 ) -> User:
-    """Create an account, record it in the audit trail and commit."""
-    email = normalise_email(email)
+    """Create an account, record it in the audit trail and commit.
+
+    `password=None` makes an account without a password: it signs in through the region's
+    identity provider, or sets a password through an invitation link.
+    """
     if role not in ROLES:
         raise AccountError("unknown_role", role)
-    if "@" not in email or len(email) > 320:
-        raise AccountError("invalid_email", email)
+    email = valid_email(email)
     if db.session.scalar(select(User).where(User.email == email)) is not None:
         raise AccountError("email_taken", email)
-    if check_password:
+    if check_password and password is not None:
         problems = password_problems(password, email)
         if problems:
             raise AccountError("weak_password", ", ".join(problems))
-    user = User(email=email, password_hash=hash_password(password), role=role, person=person)
+    user = User(email=email, password_hash=hash_password(password) if password else None,
+                role=role, person=person)
     db.session.add(user)
     db.session.flush()
     record(actor, "create", "user", str(user.id), after=user_snapshot(user))
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return user
 
 
@@ -66,6 +88,7 @@ def user_snapshot(user: User) -> dict:
         "role": user.role,
         "person": user.person.key if user.person else None,
         "is_enabled": user.is_enabled,
+        "local_sign_in": user.password_hash is not None,  # False: the region's sign-in only
     }
 
 
@@ -75,18 +98,64 @@ def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == email))
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_enabled:
-        record(
-            user,
-            "login_failed",
-            "user",
-            str(user.id) if user else None,
-            actor_label=email[:320] or "?",
-            data={"reason": "disabled" if ok and user else "bad_credentials"},
-        )
-        db.session.commit()
+        record_failed_sign_in(user, email, "disabled" if ok and user else "bad_credentials")
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    return user
+
+
+def record_failed_sign_in(user: User | None, email: str, reason: str) -> None:
+    """A refused sign-in in the audit trail (its own transaction)."""
+    record(
+        user,
+        "login_failed",
+        "user",
+        str(user.id) if user else None,
+        actor_label=email[:320] or "?",
+        data={"reason": reason},
+    )
+    db.session.commit()
+
+
+def account_contact() -> str:
+    """Whom a person asks for an account: ACCOUNT_CONTACT, or the portal's administrators."""
+    configured = current_app.config.get("ACCOUNT_CONTACT")
+    if configured:
+        return configured
+    admins = db.session.scalars(
+        select(User.email).where(User.role == "admin", User.is_enabled.is_(True))
+        .order_by(User.id).limit(2)
+    ).all()
+    return " / ".join(admins) if admins else "the portal's administrator"
+
+
+def oidc_account(email: str, email_verified, auto_role: str | None) -> User:
+    """The enabled account that a verified ID token's email claim names.
+
+    :raise AccountError: no_email, email_unverified, disabled or unknown_person; each refusal
+        is in the audit trail. With `auto_role`, an unknown person gets an account with it.
+    """
+    email = normalise_email(email or "")
+    if not email:
+        record_failed_sign_in(None, "?", "oidc_no_email")
+        raise AccountError("no_email")
+    if email_verified is False or str(email_verified).lower() == "false":
+        record_failed_sign_in(None, email, "oidc_email_unverified")
+        raise AccountError("email_unverified", email)
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None and auto_role in ROLES:
+        try:
+            return create_user(None, email, None, auto_role)
+        except AccountError as exc:
+            record_failed_sign_in(None, email, f"oidc_{exc.code}")
+            raise
+    if user is None:
+        record_failed_sign_in(None, email, "oidc_unknown_person")
+        raise AccountError("unknown_person", email)
+    if not user.is_enabled:
+        record_failed_sign_in(user, email, "oidc_disabled")
+        raise AccountError("disabled", email)
     return user
 
 
@@ -95,14 +164,14 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(user: User) -> str:
+def start_session(user: User, method: str = "local") -> str:
     """Open a server-side session for a signed-in user and return its secret token."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(UserSession(token_hash=_hash_token(token), user=user, created_at=now,
                                last_seen_at=now))
     user.last_login_at = now
-    record(user, "login", "user", str(user.id))
+    record(user, "login", "user", str(user.id), data={"method": method})
     db.session.commit()
     return token
 
@@ -141,6 +210,16 @@ def end_session(token: str | None, user: User | None) -> None:
         )
     if user is not None:
         record(user, "logout", "user", str(user.id))
+    db.session.commit()
+
+
+def set_locale(user: User, locale: str) -> None:
+    """The language of the person's mail follows the language they chose in the portal."""
+    if user.locale == locale:
+        return
+    record(user, "update", "user", str(user.id), before={"locale": user.locale},
+           after={"locale": locale})
+    user.locale = locale
     db.session.commit()
 
 

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 TIMEZONE = "Europe/Stockholm"
+# Reminders in the calendar app, as the portal's mails: at 08:00 seven days and one day before
+# the (all-day) date, which starts at midnight.
+ALARMS = (timedelta(days=-7, hours=8), timedelta(days=-1, hours=8))
 UID_DOMAIN = "samverkansportalen"
 
 
@@ -27,7 +30,7 @@ def uid(kind: str, key: str) -> str:
 
 def build(entries: list[Entry], name: str, stamp: datetime | None = None) -> bytes:
     """The feed as iCalendar bytes: all-day events on Stockholm dates."""
-    from icalendar import Calendar, Event  # imported on use, to keep the app's start-up fast
+    from icalendar import Alarm, Calendar, Event  # imported on use: a fast start-up
 
     stamp = stamp or datetime.now(UTC)
     cal = Calendar()
@@ -47,5 +50,11 @@ def build(entries: list[Entry], name: str, stamp: datetime | None = None) -> byt
         event.add("description", entry.description)
         event.add("url", entry.url)
         event.add("transp", "TRANSPARENT")  # a deadline does not make the user busy
+        for before in ALARMS:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", entry.summary)
+            alarm.add("trigger", before)
+            event.add_component(alarm)
         cal.add_component(event)
     return cal.to_ical()

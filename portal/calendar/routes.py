@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user
 
 from portal.calendar import services
 from portal.calendar.feed import Entry, build, uid
 from portal.dashboard import work
+from portal.links import external_url
 from portal.models import Action, Milestone
 
 bp = Blueprint("calendar", __name__)
@@ -23,10 +24,17 @@ def index():
 @bp.post("/kalender")
 def renew():
     """Create a new link, ending the old one; the URL is shown on this response only."""
+    had_link = current_user.calendar_token_hash is not None
     token = services.renew_token(current_user)
+    feed_url = external_url("calendar.feed", token=token)
     # Rendered, not redirected: the secret must not travel through a session or a URL again.
-    return render_template("calendar/index.html", has_link=True,
-                           feed_url=url_for(".feed", token=token, _external=True))
+    return render_template("calendar/index.html", has_link=True, had_link=had_link,
+                           feed_url=feed_url, webcal_url=webcal(feed_url))
+
+
+def webcal(url: str) -> str:
+    """The same address for calendar apps that subscribe through webcal: links."""
+    return "webcal://" + url.split("://", 1)[1]
 
 
 @bp.get("/kalender/<token>.ics")
@@ -56,8 +64,8 @@ def _milestone_entry(milestone: Milestone) -> Entry:
         day=milestone.due_on,
         summary=f"Milstolpe: {name}{done}",
         description=f"Uppdrag: {milestone.commission.title}",
-        url=url_for("commissions.detail", key=milestone.commission.key,
-                    _anchor=f"milestone-{milestone.key}", _external=True),
+        url=external_url("commissions.detail", key=milestone.commission.key,
+                         _anchor=f"milestone-{milestone.key}"),
     )
 
 
@@ -73,5 +81,5 @@ def _action_entry(action: Action) -> Entry:
         day=action.due_on,
         summary=f"Deadline åtgärd: {action.title}",
         description="\n".join(lines),
-        url=url_for("commissions.action", key=action.key, _external=True),
+        url=external_url("commissions.action", key=action.key),
     )

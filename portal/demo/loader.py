@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 
 import click
@@ -70,6 +71,12 @@ def database_is_empty() -> bool:
 @click.option("--if-empty", is_flag=True, help="Only load when the database holds no data.")
 def demo_command(if_empty: bool) -> None:
     """Load the Region Västerbotten demo data and the demo accounts."""
+    from flask import current_app
+
+    if (os.environ.get("PORTAL_ENV") == "production"
+            or current_app.config.get("ENV_NAME") == "production"):
+        raise click.ClickException("flask demo refuses to run under PORTAL_ENV=production: "
+                                   "the demo accounts share a published password")
     if if_empty and not database_is_empty():
         click.echo("The database already holds data; the demo was not loaded.")
         return

@@ -1,6 +1,12 @@
 """The portal's data model, split by area; importing this registers every table."""
 
-from portal.models.account import User, UserSession
+from portal.models.account import (
+    AccountToken,
+    NotificationPreference,
+    NotificationSent,
+    User,
+    UserSession,
+)
 from portal.models.audit import AuditEntry
 from portal.models.cache import AnalysisResult
 from portal.models.commission import (
@@ -21,6 +27,9 @@ from portal.models.setting import Setting
 from portal.models.snapshot import StructureSnapshot
 
 __all__ = [
+    "AccountToken",
+    "NotificationPreference",
+    "NotificationSent",
     "Action",
     "AgendaItem",
     "Attendance",

@@ -116,8 +116,8 @@ def test_idle_session_times_out(app, client, auth, make_user):
 
 
 def test_repeated_wrong_passwords_are_throttled(app, client, auth, make_user):
-    """Twenty wrong passwords in a row are answered with 429 before they run out."""
-    app.config["LOGIN_RATE_LIMIT"] = "10 per minute"
+    """Twenty wrong passwords in a row are answered with 429 once the account's limit is hit."""
+    app.config["LOGIN_FAILURES_PER_ACCOUNT"] = "10 per minute"
     user = make_user("viewer")
     token = auth.csrf_token()
     codes = [

@@ -186,3 +186,26 @@ def test_my_work_queries_do_not_grow(client, auth, demo, db):
         action.owner_forum_id = lsg.id
     db.session.commit()
     assert _count(client, db.engine, "/mitt-arbete") <= before + 1
+
+
+def test_feed_events_remind_seven_days_and_one_day_before(client, auth, demo):
+    """Each date carries two display alarms: 08:00 seven days and one day before."""
+    path = new_link(client, auth, LEAD)
+    event_ = events(client, path)["milestone-fm2025-bp2@samverkansportalen"]
+    alarms = event_.walk("VALARM")
+    assert [a.decoded("TRIGGER") for a in alarms] == [timedelta(days=-7, hours=8),
+                                                      timedelta(days=-1, hours=8)]
+    assert all(str(a["ACTION"]) == "DISPLAY" and "BP2" in str(a["DESCRIPTION"]) for a in alarms)
+
+
+def test_first_link_does_not_claim_an_older_one_stopped(client, auth, demo):
+    """The first link offers copying and webcal; only a renewal says the old link stopped."""
+    auth.login(LEAD, DEMO_PASSWORD)
+    first = client.post("/kalender", data={"csrf_token": auth.csrf_token("/kalender")})
+    page = first.get_data(as_text=True)
+    assert "äldre länk" not in page and "Kopiera länken" in page
+    webcal = re.search(r'href="(webcal://[^"]+\.ics)"', page)
+    assert webcal and webcal.group(1).split("://", 1)[1] == FEED_URL.search(page).group(1).split(
+        "://", 1)[1]
+    second = client.post("/kalender", data={"csrf_token": auth.csrf_token("/kalender")})
+    assert "Din äldre länk fungerar inte längre" in second.get_data(as_text=True)

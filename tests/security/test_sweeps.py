@@ -144,6 +144,7 @@ def test_production_adds_hsts(monkeypatch):
     from portal import create_app
 
     config = type("Prod", (ProductionConfig,), {"SECRET_KEY": "x" * 40,
+                                               "PORTAL_URL": "https://samverkan.example.se",
                                                "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     app = create_app(config)
     for url in ("/login", "/integritet", "/health", "/static/css/portal.css", "/nope"):
@@ -179,6 +180,7 @@ def test_production_refuses_memory_rate_limits_with_several_workers(monkeypatch)
     from portal import create_app
 
     config = type("Prod", (ProductionConfig,), {"SECRET_KEY": "x" * 40,
+                                               "PORTAL_URL": "https://samverkan.example.se",
                                                "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     monkeypatch.setenv("WEB_CONCURRENCY", "2")
     with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI"):

@@ -1,0 +1,1 @@
+"""Accounts managed in the portal: users, invitations, passwords."""

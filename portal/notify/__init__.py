@@ -1,0 +1,1 @@
+"""Email notifications: reminders, overdue work, findings, the weekly digest (`flask notify`)."""

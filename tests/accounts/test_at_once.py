@@ -1,0 +1,153 @@
+"""Writes two people (or two browsers) make at once, through real HTTP; counters in Redis."""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+
+import httpx
+import pytest
+
+from portal.extensions import db
+from tests.browser.conftest import serve_portal
+from tests.conftest import PASSWORD, require_or_skip
+
+NEW_PASSWORDS = ("forsande-alv-i-norr-1", "tyst-granskog-vid-sjo-2")
+
+
+@pytest.fixture
+def reset_link(tmp_path_factory, database_url, _schema):
+    """A live portal with one account and a fresh reset link for it."""
+    made = {}
+
+    def load():
+        from portal.accounts.services import _issue
+        from portal.auth.services import create_user
+
+        user = create_user(None, "tva@region.example", PASSWORD, "viewer")
+        made["token"] = _issue(user, "reset", 2)
+        db.session.commit()
+
+    server = serve_portal(tmp_path_factory, database_url, load)
+    base = next(server)
+    yield base, f"{base}/konto/aterstall/{made['token']}"
+    next(server, None)
+
+
+def test_a_reset_link_used_twice_at_once_sets_one_password(reset_link):
+    """Two browsers submit the same link at the same moment: one succeeds, one is told it
+    was used; the password is the one that succeeded."""
+    base, link = reset_link
+    clients = [httpx.Client(base_url=base, follow_redirects=False) for _ in range(2)]
+    tokens = []
+    for client in clients:
+        page = client.get(link).text
+        tokens.append(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                                page).group(1))
+    barrier = threading.Barrier(2)
+    results: list[tuple[int, str]] = [None, None]
+
+    def submit(number: int) -> None:
+        barrier.wait()
+        response = clients[number].post(link, data={
+            "new": NEW_PASSWORDS[number], "confirm": NEW_PASSWORDS[number],
+            "csrf_token": tokens[number]})
+        results[number] = (response.status_code, NEW_PASSWORDS[number])
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    codes = sorted(code for code, _ in results)
+    assert codes == [302, 410], results
+    winner = next(password for code, password in results if code == 302)
+    loser = next(password for code, password in results if code != 302)
+    with httpx.Client(base_url=base, follow_redirects=False) as fresh:
+        def sign_in(password):
+            page = fresh.get("/login").text
+            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+            return fresh.post("/login", data={"email": "tva@region.example",
+                                              "password": password, "csrf_token": token})
+
+        assert sign_in(loser).status_code == 401
+        assert sign_in(winner).status_code == 302
+    for client in clients:
+        client.close()
+
+
+def test_failure_counts_live_in_redis_for_every_worker(test_config):
+    """Two application processes (here: two app objects) share the account's lock in Redis."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/7"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+        available = True
+    except redis.exceptions.ConnectionError:
+        available = False
+    require_or_skip(available, "Redis is not running on 127.0.0.1:6379")
+    from portal import create_app
+
+    config = type("Shared", (test_config,), {"RATELIMIT_STORAGE_URI": url})
+    first, second = create_app(config), create_app(config)
+    email = f"{uuid.uuid4().hex}@region.example"  # fresh counters, whoever else uses db 7
+    with first.test_request_context("/login", environ_base={"REMOTE_ADDR": "10.3.3.3"}):
+        from portal.auth import throttle
+
+        for _ in range(5):
+            assert throttle.locked(email) is None
+            throttle.count(email)
+    with second.test_request_context("/login", environ_base={"REMOTE_ADDR": "10.4.4.4"}):
+        lock = throttle.locked(email)
+        assert lock is not None and lock.scope == "account" and 14 <= lock.minutes <= 15
+        assert throttle.locked("someone.else@region.example") is None
+
+
+@pytest.fixture
+def portal_with_admin(tmp_path_factory, database_url, _schema):
+    """A live portal with one admin account."""
+    def load():
+        from portal.auth.services import create_user
+
+        create_user(None, "admin@region.example", PASSWORD, "admin")
+
+    server = serve_portal(tmp_path_factory, database_url, load)
+    yield next(server)
+    next(server, None)
+
+
+def test_two_admins_invite_the_same_address_at_once(portal_with_admin):
+    """One invitation is made; the other admin is told the address already has an account."""
+    base = portal_with_admin
+    clients = [httpx.Client(base_url=base, follow_redirects=False) for _ in range(2)]
+    tokens = []
+    for client in clients:
+        page = client.get("/login").text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        assert client.post("/login", data={"email": "admin@region.example",
+                                           "password": PASSWORD,
+                                           "csrf_token": token}).status_code == 302
+        page = client.get("/anvandare/bjud-in").text
+        tokens.append(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                                page).group(1))
+    barrier = threading.Barrier(2)
+    codes = [None, None]
+
+    def submit(number: int) -> None:
+        barrier.wait()
+        codes[number] = clients[number].post("/anvandare/bjud-in", data={
+            "email": "samtidig@region.example", "role": "viewer", "person": "",
+            "language": "sv", "csrf_token": tokens[number]}).status_code
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(codes) == [302, 422], codes
+    listing = clients[0].get("/anvandare?q=samtidig").text
+    assert listing.count(">samtidig@region.example</a>") == 1  # one row in the list
+    for client in clients:
+        client.close()
