@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urldefrag, urlsplit
 
-from portal.exchange.schema import FIELDS, LISTS, NOUNS, Field, Kind
+from portal.exchange.schema import FIELDS, LISTS, Field, Kind
 from portal.exchange.services import import_text
 from portal.exchange.validator import dump_document
 from tests.conftest import AuthActions
@@ -40,6 +40,10 @@ def _value(list_name: str, field: Field, keys: dict[str, str]):
             return 1.5
         case Kind.DATE:
             return "2025-01-01"
+        case Kind.TIME:
+            return "09:00"
+        case Kind.URL:
+            return f"https://example.org/{marker}?q=%3Cscript%3E"
         case Kind.OBJECTS:
             return [{item.name: _value(list_name, item, keys) for item in field.items}]
     raise AssertionError(field.kind)
@@ -47,12 +51,16 @@ def _value(list_name: str, field: Field, keys: dict[str, str]):
 
 def hostile_document() -> dict:
     """One entry in every list, with the payload in every text field of the format."""
-    keys = {name: f"{NOUNS[name]}-x" for name in LISTS}
+    keys = {name: f"{name}-x" for name in LISTS}
     doc: dict = {"format": "samverkan/1"}
     for name in LISTS:
         entry = {"key": keys[name]}
         entry.update({f.name: _value(name, f, keys) for f in FIELDS[name]})
         doc[name] = [entry]
+    # The few cross-field rules of the format: a held meeting on the decision's date, whose
+    # minutes may name people; nobody both present and excused; the owner is no co-owner.
+    doc["meetings"][0].update(status="held", date=doc["decisions"][0]["date"], apologies=[])
+    doc["commissions"][0]["co_owners"] = []
     return doc
 
 
