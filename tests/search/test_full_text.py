@@ -1,4 +1,4 @@
-"""The full-text search: Swedish stems, every kind, kept in step with writes, same on both databases."""
+"""Full-text search: Swedish stems, every kind, kept in step with writes, both databases."""
 
 from __future__ import annotations
 
