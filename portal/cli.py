@@ -10,6 +10,7 @@ from flask import Flask
 
 from portal.auth.services import AccountError, create_user
 from portal.exchange import services as exchange
+from portal.exchange.messages import DEFAULT_LANGUAGE, LANGUAGES, error_text
 from portal.exchange.validator import ExchangeValidationError
 
 
@@ -42,7 +43,9 @@ def _print_report(report) -> None:
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-def import_command(file: str) -> None:
+@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE,
+              show_default=True, help="The language of the error messages.")
+def import_command(file: str, lang: str) -> None:
     """Import a samverkan/1 JSON FILE (all or nothing; - reads standard input)."""
     try:
         data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
@@ -52,7 +55,7 @@ def import_command(file: str) -> None:
         report = exchange.import_text(data, None, source=f"cli:{Path(file).name}")
     except ExchangeValidationError as exc:
         for error in exc.errors:
-            click.echo(str(error), err=True)
+            click.echo(error_text(error, lang), err=True)
         raise click.ClickException(
             f"{file}: {len(exc.errors)} error(s); nothing was imported"
         ) from None

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -17,6 +18,7 @@ from portal.audit.services import record_now
 from portal.auth.permissions import can_administer, can_view
 from portal.exchange import services
 from portal.exchange.forms import ConfirmSpreadsheetForm, ImportForm, SpreadsheetForm
+from portal.exchange.messages import error_text
 from portal.exchange.spreadsheet import MAX_BYTES, SpreadsheetError, read_upload
 from portal.exchange.validator import ExchangeValidationError
 
@@ -50,7 +52,7 @@ def admin():
             try:
                 report = services.import_text(data, current_user, source="upload")
             except ExchangeValidationError as exc:
-                errors = [str(e) for e in exc.errors]
+                errors = [error_text(e, str(get_locale())) for e in exc.errors]
                 status = 400
             else:
                 flash(_("The file was imported."), "success")

@@ -42,8 +42,7 @@ def test_second_import_reports_no_changes(runner, db):
     assert "(no changes)" in result.output
 
 
-def test_broken_file_exits_non_zero_with_located_errors(runner, tmp_path, db):
-    """A broken file gives a non-zero exit and messages naming list, key and field."""
+def _broken_file(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text(
         json.dumps(
@@ -63,13 +62,28 @@ def test_broken_file_exits_non_zero_with_located_errors(runner, tmp_path, db):
         ),
         encoding="utf-8",
     )
-    result = runner.invoke(args=["import", str(bad)])
+    return bad
+
+
+def test_broken_file_exits_non_zero_with_located_errors(runner, tmp_path, db):
+    """A broken file gives a non-zero exit and messages naming list, key and field."""
+    bad = _broken_file(tmp_path)
+    result = runner.invoke(args=["import", "--lang", "en", str(bad)])
     assert result.exit_code != 0
     assert 'forums[lsg].reports_to: unknown forum "xyz"' in result.output
     assert "organisations[rv].kind:" in result.output
     assert "nothing was imported" in result.output
     assert "Traceback" not in result.output
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0
+
+
+def test_errors_are_in_swedish_by_default(runner, tmp_path, db):
+    """Without --lang the messages are Swedish; the locations stay as the format names them."""
+    result = runner.invoke(args=["import", str(_broken_file(tmp_path))])
+    assert result.exit_code != 0
+    assert 'forums[lsg].reports_to: okänt forum "xyz"' in result.output
+    assert 'organisations[rv].kind: ogiltigt värde "county_council"' in result.output
+    assert "unknown forum" not in result.output
 
 
 def test_missing_file_is_a_clear_error(runner, tmp_path):
