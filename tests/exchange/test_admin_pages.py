@@ -29,12 +29,17 @@ def _upload(client, content: bytes, name="map.json"):
 
 
 def test_admin_uploads_a_map(db, client, signed_in):
-    """An admin uploads a file and sees what was imported."""
+    """An admin uploads a file, sees the preview, imports it and is told what was imported."""
     signed_in("admin")
     response = _upload(client, OTHER_REGION.read_bytes())
     assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert "Filen är importerad." in page
+    assert db.session.scalar(select(func.count()).select_from(Forum)) == 0
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"',
+                      response.get_data(as_text=True)).group(1)
+    response = client.post("/admin/utbyte/importera",
+                           data={"csrf_token": _token(client), "token": token},
+                           follow_redirects=True)
+    assert "map.json är importerad: " in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Forum)) > 0
 
 
