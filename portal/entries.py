@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.exchange.codes import show
 from portal.exchange.importer import jsonable
-from portal.exchange.messages import error_message
+from portal.exchange.messages import DEFAULT_LANGUAGE, LANGUAGES, error_message
 from portal.exchange.schema import FORMAT, KEY_LENGTH
 from portal.exchange.services import stored_keys
 from portal.exchange.validator import ExchangeError, ExchangeValidationError
@@ -148,4 +149,11 @@ def explain(error: ExchangeError) -> str:
     wording = _EXPLANATIONS.get(error.code)
     if wording is not None:
         return str(wording(error.params))
-    return error_message(error, str(get_locale()))
+    return error_message(error, _language())
+
+
+def _language() -> str:
+    """The user's language for a message (Swedish outside a request or when unknown)."""
+    locale = get_locale() if has_request_context() else None
+    lang = str(locale) if locale else DEFAULT_LANGUAGE
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE

@@ -84,3 +84,23 @@ def test_values_described_in_words_are_translated_too():
 def test_an_unknown_language_is_refused():
     with pytest.raises(ValueError, match="lang"):
         translator("de")
+
+
+def test_forms_explain_errors_by_code_in_the_users_language(app):
+    """A form words the error from its code (no matching of English text), in sv and en."""
+    from flask_babel import force_locale
+
+    from portal.entries import explain
+
+    unknown = ExchangeError("forums", "lsg", "reports_to", "unknown",
+                            {"target": "forums", "key": "xyz"})
+    twice = ExchangeError("indicators", "i", "values[1]", "duplicate_date_organisation",
+                          {"date": "2025-01-01", "key": "umea"})
+    planned = ExchangeError("meetings", "m", "present", "held_only", {"status": "planned"})
+    with app.test_request_context():
+        assert explain(unknown) == 'Portalen hittar inte forumet med nyckeln "xyz".'
+        assert "2025-01-01" in explain(twice) and "organisationen" in explain(twice)
+        assert explain(planned) == "inte tillåtet för ett planerat möte"
+        with force_locale("en"):
+            assert explain(unknown) == 'There is no forum with the key "xyz".'
+            assert explain(planned) == "not allowed on a planned meeting"
