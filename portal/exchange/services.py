@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal.analysis.core import analyze, today
 from portal.audit.services import record
 from portal.exchange.exporter import export_document
-from portal.exchange.importer import MODELS, ImportReport, import_document
+from portal.exchange.importer import MODELS, ImportReport, import_document, refusals
 from portal.exchange.preview import KindChange, Summary, diff, findings_change, merge
 from portal.exchange.schema import LISTS
 from portal.exchange.spreadsheet import SpreadsheetError, Table, build_plan, changes, locate
@@ -194,6 +194,8 @@ def preview_text(text: str | bytes | object, as_of: date | None = None) -> Previ
     """
     checked = check_text(text)
     version = map_version(checked.stored)
+    if not checked.errors:
+        checked.errors = refusals(db.session, checked.document, checked.stored)
     if checked.errors:
         return Preview(checked, None, version)
     summary = Summary(diff(checked.document, checked.stored))
