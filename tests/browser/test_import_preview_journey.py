@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -71,3 +72,29 @@ def test_admin_previews_then_imports_another_regions_map(page, live_server):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Regional samverkansgrupp nära vård")
     assert problems == []
+
+
+def test_errors_are_located_and_in_the_users_language(page, live_server):
+    """A broken file lists each error at its place, in Swedish, then in English."""
+    broken = {"format": "samverkan/1",
+              "forums": [{"key": "lsg", "name": "LSG", "kind": "collaboration",
+                          "level": "county", "reports_to": "xyz"}],
+              "areas": [{"key": "a b", "name": "Fel nyckel"}]}
+    upload = {"name": "trasig.json", "mimeType": "application/json",
+              "buffer": json.dumps(broken).encode()}
+    sign_in(page, live_server, "admin@example.org")
+    page.goto(f"{live_server}/admin/utbyte")
+    page.get_by_label("Fil (samverkan/1, JSON)").set_input_files(upload)
+    page.get_by_role("button", name="Förhandsgranska importen").click()
+    errors = page.locator("#import-errors")
+    expect(errors).to_contain_text('forums[lsg].reports_to: okänt forum "xyz"')
+    expect(errors).to_contain_text('areas[#0].key: ogiltig nyckel "a b"')
+    screenshot(page, "import-errors-sv")
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.goto(f"{live_server}/admin/utbyte")
+    page.get_by_label("File (samverkan/1, JSON)").set_input_files(upload)
+    page.get_by_role("button", name="Preview the import").click()
+    expect(errors).to_contain_text('forums[lsg].reports_to: unknown forum "xyz"')
+    expect(errors).to_contain_text('areas[#0].key: invalid key "a b"')
