@@ -37,6 +37,7 @@ SPREADSHEET_SALT = "exchange.spreadsheet"
 IMPORT_SALT = "exchange.import"
 STASH_FOLDERS = {SPREADSHEET_SALT: "spreadsheets", IMPORT_SALT: "documents"}
 KIND_NAMES = NAMES
+SHOWN_ENTRIES = 200  # entries a preview lists per list and kind of change; the counts are all
 LIST_NAMES = {
     "organisations": _l("Organisations"), "people": _l("People"), "areas": _l("Focus areas"),
     "forums": _l("Forums"), "documents": _l("Documents"), "commissions": _l("Commissions"),
@@ -76,7 +77,7 @@ def admin():
     token = _stash(data, name, None, salt=IMPORT_SALT, version=preview.version)
     return render_template("exchange/preview.html", summary=preview.summary, filename=name,
                            confirm=ConfirmImportForm(token=token), kind_names=KIND_NAMES,
-                           list_names=LIST_NAMES, describe=describe)
+                           list_names=LIST_NAMES, describe=describe, shown=SHOWN_ENTRIES)
 
 
 @bp.post("/admin/utbyte/importera")

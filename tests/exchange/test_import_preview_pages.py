@@ -159,3 +159,15 @@ def test_preview_in_english(db, client, signed_in, stored):
     page = html.unescape(_upload(client, _changed_document()).get_data(as_text=True))
     assert "Preview of the import" in page and "Nothing has been saved yet" in page
     assert "How the findings would change" in page
+
+
+def test_a_long_list_is_cut_with_the_count_of_the_rest(db, client, signed_in, monkeypatch):
+    """A national file does not list thousands of rows: the rest is counted, not shown."""
+    from portal.exchange import routes
+
+    monkeypatch.setattr(routes, "SHOWN_ENTRIES", 5)
+    signed_in("admin")
+    page = html.unescape(_upload(client, OTHER_REGION.read_bytes()).get_data(as_text=True))
+    organisations = page[page.index('id="preview-organisations"'):page.index('id="preview-people"')]
+    assert organisations.count("<tr>") == 5 + 1  # the heading row and five entries
+    assert "…och 16 till, som inte visas här." in organisations
