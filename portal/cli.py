@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import Flask
 
 from portal.auth.services import AccountError, create_user
 from portal.exchange import services as exchange
+from portal.exchange.messages import DEFAULT_LANGUAGE, LANGUAGES, error_text
+from portal.exchange.preview import describe
 from portal.exchange.validator import ExchangeValidationError
 
 
@@ -42,22 +45,68 @@ def _print_report(report) -> None:
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-def import_command(file: str) -> None:
+@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE,
+              show_default=True, help="The language of the error messages.")
+@click.option("--dry-run", is_flag=True,
+              help="Show what the import would create, change and leave alone, and how the "
+                   "findings would change; write nothing.")
+def import_command(file: str, lang: str, dry_run: bool) -> None:
     """Import a samverkan/1 JSON FILE (all or nothing; - reads standard input)."""
     try:
         data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as exc:
         raise click.ClickException(f"cannot read {file}: {exc.strerror}") from exc
+    if dry_run:
+        preview = exchange.preview_text(data)
+        if preview.errors:
+            _fail(file, preview.errors, lang)
+        click.echo(f"Dry run of {file}: nothing was written")
+        _print_summary(preview.summary)
+        return
     try:
         report = exchange.import_text(data, None, source=f"cli:{Path(file).name}")
     except ExchangeValidationError as exc:
-        for error in exc.errors:
-            click.echo(str(error), err=True)
-        raise click.ClickException(
-            f"{file}: {len(exc.errors)} error(s); nothing was imported"
-        ) from None
+        _fail(file, exc.errors, lang)
     click.echo(f"Imported {file}" + ("" if report.changed else " (no changes)"))
     _print_report(report)
+
+
+def _fail(file: str, errors: list, lang: str) -> NoReturn:
+    """Print every located error in the language and stop with a non-zero exit."""
+    for error in errors:
+        click.echo(error_text(error, lang), err=True)
+    raise click.ClickException(f"{file}: {len(errors)} error(s); nothing was imported")
+
+
+def _print_summary(summary) -> None:
+    """What an import would do: counts per list, each changed field, findings per kind."""
+    click.echo(f"  {summary.total('created')} new, {summary.total('changed')} changed, "
+               f"{summary.total('unchanged')} unchanged")
+    for changes in summary.lists:
+        if changes.touched:
+            click.echo(f"  {changes.name}: {len(changes.created)} new, "
+                       f"{len(changes.changed)} changed, {len(changes.unchanged)} unchanged")
+    for changes in summary.lists:
+        for key, name in changes.created:
+            click.echo(f"+ {changes.name}[{key}]: {name}")
+        for entry in changes.changed:
+            for change in entry.fields:
+                where = f"~ {changes.name}[{entry.key}].{change.field}"
+                if change.is_list:
+                    items = [f"+{item}" for item in change.added]
+                    items += [f"-{item}" for item in change.removed]
+                    click.echo(f"{where}: {'; '.join(items) or '(order)'}")
+                else:
+                    click.echo(f"{where}: {describe(change.before) or '-'} -> "
+                               f"{describe(change.after) or '-'}")
+    click.echo("Findings (now -> after the import):")
+    width = max((len(k.kind) for k in summary.findings), default=0)
+    for kind in summary.findings:
+        mark = f"  ({kind.delta:+d})" if kind.delta else ""
+        click.echo(f"  {kind.kind:<{width}}  {kind.before:>5} -> {kind.after:>5}{mark}")
+    before = sum(k.before for k in summary.findings)
+    after = sum(k.after for k in summary.findings)
+    click.echo(f"  {'total':<{width}}  {before:>5} -> {after:>5}")
 
 
 @click.command("export")

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from flask import has_request_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal.exchange.codes import show
 from portal.exchange.importer import jsonable
+from portal.exchange.messages import DEFAULT_LANGUAGE, LANGUAGES, error_message
 from portal.exchange.schema import FORMAT, KEY_LENGTH
 from portal.exchange.services import stored_keys
 from portal.exchange.validator import ExchangeError, ExchangeValidationError
@@ -23,14 +28,15 @@ from portal.exchange.validator import validate_document as _validate_document
 from portal.extensions import db
 
 NOT_KEY_CHARS = re.compile(r"[^a-z0-9_.-]+")
+# The lists a form's reference may name (`unknown`'s target), in the form's words.
 NOUN_LABELS = {
-    "organisation": _l("organisation"),
-    "person": _l("person"),
-    "area": _l("focus area"),
-    "forum": _l("forum"),
-    "commission": _l("commission"),
-    "recommendation": _l("recommendation"),
-    "action": _l("action"),
+    "organisations": _l("organisation"),
+    "people": _l("person"),
+    "areas": _l("focus area"),
+    "forums": _l("forum"),
+    "commissions": _l("commission"),
+    "recommendations": _l("recommendation"),
+    "actions": _l("action"),
 }
 
 
@@ -98,38 +104,56 @@ def entry_errors(list_name: str, entry: dict[str, Any], prefix: str = "") -> dic
 def _field(error: ExchangeError) -> str:
     """The form field an error is about: `members[3].person` -> `person`, `areas[1]` -> `areas`."""
     path = error.field or "key"
-    return re.sub(r"\[[^\]]*\]", "", path.rsplit(".", 1)[-1])
+    return path.rsplit(".", 1)[-1].split("[", 1)[0]
 
 
 _KEY_HINT = _l("Use 1–64 characters: letters A–Z, digits, _ . or - (no spaces, no å, ä, ö).")
-_EXPLANATIONS: tuple[tuple[re.Pattern[str], Any], ...] = (
-    (re.compile(r"(missing|empty) \(required\)"), lambda m: _l("This field is required.")),
-    (re.compile(r"too long \((\d+) characters, at most (\d+)\)"),
-     lambda m: _l("Too long: at most %(limit)s characters.", limit=m[2])),
-    (re.compile(r"invalid key .*"), lambda m: _KEY_HINT),
-    (re.compile(r"duplicate key .*"), lambda m: _l("The key is already used.")),
-    (re.compile(r"unknown (\w+) (.*)"),
-     lambda m: _l("There is no %(what)s with the key %(key)s.",
-                  what=NOUN_LABELS.get(m[1], m[1]), key=m[2])),
-    (re.compile(r"duplicate person .*"),
-     lambda m: _l("The person is already a member of the forum.")),
-    (re.compile(r"duplicate date (.*)"),
-     lambda m: _l("There is already a value for %(date)s.", date=m[1])),
-    (re.compile(r"duplicate (\w+) (.*)"), lambda m: _l("%(key)s is chosen twice.", key=m[2])),
-    (re.compile(r"organisation .* is its own ancestor: (.*)"),
-     lambda m: _l("An organisation cannot be part of itself: %(chain)s.", chain=m[1])),
-    (re.compile(r"invalid date .*"), lambda m: _l("Enter a real date as YYYY-MM-DD.")),
-    (re.compile(r"invalid value .*"), lambda m: _l("Choose one of the listed options.")),
-    (re.compile(r"(expected a number|number out of range).*"), lambda m: _l("Enter a number.")),
-    (re.compile(r"contains .*"),
-     lambda m: _l("The text contains a character that cannot be stored.")),
-)
+_REQUIRED = _l("This field is required.")
+_BAD_TEXT = _l("The text contains a character that cannot be stored.")
+_NOT_NUMBER = _l("Enter a number.")
+_BAD_DATE = _l("Enter a real date as YYYY-MM-DD.")
+# Error code -> the form's wording, made from the error's params (see exchange/codes.py).
+_EXPLANATIONS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "required": lambda p: _REQUIRED,
+    "empty": lambda p: _REQUIRED,
+    "too_long": lambda p: _l("Too long: at most %(limit)s characters.", limit=p["limit"]),
+    "key_invalid": lambda p: _KEY_HINT,
+    "key_too_long": lambda p: _KEY_HINT,
+    "key_duplicate": lambda p: _l("The key is already used."),
+    "unknown": lambda p: _l("There is no %(what)s with the key %(key)s.",
+                            what=NOUN_LABELS.get(p["target"], p["target"]), key=show(p["key"])),
+    "duplicate": lambda p: (_l("The person is already a member of the forum.")
+                            if p["target"] == "people"
+                            else _l("%(key)s is chosen twice.", key=show(p["key"]))),
+    "duplicate_date": lambda p: _l("There is already a value for %(date)s.", date=p["date"]),
+    "duplicate_date_organisation": lambda p: _l(
+        "There is already a value for %(date)s and this organisation.", date=p["date"]),
+    "date_format": lambda p: _BAD_DATE,
+    "date_no_such_day": lambda p: _BAD_DATE,
+    "enum_invalid": lambda p: _l("Choose one of the listed options."),
+    "not_number": lambda p: _NOT_NUMBER,
+    "number_range": lambda p: _NOT_NUMBER,
+    "text_nul": lambda p: _BAD_TEXT,
+    "text_surrogate": lambda p: _BAD_TEXT,
+}
 
 
 def explain(error: ExchangeError) -> str:
-    """The validator's finding in the user's words (its own text when there is no better)."""
-    for pattern, message in _EXPLANATIONS:
-        match = pattern.fullmatch(error.message)
-        if match:
-            return str(message(match))
-    return error.message
+    """The validator's finding in the user's words, chosen by its code.
+
+    Codes without a form's own wording are the import's message in the user's language.
+    """
+    if error.code == "own_ancestor" and error.params.get("target") == "organisations":
+        return str(_l("An organisation cannot be part of itself: %(chain)s.",
+                      chain=error.params["chain"]))
+    wording = _EXPLANATIONS.get(error.code)
+    if wording is not None:
+        return str(wording(error.params))
+    return error_message(error, _language())
+
+
+def _language() -> str:
+    """The user's language for a message (Swedish outside a request or when unknown)."""
+    locale = get_locale() if has_request_context() else None
+    lang = str(locale) if locale else DEFAULT_LANGUAGE
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE

@@ -29,3 +29,9 @@ class ConfirmSpreadsheetForm(FlaskForm):
     """Confirms the import of a previewed spreadsheet, named by a signed token."""
 
     token = HiddenField(validators=[DataRequired()])
+
+
+class ConfirmImportForm(FlaskForm):
+    """Confirms the import of a previewed samverkan/1 file, named by a signed token."""
+
+    token = HiddenField(validators=[DataRequired()])

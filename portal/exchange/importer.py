@@ -356,6 +356,25 @@ def import_document(session: Session, doc: dict[str, Any], actor: User | None,
     return w.report
 
 
+def refusals(session: Session, doc: dict[str, Any], stored: dict[str, Any]) -> list[ExchangeError]:
+    """What `import_document` would refuse in a valid document, found without writing.
+
+    The rules that need the database beyond keys: records that would change, a draft
+    decision's key, an agenda item a final decision was taken on. A preview shows them.
+    """
+    stored_by_key = {name: {e["key"]: e for e in stored.get(name, [])} for name in LISTS}
+    w = _Writer(session, None, "preview")
+    plan = {name: w.changes(name, doc.get(name) or [], stored_by_key[name]) for name in LISTS}
+    errors: list[ExchangeError] = []
+    for check in (lambda: _refuse_changes_to_records(w, plan),
+                  lambda: _refuse_removing_decided_items(w, plan["meetings"][1])):
+        try:
+            check()
+        except ExchangeValidationError as exc:
+            errors.extend(exc.errors)
+    return errors
+
+
 def _refuse_changes_to_records(w: _Writer, plan: dict[str, tuple[list, list]]) -> None:
     """Records stay records, whoever calls the importer (the validator says the same first).
 

@@ -7,21 +7,44 @@ import secrets
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from portal.audit.services import record_now
 from portal.auth.permissions import can_administer, can_view
 from portal.exchange import services
-from portal.exchange.forms import ConfirmSpreadsheetForm, ImportForm, SpreadsheetForm
+from portal.exchange.forms import (
+    ConfirmImportForm,
+    ConfirmSpreadsheetForm,
+    ImportForm,
+    SpreadsheetForm,
+)
+from portal.exchange.messages import error_text
+from portal.exchange.preview import describe
 from portal.exchange.spreadsheet import MAX_BYTES, SpreadsheetError, read_upload
 from portal.exchange.validator import ExchangeValidationError
+from portal.findings.kinds import NAMES
 
 bp = Blueprint("exchange", __name__)
-STASH_SECONDS = 3600  # how long a previewed spreadsheet waits for its confirmation
+STASH_SECONDS = 3600  # how long a previewed upload waits for its confirmation
+SPREADSHEET_SALT = "exchange.spreadsheet"
+IMPORT_SALT = "exchange.import"
+STASH_FOLDERS = {SPREADSHEET_SALT: "spreadsheets", IMPORT_SALT: "documents"}
+KIND_NAMES = NAMES
+SHOWN_ENTRIES = 200  # entries a preview lists per list and kind of change; the counts are all
+LIST_NAMES = {
+    "organisations": _l("Organisations"), "people": _l("People"), "areas": _l("Focus areas"),
+    "forums": _l("Forums"), "documents": _l("Documents"), "commissions": _l("Commissions"),
+    "milestones": _l("Milestones"), "recommendations": _l("Recommendations"),
+    "actions": _l("Actions"), "meetings": _l("Meetings"), "decisions": _l("Decisions"),
+    "indicators": _l("Indicators"), "status_reports": _l("Status reports"), "risks": _l("Risks"),
+}
 
 
 def _require_admin() -> None:
@@ -34,31 +57,74 @@ def _require_admin() -> None:
 
 @bp.route("/admin/utbyte", methods=["GET", "POST"])
 def admin():
-    """Upload a document to import, or download the whole map."""
+    """Upload a document and see what importing it would do; or download the whole map."""
     _require_admin()
     form = ImportForm()
-    errors: list[str] = []
-    report = None
-    status = 200
-    if form.validate_on_submit():
-        data = form.document.data.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
-        if len(data) > current_app.config["IMPORT_MAX_BYTES"]:
-            errors = [_("document: the file is larger than the allowed %(mb)d MB",
-                        mb=current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024))]
-            status = 400
-        else:
-            try:
-                report = services.import_text(data, current_user, source="upload")
-            except ExchangeValidationError as exc:
-                errors = [str(e) for e in exc.errors]
-                status = 400
-            else:
-                flash(_("The file was imported."), "success")
-                return render_template("exchange/admin.html", form=ImportForm(), report=report,
-                                       errors=[])
-    elif form.is_submitted():
-        status = 400
-    return render_template("exchange/admin.html", form=form, errors=errors, report=report), status
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("exchange/admin.html", form=form, errors=[]), status
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    upload = form.document.data
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        errors = [_("document: the file is larger than the allowed %(mb)d MB",
+                    mb=limit // (1024 * 1024))]
+        return render_template("exchange/admin.html", form=form, errors=errors), 400
+    preview = services.preview_text(data)
+    if preview.errors:
+        return _with_errors(form, preview.errors), 400
+    name = Path(upload.filename or "").name or "samverkan.json"
+    token = _stash(data, name, None, salt=IMPORT_SALT, version=preview.version)
+    return render_template("exchange/preview.html", summary=preview.summary, filename=name,
+                           confirm=ConfirmImportForm(token=token), kind_names=KIND_NAMES,
+                           list_names=LIST_NAMES, describe=describe, shown=SHOWN_ENTRIES)
+
+
+@bp.post("/admin/utbyte/importera")
+def import_confirm():
+    """Import a previewed file, if the map is still as it was when the preview was made."""
+    _require_admin()
+    confirm = ConfirmImportForm()
+    stashed = _unstash(confirm.token.data, IMPORT_SALT) if confirm.validate_on_submit() else None
+    if stashed is None:
+        return _refused(_("The preview has expired or is not valid. Upload the file again."),
+                        400)
+    if stashed.user != current_user.get_id():
+        record_now(current_user._get_current_object(), "access_denied",
+                   data={"what": "another admin's import preview"})
+        return _refused(_("This preview was made by another administrator. Upload the file "
+                          "yourself to see what it would do."), 403)
+    try:
+        report = services.import_text(
+            stashed.data, current_user, source="upload", expected_version=stashed.version,
+            data={"file": stashed.name, "previewed": True})
+    except services.StalePreview:
+        stashed.path.unlink(missing_ok=True)
+        return _refused(_("The map has changed since the preview, so it no longer shows what "
+                          "the import would do. Upload the file again for a new preview."), 409)
+    except ExchangeValidationError as exc:
+        stashed.path.unlink(missing_ok=True)
+        return _with_errors(ImportForm(formdata=None), exc.errors), 400
+    stashed.path.unlink(missing_ok=True)
+    created, updated = sum(report.created.values()), sum(report.updated.values())
+    unchanged = sum(report.unchanged.values())
+    flash(_("%(name)s was imported: %(created)d new, %(updated)d changed and %(unchanged)d "
+            "unchanged entries.", name=stashed.name, created=created, updated=updated,
+            unchanged=unchanged), "success")
+    return redirect(url_for("exchange.admin"), 303)
+
+
+def _with_errors(form: ImportForm, errors: list) -> str:
+    """The upload page listing every located error in the user's language."""
+    lang = str(get_locale())
+    return render_template("exchange/admin.html", form=form,
+                           errors=[error_text(e, lang) for e in errors])
+
+
+def _refused(message: str, status: int):
+    """The upload page saying why a confirmation was refused; nothing was imported."""
+    return render_template("exchange/admin.html", form=ImportForm(formdata=None), errors=[],
+                           refused=message), status
 
 
 @bp.get("/admin/utbyte/export.json")
@@ -108,9 +174,9 @@ def spreadsheet_confirm():
     _require_admin()
     confirm = ConfirmSpreadsheetForm()
     stashed = _unstash(confirm.token.data) if confirm.validate_on_submit() else None
-    if stashed is None:
+    if stashed is None or stashed.user != current_user.get_id():
         abort(400, _("The preview has expired or is not valid. Upload the file again."))
-    data, name, kind, path = stashed
+    data, name, kind, path = stashed.data, stashed.name, stashed.kind, stashed.path
     try:
         report = services.import_spreadsheet(read_upload(data, name, kind), current_user)
     except SpreadsheetError as exc:
@@ -125,40 +191,59 @@ def spreadsheet_confirm():
     return redirect(url_for("exchange.spreadsheet"), 303)
 
 
-def _stash_dir() -> Path:
+class Stashed(NamedTuple):
+    """An upload waiting for its confirmation, and what its token says about it."""
+
+    data: bytes
+    name: str
+    kind: str | None
+    path: Path
+    user: str | None
+    version: str | None
+
+
+def _stash_dir(salt: str) -> Path:
     """Where uploads wait for confirmation (server side: too large for a form field)."""
-    folder = current_app.config.get("SPREADSHEET_STASH_DIR") or Path(
-        current_app.instance_path, "spreadsheet-uploads")
-    folder = Path(folder)
+    config = current_app.config
+    folder = config.get("UPLOAD_STASH_DIR") or config.get("SPREADSHEET_STASH_DIR") or Path(
+        current_app.instance_path, "upload-stash")
+    folder = Path(folder) / STASH_FOLDERS[salt]
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="exchange.spreadsheet")
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=salt)
 
 
-def _stash(data: bytes, name: str, kind: str | None) -> str:
-    """Keep an upload until it is confirmed and return a signed token naming it."""
-    folder = _stash_dir()
+def _stash(data: bytes, name: str, kind: str | None, salt: str = SPREADSHEET_SALT,
+           version: str | None = None) -> str:
+    """Keep an upload until it is confirmed and return a signed token naming it.
+
+    The token names the admin who uploaded it and, for a preview, the map's version.
+    """
+    folder = _stash_dir(salt)
     for old in folder.glob("*.upload"):  # forget previews nobody confirmed
         if old.stat().st_mtime < time.time() - STASH_SECONDS:
             old.unlink(missing_ok=True)
     ident = secrets.token_hex(16)
     (folder / f"{ident}.upload").write_bytes(data)
-    return _serializer().dumps({"id": ident, "sha256": hashlib.sha256(data).hexdigest(),
-                                "name": name, "kind": kind, "user": current_user.get_id()})
+    return _serializer(salt).dumps({"id": ident, "sha256": hashlib.sha256(data).hexdigest(),
+                                    "name": name, "kind": kind, "user": current_user.get_id(),
+                                    "version": version})
 
 
-def _unstash(token: str | None):
-    """The upload a token names, if the signature, the user and the content all match."""
+def _unstash(token: str | None, salt: str = SPREADSHEET_SALT) -> Stashed | None:
+    """The upload a token names, if the signature, its age and the content all hold."""
     try:
-        info = _serializer().loads(token or "", max_age=STASH_SECONDS)
-        path = _stash_dir() / f"{info['id']}.upload"
-        data = path.read_bytes() if len(info["id"]) == 32 and info["id"].isalnum() else b""
+        info = _serializer(salt).loads(token or "", max_age=STASH_SECONDS)
+        ident = info["id"]
+        if not (isinstance(ident, str) and len(ident) == 32 and ident.isalnum()):
+            return None
+        path = _stash_dir(salt) / f"{ident}.upload"
+        data = path.read_bytes()
     except (BadSignature, KeyError, TypeError, OSError):
         return None
-    if info.get("user") != current_user.get_id() or (
-            hashlib.sha256(data).hexdigest() != info["sha256"]):
+    if hashlib.sha256(data).hexdigest() != info["sha256"]:
         return None
-    return data, info["name"], info["kind"], path
+    return Stashed(data, info["name"], info["kind"], path, info.get("user"), info.get("version"))

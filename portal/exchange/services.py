@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from portal.analysis.core import analyze, today
 from portal.audit.services import record
 from portal.exchange.exporter import export_document
-from portal.exchange.importer import MODELS, ImportReport, import_document
+from portal.exchange.importer import MODELS, ImportReport, import_document, refusals
+from portal.exchange.preview import KindChange, Summary, diff, findings_change, merge
 from portal.exchange.schema import LISTS
 from portal.exchange.spreadsheet import SpreadsheetError, Table, build_plan, changes, locate
 from portal.exchange.validator import (
@@ -24,6 +28,8 @@ from portal.exchange.validator import (
     parse_json,
 )
 from portal.extensions import db
+from portal.findings.kinds import SPEC_ORDER
+from portal.findings.services import current_settings, findings, map_document
 from portal.models import Decision, Forum, Organisation
 from portal.models.document import Document
 from portal.models.meeting import Meeting
@@ -156,13 +162,74 @@ def _meetings(keys: set[str] | None) -> dict[str, StoredMeeting]:
             for key, forum, status, day in db.session.execute(query)}
 
 
-def import_text(text: str | bytes, actor: User | None, source: str = "import") -> ImportReport:
+class StalePreview(Exception):
+    """The map changed after the preview was made: the preview no longer says what happens."""
+
+
+def map_version(stored: Mapping[str, Any]) -> str:
+    """A version of the stored map's content (its export), to tell whether it has changed."""
+    return hashlib.sha256(dump_document(dict(stored), indent=None).encode()).hexdigest()
+
+
+@dataclass
+class Preview:
+    """A checked document and what importing it would do; nothing written.
+
+    `summary` is None when the document has errors. `version` is the map's version the
+    summary was made against (see `map_version`).
+    """
+
+    checked: Checked
+    summary: Summary | None
+    version: str
+
+    @property
+    def errors(self) -> list[ExchangeError]:
+        return self.checked.errors
+
+
+def preview_text(text: str | bytes | object, as_of: date | None = None) -> Preview:
+    """Check a document and work out what importing it would create, change and leave alone,
+    and how the findings would change (the analysis on the map as it would be). Writes nothing.
+    """
+    checked = check_text(text)
+    version = map_version(checked.stored)
+    if not checked.errors:
+        checked.errors = refusals(db.session, checked.document, checked.stored)
+    if checked.errors:
+        return Preview(checked, None, version)
+    summary = Summary(diff(checked.document, checked.stored))
+    summary.findings = _findings_change(checked, as_of)
+    return Preview(checked, summary, version)
+
+
+def _findings_change(checked: Checked, as_of: date | None) -> list[KindChange]:
+    """Findings per kind now and after the import, with the settings in force."""
+    as_of = as_of or today()
+    settings = current_settings()
+    before = map_document()
+    # Forums closed in the portal stay closed: the analysis sees them without members or areas.
+    closed = db.session.scalars(select(Forum.key).where(Forum.closed_on.is_not(None)))
+    after = merge(before, checked.document, closed_forums=closed)
+    return findings_change(findings(as_of, "sv", settings)["findings"],
+                           analyze(after, as_of, settings, "sv")["findings"], SPEC_ORDER)
+
+
+def import_text(text: str | bytes, actor: User | None, source: str = "import",
+                expected_version: str | None = None, data: Mapping[str, Any] | None = None
+                ) -> ImportReport:
     """Validate and import a document; nothing is written if anything is wrong.
 
+    `expected_version`: the map's version a preview was made against; when the map has
+    changed since, nothing is written. `data` is added to the audit entry of the import.
+
     :raise ExchangeValidationError: with every located error found.
+    :raise StalePreview: when the map is no longer at `expected_version`.
     """
     try:
         checked = check_text(text)
+        if expected_version is not None and map_version(checked.stored) != expected_version:
+            raise StalePreview
         if checked.errors:
             raise ExchangeValidationError(checked.errors)
         report = import_document(db.session, checked.document, actor, source=source,
@@ -170,7 +237,8 @@ def import_text(text: str | bytes, actor: User | None, source: str = "import") -
         search_index.refresh(db.session.connection(), kinds={
             kind for name, kind in search_index.KIND_OF_LIST.items()
             if report.created.get(name) or report.updated.get(name)})
-        record(actor, "import", "document", None, data={"source": source, **report.as_dict()})
+        record(actor, "import", "document", None,
+               data={"source": source, **(data or {}), **report.as_dict()})
         db.session.commit()
     except BaseException:
         db.session.rollback()

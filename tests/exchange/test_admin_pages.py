@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -28,29 +29,50 @@ def _upload(client, content: bytes, name="map.json"):
 
 
 def test_admin_uploads_a_map(db, client, signed_in):
-    """An admin uploads a file and sees what was imported."""
+    """An admin uploads a file, sees the preview, imports it and is told what was imported."""
     signed_in("admin")
     response = _upload(client, OTHER_REGION.read_bytes())
     assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert "Filen är importerad." in page
+    assert db.session.scalar(select(func.count()).select_from(Forum)) == 0
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"',
+                      response.get_data(as_text=True)).group(1)
+    response = client.post("/admin/utbyte/importera",
+                           data={"csrf_token": _token(client), "token": token},
+                           follow_redirects=True)
+    assert "map.json är importerad: " in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Forum)) > 0
 
 
-def test_upload_errors_are_listed_on_the_page(db, client, signed_in):
-    """A broken upload re-renders the page with every located error and saves nothing."""
-    signed_in("admin")
+def _broken_document() -> bytes:
     doc = json.loads(OTHER_REGION.read_text(encoding="utf-8"))
     doc["forums"][0]["reports_to"] = "xyz"
     doc["areas"][0]["key"] = "a b"
-    response = _upload(client, json.dumps(doc).encode())
+    return json.dumps(doc).encode()
+
+
+def test_upload_errors_are_listed_on_the_page_in_swedish(db, client, signed_in):
+    """A broken upload lists every located error in Swedish (the default) and saves nothing."""
+    signed_in("admin")
+    response = _upload(client, _broken_document())
     assert response.status_code == 400
-    page = response.get_data(as_text=True)
-    assert 'reports_to: unknown forum &#34;xyz&#34;' in page or (
-        "reports_to: unknown forum &quot;xyz&quot;" in page
-    )
-    assert "areas[#0].key: invalid key" in page
+    page = html.unescape(response.get_data(as_text=True))
+    forum = json.loads(OTHER_REGION.read_text(encoding="utf-8"))["forums"][0]["key"]
+    assert f'forums[{forum}].reports_to: okänt forum "xyz"' in page
+    assert 'areas[#0].key: ogiltig nyckel "a b"' in page
+    assert "unknown forum" not in page
     assert db.session.scalar(select(func.count()).select_from(Forum)) == 0
+
+
+def test_upload_errors_are_in_english_for_an_english_user(db, client, signed_in):
+    """The same errors in English, worded as the exchange format's spec words them."""
+    signed_in("admin")
+    client.post("/language", data={"csrf_token": _token(client), "lang": "en"})
+    response = _upload(client, _broken_document())
+    assert response.status_code == 400
+    page = html.unescape(response.get_data(as_text=True))
+    forum = json.loads(OTHER_REGION.read_text(encoding="utf-8"))["forums"][0]["key"]
+    assert f'forums[{forum}].reports_to: unknown forum "xyz"' in page
+    assert 'areas[#0].key: invalid key "a b"' in page
 
 
 def test_upload_without_a_file_is_an_error_next_to_the_field(db, client, signed_in):

@@ -1,0 +1,173 @@
+"""The admin import shows what it will do first and writes only after "Importera"."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.exchange.services import import_text
+from portal.models import AuditEntry, Forum
+from tests.conftest import FIXTURES
+
+OTHER_REGION = FIXTURES / "other_region.json"
+
+
+def _token(client, path="/admin/utbyte") -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+def _upload(client, content: bytes, name="map.json"):
+    return client.post(
+        "/admin/utbyte",
+        data={"csrf_token": _token(client), "document": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def _confirm(client, preview_page: str, csrf: bool = True):
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', preview_page).group(1)
+    data = {"token": token}
+    if csrf:
+        data["csrf_token"] = _token(client)
+    return client.post("/admin/utbyte/importera", data=data)
+
+
+def _changed_document() -> bytes:
+    """The other region's map with one forum renamed, one new forum, one seat changed."""
+    doc = json.loads(OTHER_REGION.read_text(encoding="utf-8"))
+    doc["forums"][1]["name"] = "Nämnden för hälsa och vård"
+    doc["forums"][1]["members"][0]["role"] = "member"
+    doc["forums"].append({"key": "f.ny", "name": "Nytt samverkansforum", "kind": "collaboration",
+                          "level": "local"})
+    return json.dumps(doc).encode()
+
+
+def _forum_name(db, key):
+    db.session.expire_all()
+    return db.session.scalar(select(Forum.name).where(Forum.key == key))
+
+
+@pytest.fixture
+def stored(db):
+    """The other region's map, stored."""
+    import_text(OTHER_REGION.read_bytes(), None)
+    return json.loads(OTHER_REGION.read_text(encoding="utf-8"))
+
+
+def test_upload_shows_a_preview_and_writes_nothing(db, client, signed_in, stored):
+    """The preview lists new, changed (field by field) and unchanged entries and the findings
+    before and after, in Swedish; the map is as it was."""
+    signed_in("admin")
+    imports_before = db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "import"))
+    response = _upload(client, _changed_document())
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Förhandsgranskning av importen" in page
+    assert "Ingenting är sparat ännu" in page
+    assert "Nytt samverkansforum" in page and "f.ny" in page
+    changes = page[page.index('id="preview-forums"'):]
+    assert "Hälso- och sjukvårdsnämnden" in changes and "Nämnden för hälsa och vård" in changes
+    assert "− p_002 · chair" in changes and "+ p_002 · member" in changes
+    assert 'id="preview-findings"' in page and "Forum som inte rapporterar" in page
+    assert "oförändrade" in page or "lämnas som de är" in page
+    assert _forum_name(db, stored["forums"][1]["key"]) == "Hälso- och sjukvårdsnämnden"
+    assert _forum_name(db, "f.ny") is None
+    assert db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "import")
+    ) == imports_before
+
+
+def test_import_after_the_preview_writes_and_is_audited(db, client, signed_in, stored):
+    """"Importera" writes the previewed file, says what it did, and the audit names the file."""
+    admin = signed_in("admin")
+    preview = _upload(client, _changed_document(), name="ny-karta.json").get_data(as_text=True)
+    response = _confirm(client, preview)
+    assert response.status_code == 303
+    assert _forum_name(db, "f.ny") == "Nytt samverkansforum"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "ny-karta.json är importerad: 1 nya, 1 ändrade" in html.unescape(page)
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "import")
+                               .order_by(AuditEntry.id.desc())).first()
+    assert entry.user_id == admin.id
+    assert entry.data["file"] == "ny-karta.json" and entry.data["previewed"] is True
+    assert entry.data["created"]["forums"] == 1
+    again = _confirm(client, preview)  # a confirmed preview is used up
+    assert again.status_code == 400
+
+
+def test_a_preview_of_a_changed_map_is_refused(db, client, signed_in, stored):
+    """If the map changed between the preview and "Importera", nothing is written and the
+    admin is asked for a new preview."""
+    signed_in("admin")
+    preview = _upload(client, _changed_document()).get_data(as_text=True)
+    doc = json.loads(OTHER_REGION.read_text(encoding="utf-8"))
+    doc["areas"][0]["name"] = "Ändrat under tiden"
+    import_text(json.dumps(doc).encode(), None)
+    response = _confirm(client, preview)
+    assert response.status_code == 409
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Kartan har ändrats sedan förhandsgranskningen" in page
+    assert "Ladda upp filen igen" in page
+    assert _forum_name(db, "f.ny") is None
+
+
+def test_another_admins_preview_is_refused(db, client, signed_in, make_user, auth, stored):
+    """A token is tied to the admin who uploaded: another admin cannot import it."""
+    signed_in("admin")
+    preview = _upload(client, _changed_document()).get_data(as_text=True)
+    make_user("admin", email="other-admin@test.example")
+    auth.logout()
+    auth.login("other-admin@test.example")
+    response = _confirm(client, preview)
+    assert response.status_code == 403
+    assert "en annan administratör" in html.unescape(response.get_data(as_text=True))
+    assert _forum_name(db, "f.ny") is None
+    denied = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "access_denied"))
+    assert any("preview" in (e.data or {}).get("what", "") for e in denied)
+
+
+def test_confirmation_needs_csrf_a_valid_token_and_an_admin(db, client, signed_in, make_user,
+                                                            auth, stored):
+    signed_in("admin")
+    preview = _upload(client, _changed_document()).get_data(as_text=True)
+    assert _confirm(client, preview, csrf=False).status_code == 400
+    forged = re.sub(r'(name="token" type="hidden" value=")[^"]{4}', r"\1abcd", preview)
+    assert _confirm(client, forged).status_code == 400
+    make_user("leadership")
+    auth.logout()
+    auth.login("leadership@test.example")
+    assert _confirm(client, preview).status_code == 403
+    assert _forum_name(db, "f.ny") is None
+
+
+def test_a_file_that_changes_nothing_says_so(db, client, signed_in, stored):
+    signed_in("admin")
+    page = html.unescape(_upload(client, OTHER_REGION.read_bytes()).get_data(as_text=True))
+    assert "Filen ändrar ingenting på kartan." in page
+
+
+def test_preview_in_english(db, client, signed_in, stored):
+    signed_in("admin")
+    client.post("/language", data={"csrf_token": _token(client), "lang": "en"})
+    page = html.unescape(_upload(client, _changed_document()).get_data(as_text=True))
+    assert "Preview of the import" in page and "Nothing has been saved yet" in page
+    assert "How the findings would change" in page
+
+
+def test_a_long_list_is_cut_with_the_count_of_the_rest(db, client, signed_in, monkeypatch):
+    """A national file does not list thousands of rows: the rest is counted, not shown."""
+    from portal.exchange import routes
+
+    monkeypatch.setattr(routes, "SHOWN_ENTRIES", 5)
+    signed_in("admin")
+    page = html.unescape(_upload(client, OTHER_REGION.read_bytes()).get_data(as_text=True))
+    organisations = page[page.index('id="preview-organisations"'):page.index('id="preview-people"')]
+    assert organisations.count("<tr>") == 5 + 1  # the heading row and five entries
+    assert "…och 16 till, som inte visas här." in organisations
