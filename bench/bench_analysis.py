@@ -40,8 +40,9 @@ def median_ms(action, repeats):
 
 def measure(doc, repeats, with_metrics):
     """Return ``{row: ms}`` for one map, and whether the fast and all-pairs paths agree."""
-    _shown, min_overlap, overload = parse_settings()
-    context = findings.Context(AS_OF, min_overlap, overload)
+    _shown, thresholds = parse_settings()
+    min_overlap = thresholds.parallel_min_overlap
+    context = findings.Context(AS_OF, thresholds)
     rows = {}
     rows["build index"], index = median_ms(lambda: MapIndex(doc), repeats)
     for name, step in findings.STEPS:
