@@ -71,3 +71,34 @@ def test_single_points_of_failure_match_the_definition(doc):
     """A person is reported exactly when removing them disconnects two connected forums."""
     found = {f["person"]: f["parts"] for f in findings(doc, "single_point_of_failure")}
     assert found == separated_forums(doc)
+
+
+def cut_off_reference(doc, person):
+    """``cut_off`` straight from the definition in analysis.md (second round)."""
+    graph = nx.Graph()
+    graph.add_nodes_from(("forum", f["key"]) for f in doc["forums"])
+    for forum in doc["forums"]:
+        for member in forum["members"]:
+            graph.add_edge(("forum", forum["key"]), ("person", member["person"]))
+    own = {n for n in graph[("person", person)]}
+    graph.remove_node(("person", person))
+    parts = [part for part in nx.connected_components(graph) if part & own]
+
+    def rank(part):
+        forums = sorted(key for kind, key in part if kind == "forum")
+        people = sum(1 for kind, _ in part if kind == "person")
+        # Most forums, then most people, then the smallest forum key (negated to sort as max).
+        return (len(forums), people, [-ord(c) for c in forums[0]] + [1])
+
+    main = max(parts, key=rank)
+    return sorted(key for part in parts if part is not main for kind, key in part
+                  if kind == "forum")
+
+
+@settings(max_examples=300, deadline=None)
+@given(maps())
+def test_cut_off_matches_the_definition(doc):
+    """Every single point of failure cuts off exactly the forums the definition names."""
+    for finding in findings(doc, "single_point_of_failure"):
+        assert finding["cut_off"], "cut_off is never empty"
+        assert finding["cut_off"] == cut_off_reference(doc, finding["person"])
