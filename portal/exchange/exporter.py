@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
 from portal.exchange.schema import FORMAT
@@ -111,7 +111,8 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
 
     Only current seats are members (ended memberships are history) and only final decisions
     are exported (drafts are not records yet). `for_analysis` gives closed forums no members
-    and no areas, so that a forum that no longer meets neither covers an area nor overlaps.
+    and no areas, so that a forum that no longer meets neither covers an area nor overlaps,
+    and meetings only the fields the analysis reads.
     """
     org_keys = _keys(session, Organisation)
     person_keys = _keys(session, Person)
@@ -176,10 +177,13 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
         in _rows(session, Action, "id", "key", "title", "commission_id", "recommendation_id",
                  "owner_person_id", "owner_forum_id", "due_on", "status", "progress")
     ]
-    doc["meetings"] = _meetings(
-        session, meeting_keys, forum_keys, person_keys,
-        {"commission": commission_keys, "milestone": milestone_keys, "action": action_keys,
-         "recommendation": recommendation_keys})
+    if for_analysis:
+        doc["meetings"] = _meetings_for_analysis(session, forum_keys, person_keys)
+    else:
+        doc["meetings"] = _meetings(
+            session, meeting_keys, forum_keys, person_keys,
+            {"commission": commission_keys, "milestone": milestone_keys, "action": action_keys,
+             "recommendation": recommendation_keys})
     decision_actions = _links(session, decision_action, "decision_id", "action_id", action_keys)
     decision_documents = _links(session, decision_document, "decision_id", "document_id",
                                 document_keys)
@@ -317,6 +321,27 @@ def _meetings(session: Session, meeting_keys, forum_keys, person_keys, targets) 
              "minutes_approved_on": approved if held else None,
              "minutes_approved_by": approvers.get(mid, []) if held else []})
     return meetings
+
+
+def _meetings_for_analysis(session: Session, forum_keys, person_keys) -> list[dict]:
+    """Meetings with only what the analysis reads: forum, date, status, who was present and
+    when the minutes were approved (no agenda, apologies or approvers: on the national map
+    attendance is a million rows, so only `present` rows are fetched, as plain tuples)."""
+    present: dict[int, list[str]] = defaultdict(list)
+    table = Attendance.__table__
+    for meeting_id, person_id in _fetch(
+        session, select(table.c.meeting_id, table.c.person_id).where(
+            table.c.status == literal_column("'present'")), plain=True
+    ):
+        present[meeting_id].append(person_keys[person_id])
+    return [
+        {"key": key, "forum": forum_keys[forum], "date": meets_on, "status": status,
+         "present": (present.get(mid) or []) if status == "held" and recorded else None,
+         "minutes_approved_on": approved if status == "held" else None}
+        for mid, key, forum, meets_on, status, recorded, approved in _rows(
+            session, Meeting, "id", "key", "forum_id", "meets_on", "status",
+            "is_attendance_recorded", "minutes_approved_on")
+    ]
 
 
 def _indicators(session: Session, area_keys, org_keys) -> list[dict]:
