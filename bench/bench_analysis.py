@@ -13,6 +13,7 @@ import gc
 import statistics
 import sys
 import time
+from collections import Counter
 
 from bench.generate import generate, normalize
 
@@ -25,6 +26,8 @@ from portal.analysis.settings import parse_settings
 
 AS_OF = datetime.date(2025, 11, 1)
 GOAL_SECONDS = 1.0
+MEETING_KINDS = ("absent_principal", "inactive_member", "dormant_forum", "unapproved_minutes",
+                 "single_point_of_failure")
 
 
 def median_ms(action, repeats):
@@ -38,6 +41,15 @@ def median_ms(action, repeats):
     return statistics.median(times), result
 
 
+def paused(action):
+    """Run ``action`` with the cyclic garbage collector off, as the portal runs the analysis."""
+    gc.disable()
+    try:
+        return action()
+    finally:
+        gc.enable()
+
+
 def measure(doc, repeats, with_metrics):
     """Return ``{row: ms}`` for one map, and whether the fast and all-pairs paths agree."""
     _shown, thresholds = parse_settings()
@@ -45,6 +57,14 @@ def measure(doc, repeats, with_metrics):
     context = findings.Context(AS_OF, thresholds)
     rows = {}
     rows["build index"], index = median_ms(lambda: MapIndex(doc), repeats)
+    # What several steps share is computed once per analysis; timed here on its own, so that
+    # each step's row is the step alone.
+    rows["shared: representation"], _ = median_ms(
+        lambda: findings.Context(AS_OF, thresholds).representation(index), repeats)
+    rows["shared: meetings, one pass"], _ = median_ms(
+        lambda: findings.Context(AS_OF, thresholds).meetings(index), repeats)
+    context.representation(index)
+    context.meetings(index)
     for name, step in findings.STEPS:
         rows[f"step {name}"], _ = median_ms(lambda step=step: step(index, context), repeats)
     found = findings.collect(index, context)
@@ -53,6 +73,8 @@ def measure(doc, repeats, with_metrics):
         repeats,
     )
     rows["analyze (all kinds)"], result = median_ms(lambda: analyze(doc, AS_OF), repeats)
+    rows["analyze, GC paused"], _ = median_ms(lambda: paused(lambda: analyze(doc, AS_OF)),
+                                              repeats)
     rows["parallel, fast path"], fast = median_ms(
         lambda: parallel_structures(MapIndex(doc), min_overlap), repeats
     )
@@ -61,7 +83,8 @@ def measure(doc, repeats, with_metrics):
     )
     if with_metrics:
         rows["structure_metrics (1 run)"], _ = median_ms(lambda: structure_metrics(doc), 1)
-    return rows, fast == reference, len(result["findings"]), len(fast)
+    counts = Counter(f["kind"] for f in result["findings"])
+    return rows, fast == reference, len(result["findings"]), len(fast), counts
 
 
 def main(argv=None):
@@ -82,9 +105,11 @@ def main(argv=None):
             f"{memberships} memberships",
             file=sys.stderr,
         )
-        rows, same, finding_count, pair_count = measure(doc, args.repeats, not args.no_metrics)
+        rows, same, finding_count, pair_count, counts = measure(
+            doc, args.repeats, not args.no_metrics)
         agree &= same
-        columns.append((scale, rows, same, finding_count, pair_count, len(doc["forums"])))
+        columns.append((scale, rows, same, finding_count, pair_count, len(doc["forums"]),
+                        counts, len(doc["meetings"])))
 
     print_table(columns, args.repeats)
     slowest = max(rows["analyze (all kinds)"] for _s, rows, *_rest in columns)
@@ -120,6 +145,9 @@ def print_table(columns, repeats):
     print(f"{'parallel pairs found':<28}" + "".join(f"{c[4]:>10}" for c in columns))
     print(f"{'findings':<28}" + "".join(f"{c[3]:>10}" for c in columns))
     print(f"{'forums':<28}" + "".join(f"{c[5]:>10}" for c in columns))
+    print(f"{'meetings':<28}" + "".join(f"{c[7]:>10}" for c in columns))
+    for kind in MEETING_KINDS:
+        print(f"{kind:<28}" + "".join(f"{c[6][kind]:>10}" for c in columns))
     print(
         "\nThe fast path includes building its index; the all-pairs reference compares every"
         " pair of forums."
