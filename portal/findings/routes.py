@@ -8,6 +8,7 @@ from datetime import date
 from flask import (
     Blueprint,
     abort,
+    current_app,
     jsonify,
     make_response,
     redirect,
@@ -73,6 +74,10 @@ def entity_url(kind: str, key: str, lookup) -> str | None:
     if kind in ENTITY_ENDPOINTS:
         endpoint, arg = ENTITY_ENDPOINTS[kind]
         return url_for(endpoint, **{arg: key})
+    if kind == "meeting":  # the meeting's own page, where the portal has one
+        if "meetings.detail" in current_app.view_functions:
+            return url_for("meetings.detail", key=key)
+        return None
     if kind == "milestone":
         milestone = lookup.milestone.get(key)
         return url_for("commissions.detail", key=milestone["commission"]) if milestone else None

@@ -159,6 +159,7 @@ def test_findings_page_shows_the_new_kinds_with_links_in_both_languages(
     assert 'href="/forum/ny-samrad"' in page and 'href="/forum/ny-vilande"' in page
     assert 'href="/personer/malin-dahlberg"' in page
     assert 'href="/organisationer/dorotea"' in page
+    assert "Nytt samråd 2030-05-12" in page  # an unapproved meeting is named by forum and date
     client.post("/language", data={"lang": "en", "csrf_token": _token(client)})
     english = client.get(f"/analys?as_of={AS_OF}").get_data(as_text=True)
     assert "How forums actually meet" in english
