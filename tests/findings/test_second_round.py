@@ -211,3 +211,17 @@ def test_admin_sets_the_meeting_thresholds(client, db, demo, signed_in):
     assert doc["settings"]["minutes_due_days"] == 30
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity_type == "setting"))
     assert entry.after["minutes_due_days"] == 30 and entry.before["minutes_due_days"] == 14
+
+
+def test_a_stored_threshold_outside_todays_range_falls_back_to_its_default(client, db, demo,
+                                                                          signed_in):
+    """The old form allowed up to 1000 forums; such a stored value does not break the page."""
+    from portal.models import Setting
+
+    db.session.add(Setting(key="overload_min_forums", value=500))
+    db.session.add(Setting(key="minutes_due_days", value=30))
+    db.session.commit()
+    signed_in("viewer")
+    doc = client.get("/api/v1/findings").get_json()
+    assert doc["settings"]["overload_min_forums"] == 6
+    assert doc["settings"]["minutes_due_days"] == 30
