@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import time
+from datetime import date, time
 from typing import Any
 
-from sqlalchemy import literal_column, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from portal.exchange.schema import FORMAT
@@ -178,7 +178,7 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
                  "owner_person_id", "owner_forum_id", "due_on", "status", "progress")
     ]
     if for_analysis:
-        doc["meetings"] = _meetings_for_analysis(session, forum_keys, person_keys)
+        doc["meetings"] = _meetings_for_analysis(session)
     else:
         doc["meetings"] = _meetings(
             session, meeting_keys, forum_keys, person_keys,
@@ -323,25 +323,44 @@ def _meetings(session: Session, meeting_keys, forum_keys, person_keys, targets) 
     return meetings
 
 
-def _meetings_for_analysis(session: Session, forum_keys, person_keys) -> list[dict]:
+def _meetings_for_analysis(session: Session) -> list[dict]:
     """Meetings with only what the analysis reads: forum, date, status, who was present and
-    when the minutes were approved (no agenda, apologies or approvers: on the national map
-    attendance is a million rows, so only `present` rows are fetched, as plain tuples)."""
-    present: dict[int, list[str]] = defaultdict(list)
-    table = Attendance.__table__
-    for meeting_id, person_id in _fetch(
-        session, select(table.c.meeting_id, table.c.person_id).where(
-            table.c.status == literal_column("'present'")), plain=True
-    ):
-        present[meeting_id].append(person_keys[person_id])
+    when the minutes were approved (no agenda, apologies or approvers).
+
+    On the national map attendance is a million rows, so the database joins each meeting's
+    present people into one string (person keys hold no spaces) and the rows come back as
+    plain tuples; this halves the time of reading them one by one.
+    """
+    attendance, person = Attendance.__table__, Person.__table__
+    separator = literal_column("' '")
+    joined = (func.group_concat(person.c.key, separator)
+              if session.get_bind().dialect.name == "sqlite"
+              else func.string_agg(person.c.key, separator))
+    present = {
+        meeting_id: keys.split(" ") for meeting_id, keys in _fetch(
+            session,
+            select(attendance.c.meeting_id, joined)
+            .join(person, person.c.id == attendance.c.person_id)
+            .where(attendance.c.status == literal_column("'present'"))
+            .group_by(attendance.c.meeting_id),
+            plain=True)
+    }
+    meeting, forum = Meeting.__table__, Forum.__table__
+    rows = _fetch(session, select(
+        meeting.c.id, meeting.c.key, forum.c.key, meeting.c.meets_on, meeting.c.status,
+        meeting.c.is_attendance_recorded, meeting.c.minutes_approved_on,
+    ).join(forum, forum.c.id == meeting.c.forum_id).order_by(meeting.c.key), plain=True)
     return [
-        {"key": key, "forum": forum_keys[forum], "date": meets_on, "status": status,
-         "present": (present.get(mid) or []) if status == "held" and recorded else None,
-         "minutes_approved_on": approved if status == "held" else None}
-        for mid, key, forum, meets_on, status, recorded, approved in _rows(
-            session, Meeting, "id", "key", "forum_id", "meets_on", "status",
-            "is_attendance_recorded", "minutes_approved_on")
+        {"key": key, "forum": forum_key, "date": _day(meets_on), "status": status,
+         "present": present.get(mid, []) if status == "held" and recorded else None,
+         "minutes_approved_on": _day(approved) if status == "held" else None}
+        for mid, key, forum_key, meets_on, status, recorded, approved in rows
     ]
+
+
+def _day(value: date | str | None) -> date | None:
+    """A date as the driver gives it (SQLite: text) as a `date`."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _indicators(session: Session, area_keys, org_keys) -> list[dict]:
