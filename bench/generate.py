@@ -15,6 +15,7 @@ import json
 import random
 import sys
 
+from bench.meetings import add_meetings
 from bench.people import Memberships, make_person
 from bench.region import build_national_layer, build_region
 from bench.vocabulary import AREAS, REGIONS
@@ -99,8 +100,11 @@ class Map:
         return key
 
 
-def generate(scale: float = 1.0, seed: int = 1) -> dict:
-    """Return a JSON-able ``samverkan/1`` document (dates as strings) of the given scale."""
+def generate(scale: float = 1.0, seed: int = 1, meetings: bool = True) -> dict:
+    """Return a JSON-able ``samverkan/1`` document (dates as strings) of the given scale.
+
+    ``meetings`` adds two years of meetings with attendance (``bench.meetings``).
+    """
     if not scale > 0:
         raise ValueError("scale must be positive")
     regions = max(1, round(len(REGIONS) * scale))
@@ -118,7 +122,10 @@ def generate(scale: float = 1.0, seed: int = 1) -> dict:
         region_forums.append(build_region(built, number, slug, name, municipalities, size))
     build_national_layer(built, scale, region_forums)
     built.memberships.write(built.lists["forums"])
-    return {"format": "samverkan/1", **built.lists}
+    doc = {"format": "samverkan/1", **built.lists}
+    if meetings:
+        add_meetings(doc, seed)
+    return doc
 
 
 def normalize(doc):
@@ -164,8 +171,9 @@ def main(argv=None):
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("-o", "--output", help="file to write (default: standard output)")
+    parser.add_argument("--no-meetings", action="store_true", help="leave out the meetings")
     args = parser.parse_args(argv)
-    doc = generate(args.scale, args.seed)
+    doc = generate(args.scale, args.seed, meetings=not args.no_meetings)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as out:
             json.dump(doc, out, ensure_ascii=False, indent=1)

@@ -45,15 +45,11 @@ def analyze(
 
     :raise ValueError: for an unknown or invalid setting, or a language other than sv/en.
     """
-    effective, min_overlap, overload_min_forums = parse_settings(settings)
+    effective, thresholds = parse_settings(settings)
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
     as_of = today() if as_of is None else as_date(as_of)
-    context = Context(
-        as_of=as_of,
-        min_overlap=min_overlap,
-        overload_min_forums=overload_min_forums,
-    )
+    context = Context(as_of=as_of, settings=thresholds)
     index = MapIndex(doc)
     findings = collect(index, context)
     for finding in findings:

@@ -15,33 +15,27 @@ def uncovered_areas(index, covering):
     return sorted(area for area in index.areas if area not in covering)
 
 
-def missing_principals(index, covering):
+def missing_principals(index, covering, representation):
     """Return ``(organisation, area, forum_count)`` for each principal absent from a covered area.
 
-    A member counts for their own organisation and every organisation above it (following
-    ``parent``); a member from a parent organisation does not count for its children.
+    A member represents their own organisation and every organisation above it (following
+    ``parent``), and the organisations their membership lists in ``on_behalf_of`` with every
+    organisation below those; a member from a parent organisation does not count for its
+    children (see ``representation``).
     """
-    principals = sorted(key for key, org in index.organisations.items() if org.get("principal"))
+    principals = sorted(representation.principals)
     if not principals:
         return []
-    # Walk people rather than memberships: one organisation lookup per person.
-    forum_orgs = [set() for _ in index.forum_keys]
-    people = index.people
-    for person, forum_ids in index.person_forum_ids.items():
-        entry = people.get(person)
-        org = entry.get("organisation") if entry else None
-        if org is not None:
-            for forum_id in forum_ids:
-                forum_orgs[forum_id].add(org)
-    ancestors = {}
+    keys = index.forum_keys
+    forum_reps = [None] * len(keys)
     missing = []
     for area in sorted(covering):
-        member_orgs = set()
-        for forum in covering[area]:
-            member_orgs |= forum_orgs[forum]
         represented = set()
-        for org in member_orgs:
-            represented |= index.ancestors_or_self(org, ancestors)
+        for forum_id in covering[area]:
+            found = forum_reps[forum_id]
+            if found is None:
+                found = forum_reps[forum_id] = representation.forum(keys[forum_id])
+            represented |= found
         missing.extend(
             (org, area, len(covering[area])) for org in principals if org not in represented
         )

@@ -7,10 +7,11 @@ the steps one by one.
 
 from dataclasses import dataclass
 from datetime import date
-from fractions import Fraction
 
-from portal.analysis import coverage, followup, people, reporting
+from portal.analysis import coverage, followup, meetings, people, reporting
 from portal.analysis.pairwise import parallel_structures
+from portal.analysis.representation import Representation
+from portal.analysis.settings import Thresholds
 
 # Finding kinds in the order of the table in analysis.md, with the keys naming their subject.
 SUBJECT_KEYS = {
@@ -26,25 +27,50 @@ SUBJECT_KEYS = {
     "stalled_recommendation": ("recommendation",),
     "overdue_milestone": ("milestone",),
     "overdue_action": ("action",),
+    "absent_principal": ("organisation", "forum"),
+    "inactive_member": ("person", "forum"),
+    "dormant_forum": ("forum",),
+    "unapproved_minutes": ("meeting",),
 }
 KINDS = tuple(SUBJECT_KEYS)
 _KIND_ORDER = {kind: position for position, kind in enumerate(KINDS)}
 
 
-@dataclass(frozen=True)
+@dataclass
 class Context:
-    """What the steps need besides the map: the as-of date and the exact thresholds."""
+    """What the steps need besides the map: the as-of date, the exact thresholds, and what
+    several steps share (computed by the first step that needs it)."""
 
     as_of: date
-    min_overlap: Fraction
-    overload_min_forums: int
+    settings: Thresholds
+    _representation: Representation | None = None
+    _meetings: dict | None = None
+
+    def representation(self, index):
+        """Who represents which principal (shared by the coverage and meeting steps)."""
+        if self._representation is None:
+            self._representation = Representation(index)
+        return self._representation
+
+    def meetings(self, index):
+        """The held meetings of each forum up to the as-of date (``meetings.by_forum``)."""
+        if self._meetings is None:
+            self._meetings = meetings.by_forum(
+                index, self.as_of, self.settings.minutes_due_days
+            )
+        return self._meetings[0]
+
+    def unapproved_minutes(self, index):
+        """Held meetings whose minutes are overdue for approval (``meetings.by_forum``)."""
+        self.meetings(index)
+        return self._meetings[1]
 
 
 def parallel_step(index, context):
     """Find parallel structures."""
     return [
         {"kind": "parallel_structure", **pair}
-        for pair in parallel_structures(index, context.min_overlap)
+        for pair in parallel_structures(index, context.settings.parallel_min_overlap)
     ]
 
 
@@ -62,7 +88,9 @@ def coverage_step(index, context):
             "area": area,
             "covering_forum_count": count,
         }
-        for org, area, count in coverage.missing_principals(index, covering)
+        for org, area, count in coverage.missing_principals(
+            index, covering, context.representation(index)
+        )
     )
     return found
 
@@ -92,10 +120,11 @@ def single_point_step(index, context):
         {
             "kind": "single_point_of_failure",
             "person": person,
+            "cut_off": cut_off,
             "parts": parts,
             "forum_count": len(index.person_forum_ids[person]),
         }
-        for person, parts in people.single_points_of_failure(index)
+        for person, parts, cut_off in people.single_points_of_failure(index)
     ]
 
 
@@ -103,7 +132,7 @@ def overload_step(index, context):
     """Find people in many forums."""
     return [
         {"kind": "overloaded_person", "person": person, "forum_count": count}
-        for person, count in people.overloaded_people(index, context.overload_min_forums)
+        for person, count in people.overloaded_people(index, context.settings.overload_min_forums)
     ]
 
 
@@ -157,6 +186,69 @@ def milestones_step(index, context):
     ]
 
 
+def absent_principal_step(index, context):
+    """Find principals who are mostly absent from the meetings of a forum they sit in."""
+    settings = context.settings
+    return [
+        {
+            "kind": "absent_principal",
+            "organisation": org,
+            "forum": forum,
+            "meetings": total,
+            "attended": attended,
+        }
+        for org, forum, total, attended in meetings.absent_principals(
+            index,
+            context.meetings(index),
+            context.representation(index),
+            context.as_of,
+            settings.participation_min_meetings,
+            settings.participation_min_share,
+        )
+    ]
+
+
+def inactive_member_step(index, context):
+    """Find members absent from the latest meetings of their forum."""
+    return [
+        {
+            "kind": "inactive_member",
+            "person": person,
+            "forum": forum,
+            "last_present": None if last is None else last.isoformat(),
+            "last_meetings": context.settings.inactive_after_meetings,
+        }
+        for person, forum, last in meetings.inactive_members(
+            index, context.meetings(index), context.as_of, context.settings.inactive_after_meetings
+        )
+    ]
+
+
+def dormant_forum_step(index, context):
+    """Find forums with members that have stopped meeting."""
+    return [
+        {"kind": "dormant_forum", "forum": forum, "last_held": last.isoformat(),
+         "days": (context.as_of - last).days}
+        for forum, last in meetings.dormant_forums(
+            index, context.meetings(index), context.as_of, context.settings.dormant_after_days
+        )
+    ]
+
+
+def unapproved_minutes_step(index, context):
+    """Find held meetings whose minutes are overdue for approval."""
+    return [
+        {
+            "kind": "unapproved_minutes",
+            "meeting": meeting["key"],
+            "forum": meeting.get("forum"),
+            "date": day.isoformat(),
+            "days": days,
+        }
+        for meeting, day, days in context.unapproved_minutes(index)
+    ]
+
+
 STEPS = (
     ("parallel_structure", parallel_step),
     ("coverage", coverage_step),
@@ -166,6 +258,10 @@ STEPS = (
     ("actions", actions_step),
     ("recommendations", recommendations_step),
     ("milestones", milestones_step),
+    ("absent_principal", absent_principal_step),
+    ("inactive_member", inactive_member_step),
+    ("dormant_forum", dormant_forum_step),
+    ("unapproved_minutes", unapproved_minutes_step),
 )
 
 

@@ -43,18 +43,23 @@ class MapIndex:
         self.milestones = entries(doc, "milestones")
         self.recommendations = entries(doc, "recommendations")
         self.actions = entries(doc, "actions")
+        self.meetings = entries(doc, "meetings")
         self._by_key = {}
 
         self.forum_keys = sorted(self.forums)
         self.members = {}
+        # Per forum: {person: membership entry} (role, on_behalf_of), adjuncts included.
+        self.memberships = {}
         self.forum_areas = {}
         self.reports_to = {}
         self.apex = set()
         person_forums = {}
         for forum_id, key in enumerate(self.forum_keys):
             forum = self.forums[key]
-            members = {m["person"] for m in forum.get("members") or ()}
+            seats = {m["person"]: m for m in forum.get("members") or ()}
+            members = set(seats)
             self.members[key] = members
+            self.memberships[key] = seats
             self.forum_areas[key] = set(forum.get("areas") or ())
             self.reports_to[key] = forum.get("reports_to")
             if forum.get("apex"):
@@ -107,6 +112,10 @@ class MapIndex:
         """Return the recommendation with this key, or None."""
         return self._lookup("recommendations", key)
 
+    def meeting_by_key(self, key):
+        """Return the meeting with this key, or None."""
+        return self._lookup("meetings", key)
+
     def milestone_by_key(self, key):
         """Return the milestone with this key, or None."""
         return self._lookup("milestones", key)
@@ -134,6 +143,20 @@ class MapIndex:
         found = frozenset(chain)
         cache[org] = found
         return found
+
+    def principals_below(self):
+        """Return ``{organisation: principals at or below it}`` for every ancestor of a principal.
+
+        A member acting ``on_behalf_of`` an organisation represents it and everything below it,
+        so this tells which principals such a member represents.
+        """
+        below = {}
+        cache = {}
+        for key, org in self.organisations.items():
+            if org.get("principal"):
+                for above in self.ancestors_or_self(key, cache):
+                    below.setdefault(above, set()).add(key)
+        return below
 
 
 def _name(entry, field, key):

@@ -1,233 +1,253 @@
-"""Plain-language messages for findings, in Swedish (default) and English.
+"""Plain-language messages for findings, through the portal's gettext catalogues.
 
 A message names entities by their name (keys stay in the finding's fields), says what was found
-and why it matters for close care, and what to do about it. Names are user text and are put in
-as they are; whoever shows a message as HTML must escape it.
+and why it matters for close care, and what to do about it. The texts are English message ids
+; their Swedish (and English) translations live in the same catalogues
+as the rest of the portal (``portal/translations/<lang>/LC_MESSAGES/messages.po``), so the web
+and ``flask analyze`` share one translation system. This module reads them with the standard
+library's ``gettext`` and imports no Flask. Names are user text and are put in as they are;
+whoever shows a message as HTML must escape it.
 """
 
+import gettext
+import io
+import threading
+from pathlib import Path
+
 LANGUAGES = ("sv", "en")
-
-TEMPLATES = {
-    "sv": {
-        "parallel_structure": (
-            "{first} och {second} har till stor del samma medlemmar: {shared} av {union} "
-            "{people} sitter i båda ({percent}), och båda arbetar med {areas}. Det kan vara "
-            "parallella strukturer – se över om forumen kan slås ihop eller få en tydligare "
-            "ansvarsfördelning."
-        ),
-        "uncovered_area": (
-            "Inget forum har mandat för området {area}. Ingen driver eller följer upp arbetet "
-            "där – ge ett forum ansvar för området."
-        ),
-        "missing_principal": (
-            "{organisation} är huvudman men är inte med i något av forumen för {area} "
-            "({count} {forums}). Nära vård kräver att huvudmännen planerar tillsammans – se "
-            "till att {organisation} blir representerad."
-        ),
-        "orphan_forum:no_reporting_line": (
-            "{forum} rapporterar inte till något forum och är inte ett toppforum. Det som "
-            "beslutas där riskerar att inte nå dem som styr – bestäm vart forumet ska rapportera."
-        ),
-        "orphan_forum:chain_ends": (
-            "{forum} rapporterar vidare, men kedjan slutar vid {end}, som inte är ett "
-            "toppforum. Det som beslutas riskerar att inte nå dem som styr – komplettera "
-            "rapporteringsvägen."
-        ),
-        "orphan_forum:runs_into_cycle": (
-            "Rapporteringskedjan från {forum} hamnar i en cirkel vid {end} och når aldrig ett "
-            "toppforum. Det som beslutas riskerar att inte nå dem som styr."
-        ),
-        "reporting_cycle:one": (
-            "{chain} rapporterar till sig självt. Ingen tar emot forumets rapporter – bestäm "
-            "vilket forum det ska rapportera till."
-        ),
-        "reporting_cycle": (
-            "Forumen rapporterar till varandra i en cirkel: {chain}. Ingen av dem rapporterar "
-            "vidare, så det är oklart var besluten till sist fattas – bryt cirkeln."
-        ),
-        "reporting_cycle:apex": (
-            "Forumen rapporterar till varandra i en cirkel: {chain}. Även toppforumet "
-            "rapporterar in i cirkeln, så det är oklart vem som styr vem – bryt cirkeln."
-        ),
-        "single_point_of_failure": (
-            "{person}{of} är den enda länken mellan {parts} delar av samverkansnätet. Om "
-            "personen slutar eller är borta tappar forumen kontakten med varandra – se till att "
-            "fler delar på kontakten."
-        ),
-        "overloaded_person": (
-            "{person}{of} sitter i {count} forum. Det är tungt för en person och gör "
-            "samverkan sårbar – se över om uppdragen kan delas med fler."
-        ),
-        "unowned_action": (
-            "Åtgärden {action} saknar ägare: varken en person eller ett forum ansvarar för den. "
-            "Utan ägare blir den lätt aldrig gjord – utse en ägare."
-        ),
-        "owner_without_mandate:owner_forum": (
-            "Åtgärden {action} ägs av {owner}, som inte har mandat för {areas}. Ägaren behöver "
-            "mandat i området för att kunna driva åtgärden – flytta ägarskapet eller utvidga "
-            "forumets mandat."
-        ),
-        "owner_without_mandate:owner_person": (
-            "Åtgärden {action} ägs av {owner}, som inte sitter i något forum med mandat för "
-            "{areas}. Ägaren behöver mandat i området för att kunna driva åtgärden – flytta "
-            "ägarskapet till någon med mandat."
-        ),
-        "stalled_recommendation": (
-            "Rekommendationen {text} har ingen åtgärd. En rekommendation utan åtgärd blir inte "
-            "genomförd – besluta om åtgärder och ägare."
-        ),
-        "overdue_milestone": (
-            "Milstolpen {milestone} i {commission} skulle vara nådd {due} och är {days} "
-            "försenad. Följ upp med uppdragsledaren."
-        ),
-        "overdue_action": (
-            "Åtgärden {action} skulle vara klar {due} men har status {status} ({days} "
-            "försenad). Följ upp med ägaren."
-        ),
-    },
-    "en": {
-        "parallel_structure": (
-            "{first} and {second} largely have the same members: {shared} of {union} {people} "
-            "sit in both ({percent}), and both work on {areas}. They may be parallel structures "
-            "– consider merging them or clarifying who is responsible for what."
-        ),
-        "uncovered_area": (
-            "No forum has a mandate for the area {area}. Nobody drives or follows up the work "
-            "there – give a forum responsibility for it."
-        ),
-        "missing_principal": (
-            "{organisation} is a principal but takes part in none of the forums for {area} "
-            "({count} {forums}). Close care needs the principals to plan together – make sure "
-            "{organisation} is represented."
-        ),
-        "orphan_forum:no_reporting_line": (
-            "{forum} does not report to any forum and is not a top body. What it decides may "
-            "never reach those who steer – decide where it reports."
-        ),
-        "orphan_forum:chain_ends": (
-            "{forum} reports onward, but the chain stops at {end}, which is not a top body. What "
-            "it decides may never reach those who steer – complete the reporting line."
-        ),
-        "orphan_forum:runs_into_cycle": (
-            "The reporting chain from {forum} runs into a cycle at {end} and never reaches a "
-            "top body. What it decides may never reach those who steer."
-        ),
-        "reporting_cycle:one": (
-            "{chain} reports to itself. Nobody receives its reports – decide which forum it "
-            "reports to."
-        ),
-        "reporting_cycle": (
-            "These forums report to each other in a circle: {chain}. None of them reports "
-            "further, so it is unclear where decisions are finally taken – break the circle."
-        ),
-        "reporting_cycle:apex": (
-            "These forums report to each other in a circle: {chain}. Even the top body reports "
-            "into the circle, so it is unclear who steers whom – break the circle."
-        ),
-        "single_point_of_failure": (
-            "{person}{of} is the only link between {parts} parts of the collaboration network. "
-            "If this person leaves or is away, the forums lose contact with each other – make "
-            "sure more people share the link."
-        ),
-        "overloaded_person": (
-            "{person}{of} sits in {count} forums. That is a heavy load for one person and makes "
-            "the collaboration fragile – consider sharing the assignments."
-        ),
-        "unowned_action": (
-            "The action {action} has no owner: neither a person nor a forum is responsible for "
-            "it. Without an owner it easily never gets done – appoint one."
-        ),
-        "owner_without_mandate:owner_forum": (
-            "The action {action} is owned by {owner}, which has no mandate for {areas}. The "
-            "owner needs a mandate in the area to drive the action – move the ownership or "
-            "widen the forum's mandate."
-        ),
-        "owner_without_mandate:owner_person": (
-            "The action {action} is owned by {owner}, who sits in no forum with a mandate for "
-            "{areas}. The owner needs a mandate in the area to drive the action – move the "
-            "ownership to someone with a mandate."
-        ),
-        "stalled_recommendation": (
-            "The recommendation {text} has no action. Without actions it will not be carried "
-            "out – decide on actions and owners."
-        ),
-        "overdue_milestone": (
-            "The milestone {milestone} of {commission} was due on {due} and is {days} late. "
-            "Follow up with the commission lead."
-        ),
-        "overdue_action": (
-            "The action {action} was due on {due} but its status is {status} ({days} late). "
-            "Follow up with its owner."
-        ),
-    },
-}
-
-WORDS = {
-    "sv": {
-        "and": "och",
-        "or": "eller",
-        "quote": "”{}”",
-        "percent": "{} %",
-        "day": "1 dag",
-        "days": "{} dagar",
-        "forum": "forum",
-        "forums": "forum",
-        "person": "person",
-        "people": "personer",
-        "planned": "planerad",
-        "in_progress": "pågående",
-        "blocked": "blockerad",
-    },
-    "en": {
-        "and": "and",
-        "or": "or",
-        "quote": "“{}”",
-        "percent": "{}%",
-        "day": "1 day",
-        "days": "{} days",
-        "forum": "forum",
-        "forums": "forums",
-        "person": "person",
-        "people": "people",
-        "planned": "planned",
-        "in_progress": "in progress",
-        "blocked": "blocked",
-    },
-}
-
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 TEXT_LIMIT = 80
+NAMED_FORUMS = 3  # a single point of failure names this many cut-off forums, then "and N more"
 
 
-def render(finding, index, lang):
-    """Return the message of one finding in ``lang`` (``sv`` or ``en``)."""
-    words = _WORDS_BY_LANGUAGE[lang]
-    template, values = _VALUES[finding["kind"]](finding, index, words)
-    return TEMPLATES[lang][template].format(**values)
+def N_(text):  # noqa: N802 - the conventional marker for pybabel extract
+    """Mark a message id for extraction; translated later, in the language asked for."""
+    return text
+
+
+def ngettext(singular, plural):
+    """Mark a message id with a plural for extraction (pybabel's ``ngettext`` keyword)."""
+    return singular, plural
+
+
+_lock = threading.Lock()
+_catalogues = {}
+
+
+def catalogue(lang):
+    """Return the translations of ``lang`` (cached): the compiled ``.mo`` when it is current,
+    else the ``.po`` read directly (a checkout where ``pybabel compile`` has not run yet)."""
+    found = _catalogues.get(lang)
+    if found is None:
+        with _lock:
+            found = _catalogues.get(lang)
+            if found is None:
+                found = _catalogues[lang] = _load(lang)
+    return found
+
+
+def _load(lang):
+    folder = TRANSLATIONS / lang / "LC_MESSAGES"
+    po, mo = folder / "messages.po", folder / "messages.mo"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    if po.exists():
+        return _compile(po)
+    return gettext.NullTranslations()
+
+
+def _compile(po):
+    """Compile a ``.po`` file in memory with Babel (a checkout without compiled catalogues)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        read = read_po(handle)
+    buffer = io.BytesIO()
+    write_mo(buffer, read)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
 
 
 class Words:
-    """Small language helpers: quoting names, joining lists, counting days."""
+    """One language's translations, with small helpers: quoting, joining lists, counting days."""
 
     def __init__(self, lang):
-        self.words = WORDS[lang]
+        self.translations = catalogue(lang)
 
-    def __getitem__(self, word):
-        return self.words.get(word, word)
+    def __call__(self, message, **values):
+        """Translate a message id and fill in its values."""
+        text = self.translations.gettext(message)
+        return text % values if values else text
+
+    def plural(self, singular, plural, num, **values):
+        """Translate a message with a count ``num``."""
+        return self.translations.ngettext(singular, plural, num) % {
+            "num": num, **values
+        }
 
     def quote(self, name):
         """Put a name in quotation marks of the language."""
-        return self.words["quote"].format(name)
+        return self(N_("“%(name)s”"), name=name)
 
     def join(self, items, conjunction="and"):
         """Join items as "a, b and c" (or with "or")."""
         items = list(items)
         if len(items) < 2:
             return "".join(items)
-        return f"{', '.join(items[:-1])} {self.words[conjunction]} {items[-1]}"
+        head, last = ", ".join(items[:-1]), items[-1]
+        if conjunction == "or":
+            return self(N_("%(items)s or %(last)s"), items=head, last=last)
+        return self(N_("%(items)s and %(last)s"), items=head, last=last)
 
     def days(self, count):
         """Return "1 day" / "N days" in the language."""
-        return self.words["day"] if count == 1 else self.words["days"].format(count)
+        return self.plural(*PLURALS["days"], count)
+
+    def percent(self, value):
+        """A whole percentage in the language's style (``62 %`` or ``62%``)."""
+        return self(N_("%(value)s%%"), value=value)
+
+
+STATUSES = {
+    "planned": N_("planned"),
+    "in_progress": N_("in progress"),
+    "blocked": N_("blocked"),
+}
+
+TEMPLATES = {
+    "parallel_structure": N_(
+        "%(first)s and %(second)s largely have the same members: %(share)s sit in both "
+        "(%(percent)s), and both work on %(areas)s. They may be parallel structures – consider "
+        "merging them or clarifying who is responsible for what."
+    ),
+    "uncovered_area": N_(
+        "No forum has a mandate for the area %(area)s. Nobody drives or follows up the work "
+        "there – give a forum responsibility for it."
+    ),
+    "missing_principal": N_(
+        "%(organisation)s is a principal but takes part in none of the forums for %(area)s "
+        "(%(forums)s). Close care needs the principals to plan together – make sure "
+        "%(organisation)s is represented."
+    ),
+    "orphan_forum:no_reporting_line": N_(
+        "%(forum)s does not report to any forum and is not a top body. What it decides may "
+        "never reach those who steer – decide where it reports."
+    ),
+    "orphan_forum:chain_ends": N_(
+        "%(forum)s reports onward, but the chain stops at %(end)s, which is not a top body. "
+        "What it decides may never reach those who steer – complete the reporting line."
+    ),
+    "orphan_forum:runs_into_cycle": N_(
+        "The reporting chain from %(forum)s runs into a cycle at %(end)s and never reaches a "
+        "top body. What it decides may never reach those who steer."
+    ),
+    "reporting_cycle:one": N_(
+        "%(chain)s reports to itself. Nobody receives its reports – decide which forum it "
+        "reports to."
+    ),
+    "reporting_cycle": N_(
+        "These forums report to each other in a circle: %(chain)s. None of them reports "
+        "further, so it is unclear where decisions are finally taken – break the circle."
+    ),
+    "reporting_cycle:apex": N_(
+        "These forums report to each other in a circle: %(chain)s. Even the top body reports "
+        "into the circle, so it is unclear who steers whom – break the circle."
+    ),
+    "overloaded_person": N_(
+        "%(person)s%(of)s sits in %(count)s forums. That is a heavy load for one person and "
+        "makes the collaboration fragile – consider sharing the assignments."
+    ),
+    "unowned_action": N_(
+        "The action %(action)s has no owner: neither a person nor a forum is responsible for "
+        "it. Without an owner it easily never gets done – appoint one."
+    ),
+    "owner_without_mandate:owner_forum": N_(
+        "The action %(action)s is owned by %(owner)s, which has no mandate for %(areas)s. The "
+        "owner needs a mandate in the area to drive the action – move the ownership or widen "
+        "the forum's mandate."
+    ),
+    "owner_without_mandate:owner_person": N_(
+        "The action %(action)s is owned by %(owner)s, who sits in no forum with a mandate for "
+        "%(areas)s. The owner needs a mandate in the area to drive the action – move the "
+        "ownership to someone with a mandate."
+    ),
+    "stalled_recommendation": N_(
+        "The recommendation %(text)s has no action. Without actions it will not be carried "
+        "out – decide on actions and owners."
+    ),
+    "overdue_milestone": N_(
+        "The milestone %(milestone)s of %(commission)s was due on %(due)s and is %(days)s "
+        "late. Follow up with the commission lead."
+    ),
+    "overdue_action": N_(
+        "The action %(action)s was due on %(due)s but its status is %(status)s (%(days)s "
+        "late). Follow up with its owner."
+    ),
+    "absent_principal": N_(
+        "%(organisation)s is represented in %(forum)s but was present at only %(attended)s of "
+        "its %(meetings)s meetings in the past year. What the forum decides is then decided "
+        "without the principal – agree on who attends, or appoint a substitute."
+    ),
+    "inactive_member": N_(
+        "%(person)s%(of)s has not been present at any of the last %(count)s meetings of "
+        "%(forum)s (last present %(last)s). Ask whether the seat should go to someone who can "
+        "take part."
+    ),
+    "inactive_member:never": N_(
+        "%(person)s%(of)s has not been present at any of the last %(count)s meetings of "
+        "%(forum)s, nor at any earlier one with recorded attendance. Ask whether the seat "
+        "should go to someone who can take part."
+    ),
+    "dormant_forum": N_(
+        "%(forum)s has not met since %(last)s (%(days)s ago). A forum that does not meet cannot "
+        "carry its mandate – decide whether it resumes its meetings or is closed."
+    ),
+    "unapproved_minutes": N_(
+        "The minutes of the meeting of %(forum)s on %(date)s are not approved, %(days)s after "
+        "the meeting. Until they are, the record of what was decided stays open – remind the "
+        "approvers."
+    ),
+}
+# Messages with a count: (singular, plural).
+PLURALS = {
+    "single_point_of_failure": ngettext(
+        "%(person)s%(of)s is the only link between %(forums)s and the rest of the "
+        "collaboration network. If this person leaves or is away, the forum loses contact with "
+        "the others – make sure more people share the link.",
+        "%(person)s%(of)s is the only link between %(forums)s and the rest of the "
+        "collaboration network. If this person leaves or is away, these forums lose contact "
+        "with the others – make sure more people share the link.",
+    ),
+    "share": ngettext("%(shared)s of %(num)s person", "%(shared)s of %(num)s people"),
+    "forum_count": ngettext("%(num)s forum", "%(num)s forums"),
+    "more_forums": ngettext("%(names)s (and %(num)s more forum)",
+                            "%(names)s (and %(num)s more forums)"),
+    "days": ngettext("%(num)s day", "%(num)s days"),
+}
+
+
+def render(finding, index, lang):
+    """Return the message of one finding in ``lang`` (``sv`` or ``en``)."""
+    words = _words(lang)
+    return _VALUES[finding["kind"]](finding, index, words)
+
+
+def _words(lang):
+    found = _WORDS.get(lang)
+    if found is None:
+        found = _WORDS[lang] = Words(lang)
+    return found
+
+
+def _template(words, name, **values):
+    return words(TEMPLATES[name], **values)
+
+
+def _counted(words, name, num, **values):
+    singular, plural = PLURALS[name]
+    return words.plural(singular, plural, num, **values)
 
 
 def _of(index, person):
@@ -246,69 +266,76 @@ def _action(index, key):
 
 def _parallel(finding, index, words):
     first, second = finding["forums"]
-    percent = words["percent"].format(round(finding["overlap"] * 100))
     union = len(index.members[first] | index.members[second])
-    return "parallel_structure", {
-        "first": words.quote(index.forum_name(first)),
-        "second": words.quote(index.forum_name(second)),
-        "shared": len(finding["shared_members"]),
-        "union": union,
-        "people": words["person" if union == 1 else "people"],
-        "percent": percent,
-        "areas": _areas(index, finding["shared_areas"], words),
-    }
+    return _template(
+        words, "parallel_structure",
+        first=words.quote(index.forum_name(first)),
+        second=words.quote(index.forum_name(second)),
+        share=_counted(words, "share", union, shared=len(finding["shared_members"])),
+        percent=words.percent(round(finding["overlap"] * 100)),
+        areas=_areas(index, finding["shared_areas"], words),
+    )
 
 
 def _uncovered(finding, index, words):
-    return "uncovered_area", {"area": words.quote(index.area_name(finding["area"]))}
+    return _template(words, "uncovered_area", area=words.quote(index.area_name(finding["area"])))
 
 
 def _missing(finding, index, words):
-    count = finding["covering_forum_count"]
-    return "missing_principal", {
-        "organisation": index.organisation_name(finding["organisation"]),
-        "area": words.quote(index.area_name(finding["area"])),
-        "count": count,
-        "forums": words["forum" if count == 1 else "forums"],
-    }
+    return _template(
+        words, "missing_principal",
+        organisation=index.organisation_name(finding["organisation"]),
+        area=words.quote(index.area_name(finding["area"])),
+        forums=_counted(words, "forum_count", finding["covering_forum_count"]),
+    )
 
 
 def _orphan(finding, index, words):
     end = finding["chain_end"]
-    return f"orphan_forum:{finding['reason']}", {
-        "forum": words.quote(index.forum_name(finding["forum"])),
-        "end": words.quote(index.forum_name(end)) if end else "",
-    }
+    return _template(
+        words, f"orphan_forum:{finding['reason']}",
+        forum=words.quote(index.forum_name(finding["forum"])),
+        end=words.quote(index.forum_name(end)) if end else "",
+    )
 
 
 def _cycle(finding, index, words):
     names = [words.quote(index.forum_name(key)) for key in finding["order"]]
     if len(names) == 1:
-        return "reporting_cycle:one", {"chain": names[0]}
-    template = "reporting_cycle:apex" if finding["includes_apex"] else "reporting_cycle"
-    return template, {"chain": " → ".join([*names, names[0]])}
+        return _template(words, "reporting_cycle:one", chain=names[0])
+    name = "reporting_cycle:apex" if finding["includes_apex"] else "reporting_cycle"
+    return _template(words, name, chain=" → ".join([*names, names[0]]))
+
+
+def _forum_list(index, keys, words):
+    names = [words.quote(index.forum_name(key)) for key in keys]
+    if len(names) <= NAMED_FORUMS + 1:
+        return words.join(names)
+    return _counted(words, "more_forums", len(names) - NAMED_FORUMS,
+                    names=", ".join(names[:NAMED_FORUMS]))
 
 
 def _single_point(finding, index, words):
     person = finding["person"]
-    return "single_point_of_failure", {
-        "person": index.person_name(person),
-        "of": _of(index, person),
-        "parts": finding["parts"],
-    }
+    cut_off = finding["cut_off"]
+    return _counted(
+        words, "single_point_of_failure", len(cut_off),
+        person=index.person_name(person), of=_of(index, person),
+        forums=_forum_list(index, cut_off, words),
+    )
 
 
 def _overloaded(finding, index, words):
     person = finding["person"]
-    return "overloaded_person", {
-        "person": index.person_name(person),
-        "of": _of(index, person),
-        "count": finding["forum_count"],
-    }
+    return _template(
+        words, "overloaded_person",
+        person=index.person_name(person), of=_of(index, person), count=finding["forum_count"],
+    )
 
 
 def _unowned(finding, index, words):
-    return "unowned_action", {"action": words.quote(_action(index, finding["action"]))}
+    return _template(words, "unowned_action",
+                     action=words.quote(_action(index, finding["action"])))
 
 
 def _without_mandate(finding, index, words):
@@ -316,11 +343,12 @@ def _without_mandate(finding, index, words):
         kind, owner = "owner_forum", index.forum_name(finding["owner_forum"])
     else:
         kind, owner = "owner_person", index.person_name(finding["owner_person"])
-    return f"owner_without_mandate:{kind}", {
-        "action": words.quote(_action(index, finding["action"])),
-        "owner": words.quote(owner),
-        "areas": _areas(index, finding["areas"], words, "or"),
-    }
+    return _template(
+        words, f"owner_without_mandate:{kind}",
+        action=words.quote(_action(index, finding["action"])),
+        owner=words.quote(owner),
+        areas=_areas(index, finding["areas"], words, "or"),
+    )
 
 
 def _stalled(finding, index, words):
@@ -328,7 +356,7 @@ def _stalled(finding, index, words):
     text = (recommendation or {}).get("text") or finding["recommendation"]
     if len(text) > TEXT_LIMIT:
         text = text[: TEXT_LIMIT - 1].rstrip() + "…"
-    return "stalled_recommendation", {"text": words.quote(text)}
+    return _template(words, "stalled_recommendation", text=words.quote(text))
 
 
 def _overdue_milestone(finding, index, words):
@@ -336,21 +364,62 @@ def _overdue_milestone(finding, index, words):
     label = milestone.get("title") or finding["milestone"]
     if milestone.get("code"):
         label = f"{milestone['code']} {label}"
-    return "overdue_milestone", {
-        "milestone": words.quote(label),
-        "commission": words.quote(index.commission_title(finding["commission"])),
-        "due": finding["due"],
-        "days": words.days(finding["days_overdue"]),
-    }
+    return _template(
+        words, "overdue_milestone",
+        milestone=words.quote(label),
+        commission=words.quote(index.commission_title(finding["commission"])),
+        due=finding["due"],
+        days=words.days(finding["days_overdue"]),
+    )
 
 
 def _overdue_action(finding, index, words):
-    return "overdue_action", {
-        "action": words.quote(_action(index, finding["action"])),
-        "due": finding["due"],
-        "status": words[finding["status"]],
-        "days": words.days(finding["days_overdue"]),
-    }
+    return _template(
+        words, "overdue_action",
+        action=words.quote(_action(index, finding["action"])),
+        due=finding["due"],
+        status=words(STATUSES.get(finding["status"], finding["status"])),
+        days=words.days(finding["days_overdue"]),
+    )
+
+
+def _absent_principal(finding, index, words):
+    return _template(
+        words, "absent_principal",
+        organisation=index.organisation_name(finding["organisation"]),
+        forum=words.quote(index.forum_name(finding["forum"])),
+        attended=finding["attended"],
+        meetings=finding["meetings"],
+    )
+
+
+def _inactive_member(finding, index, words):
+    person = finding["person"]
+    last = finding["last_present"]
+    return _template(
+        words, "inactive_member" if last else "inactive_member:never",
+        person=index.person_name(person), of=_of(index, person),
+        count=finding["last_meetings"], forum=words.quote(index.forum_name(finding["forum"])),
+        last=last or "",
+    )
+
+
+def _dormant_forum(finding, index, words):
+    return _template(
+        words, "dormant_forum",
+        forum=words.quote(index.forum_name(finding["forum"])),
+        last=finding["last_held"],
+        days=words.days(finding["days"]),
+    )
+
+
+def _unapproved_minutes(finding, index, words):
+    return _template(
+        words, "unapproved_minutes",
+        forum=words.quote(index.forum_name(finding["forum"])),
+        date=finding["date"],
+        days=words.days(finding["days"]),
+    )
 
 
 _VALUES = {
@@ -366,5 +435,9 @@ _VALUES = {
     "stalled_recommendation": _stalled,
     "overdue_milestone": _overdue_milestone,
     "overdue_action": _overdue_action,
+    "absent_principal": _absent_principal,
+    "inactive_member": _inactive_member,
+    "dormant_forum": _dormant_forum,
+    "unapproved_minutes": _unapproved_minutes,
 }
-_WORDS_BY_LANGUAGE = {lang: Words(lang) for lang in LANGUAGES}
+_WORDS = {}

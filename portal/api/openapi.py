@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.analysis.settings import DEFAULT_SETTINGS, INTEGER_RANGES, SHARES
 from portal.exchange.schema import FIELDS, FORMAT, KEY_LENGTH, LISTS, Field, Kind
 from portal.findings.kinds import SPEC_ORDER
 
@@ -93,6 +94,16 @@ FINDINGS = {
         }},
     },
 }
+# The thresholds of analysis.md, each optional (the stored setting when absent); out of range: 400.
+SETTING_PARAMETERS = [
+    {"name": name, "in": "query", "required": False,
+     "description": f"Threshold {name} for this request (analysis.md).",
+     "schema": ({"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 1}
+                if name in SHARES else
+                {"type": "integer", "minimum": INTEGER_RANGES[name][0],
+                 "maximum": INTEGER_RANGES[name][1]})}
+    for name in DEFAULT_SETTINGS
+]
 INDEX = {
     "type": "object",
     "required": ["format", "endpoints"],
@@ -126,7 +137,7 @@ SPEC: dict[str, Any] = {
                 "name": "as_of", "in": "query", "required": False,
                 "description": "Analyse as on this date (YYYY-MM-DD); today when absent.",
                 "schema": {"type": "string", "format": "date"},
-            }],
+            }, *SETTING_PARAMETERS],
             "responses": _responses(FINDINGS, "The findings document, in the user's language.",
                                     bad_request=True),
         }},

@@ -10,6 +10,24 @@ import click
 
 from portal.findings.kinds import SPEC_ORDER
 
+# The thresholds of analysis.md as options: (option, setting, type, help).
+SETTING_OPTIONS = (
+    ("--parallel-min-overlap", "parallel_min_overlap", float,
+     "Smallest member overlap (Jaccard) of a parallel pair, in (0, 1]."),
+    ("--overload-min-forums", "overload_min_forums", int,
+     "Number of forums from which a person is overloaded (1-100)."),
+    ("--participation-min-meetings", "participation_min_meetings", int,
+     "Recorded meetings in the window before a principal's absence is judged (1-100)."),
+    ("--participation-min-share", "participation_min_share", float,
+     "Share of the meetings a principal must attend, in (0, 1]."),
+    ("--inactive-after-meetings", "inactive_after_meetings", int,
+     "Latest meetings a member must have missed to be inactive (1-100)."),
+    ("--dormant-after-days", "dormant_after_days", int,
+     "Days without a held meeting before a forum is dormant (1-3650)."),
+    ("--minutes-due-days", "minutes_due_days", int,
+     "Days after a meeting by which its minutes should be approved (1-3650)."),
+)
+
 
 def _date(_ctx, _param, value: str | None) -> date | None:
     """Parse --as-of, with a clear message for a bad date."""
@@ -23,28 +41,33 @@ def _date(_ctx, _param, value: str | None) -> date | None:
         raise click.BadParameter(f'invalid date "{value}", expected YYYY-MM-DD') from None
 
 
+def _setting_options(command):
+    """Add one option per threshold (applied in reverse so --help lists them in order)."""
+    for flag, name, kind, text in reversed(SETTING_OPTIONS):
+        command = click.option(flag, name, type=kind, default=None, help=text)(command)
+    return command
+
+
 @click.command("analyze")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings document (JSON).")
 @click.option("--as-of", callback=_date, help="The as-of date, YYYY-MM-DD (default: today).")
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
-@click.option("--parallel-min-overlap", type=float, default=None,
-              help="Smallest member overlap (Jaccard) of a parallel pair.")
-@click.option("--overload-min-forums", type=int, default=None,
-              help="Number of forums from which a person is overloaded.")
-def analyze_command(as_json: bool, as_of: date | None, lang: str,
-                    parallel_min_overlap: float | None, overload_min_forums: int | None) -> None:
-    """Analyse the stored map: parallel structures and responsibility gaps."""
+@_setting_options
+def analyze_command(as_json: bool, as_of: date | None, lang: str, **given) -> None:
+    """Analyse the stored map: parallel structures, responsibility gaps and how forums meet.
+
+    A threshold out of its range is a usage error (exit code 2).
+    """
+    from portal.analysis.core import validate_settings
     from portal.findings.services import current_settings, findings
 
     settings = current_settings()
-    if parallel_min_overlap is not None:
-        settings["parallel_min_overlap"] = parallel_min_overlap
-    if overload_min_forums is not None:
-        settings["overload_min_forums"] = overload_min_forums
+    settings.update({name: value for name, value in given.items() if value is not None})
     try:
-        result = findings(as_of, lang, settings)
+        settings = validate_settings(settings)
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.UsageError(str(exc)) from None
+    result = findings(as_of, lang, settings)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -54,9 +77,8 @@ def analyze_command(as_json: bool, as_of: date | None, lang: str,
 def _print_summary(result: dict) -> None:
     """A readable table of counts per kind, then each finding's message."""
     counts = Counter(f["kind"] for f in result["findings"])
-    click.echo(f"Findings as of {result['as_of']} "
-               f"(parallel_min_overlap={result['settings']['parallel_min_overlap']}, "
-               f"overload_min_forums={result['settings']['overload_min_forums']})")
+    shown = ", ".join(f"{name}={value}" for name, value in result["settings"].items())
+    click.echo(f"Findings as of {result['as_of']} ({shown})")
     width = max(len(kind) for kind in SPEC_ORDER)
     click.echo(f"{'kind':<{width}}  count")
     for kind in SPEC_ORDER:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, ValidationError
+
+from portal.analysis.settings import INTEGER_RANGES
 
 
 class LocalDecimalField(DecimalField):
@@ -15,15 +17,45 @@ class LocalDecimalField(DecimalField):
         super().process_formdata([v.replace(",", ".").strip() for v in valuelist])
 
 
-class SettingsForm(FlaskForm):
-    """The two thresholds of analysis.md."""
+def _in_share_range(_form, field):
+    """A share is greater than 0 and at most 1 (analysis.md)."""
+    if field.data is not None and not 0 < field.data <= 1:
+        raise ValidationError(_l("Enter a number greater than 0 and at most 1."))
 
-    parallel_min_overlap = LocalDecimalField(
-        _l("Smallest share of shared members for a parallel structure (0–1)"),
-        places=None,
-        validators=[InputRequired(), NumberRange(min=0.01, max=1)],
-    )
-    overload_min_forums = IntegerField(
-        _l("Number of forums from which a person counts as overloaded"),
-        validators=[InputRequired(), NumberRange(min=1, max=1000)],
-    )
+
+def _share(label):
+    return LocalDecimalField(label, places=None, validators=[InputRequired(), _in_share_range])
+
+
+def _count(label, name):
+    low, high = INTEGER_RANGES[name]
+    return IntegerField(label, validators=[InputRequired(), NumberRange(min=low, max=high)])
+
+
+class SettingsForm(FlaskForm):
+    """The thresholds of analysis.md, with the ranges it allows."""
+
+    parallel_min_overlap = _share(
+        _l("Smallest share of shared members for a parallel structure (0–1)"))
+    overload_min_forums = _count(
+        _l("Number of forums from which a person counts as overloaded"), "overload_min_forums")
+    participation_min_meetings = _count(
+        _l("Meetings with recorded attendance in a year before a principal's absence is "
+           "judged (1–100)"), "participation_min_meetings")
+    participation_min_share = _share(
+        _l("Smallest share of those meetings a principal should attend (0–1)"))
+    inactive_after_meetings = _count(
+        _l("Latest meetings a member can miss before counting as inactive (1–100)"),
+        "inactive_after_meetings")
+    dormant_after_days = _count(
+        _l("Days without a held meeting before a forum counts as dormant (1–3650)"),
+        "dormant_after_days")
+    minutes_due_days = _count(
+        _l("Days after a meeting by which its minutes should be approved (1–3650)"),
+        "minutes_due_days")
+
+    def thresholds(self):
+        """The threshold fields, in the order of analysis.md."""
+        return [self.parallel_min_overlap, self.overload_min_forums,
+                self.participation_min_meetings, self.participation_min_share,
+                self.inactive_after_meetings, self.dormant_after_days, self.minutes_due_days]

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from portal.analysis.core import KINDS
+
 # The order of analysis.md; the API and the CLI keep it.
-SPEC_ORDER = (
-    "parallel_structure", "uncovered_area", "missing_principal", "orphan_forum",
-    "reporting_cycle", "single_point_of_failure", "overloaded_person", "unowned_action",
-    "owner_without_mandate", "stalled_recommendation", "overdue_milestone", "overdue_action",
-)
+SPEC_ORDER = KINDS
 
 # Groups for readers, most serious first: where nobody is responsible, then overlaps, then
 # people the structure depends on, then promises that are late.
@@ -23,6 +21,8 @@ GROUPS = (
      ("single_point_of_failure", "overloaded_person")),
     ("followup", _l("Promises that are late or stalled"),
      ("stalled_recommendation", "overdue_milestone", "overdue_action")),
+    ("meetings", _l("How forums actually meet"),
+     ("absent_principal", "dormant_forum", "inactive_member", "unapproved_minutes")),
 )
 SEVERITY_ORDER = tuple(kind for _, _, kinds in GROUPS for kind in kinds)
 
@@ -39,6 +39,10 @@ NAMES = {
     "stalled_recommendation": _l("Recommendations nobody is acting on"),
     "overdue_milestone": _l("Overdue milestones"),
     "overdue_action": _l("Overdue actions"),
+    "absent_principal": _l("Principals mostly absent from a forum's meetings"),
+    "inactive_member": _l("Members who no longer attend"),
+    "dormant_forum": _l("Forums that have stopped meeting"),
+    "unapproved_minutes": _l("Minutes not approved in time"),
 }
 
 WHY = {
@@ -75,4 +79,16 @@ WHY = {
         "A decision point of the commission has passed without being reached."),
     "overdue_action": _l(
         "The deadline has passed and the action is still open."),
+    "absent_principal": _l(
+        "The principal has a seat in the forum but is seldom at its meetings, so what is "
+        "agreed there is agreed without it."),
+    "inactive_member": _l(
+        "A member who has missed the latest meetings holds a seat that someone else could "
+        "use, and the forum may think a party is on board when it is not."),
+    "dormant_forum": _l(
+        "The forum has members and a mandate but has not met for half a year, so its part of "
+        "the structure exists only on paper."),
+    "unapproved_minutes": _l(
+        "Until the minutes are approved (justerade) the record of what the meeting decided "
+        "is not settled."),
 }

@@ -8,6 +8,7 @@ from datetime import date
 from flask import (
     Blueprint,
     abort,
+    current_app,
     jsonify,
     make_response,
     redirect,
@@ -19,12 +20,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.analysis.settings import DEFAULT_SETTINGS, SHARES, validate_settings
 from portal.audit.services import record_now
 from portal.auth.permissions import can_administer
 from portal.findings import services
 from portal.findings.forms import SettingsForm
 from portal.findings.kinds import GROUPS, NAMES, SPEC_ORDER, WHY
 from portal.findings.scope import entities, scope
+from portal.map.graph import MAP_KINDS
+from portal.map.whatif import finding_key
 from portal.views import page_number
 
 bp = Blueprint("findings", __name__)
@@ -70,6 +74,10 @@ def entity_url(kind: str, key: str, lookup) -> str | None:
     if kind in ENTITY_ENDPOINTS:
         endpoint, arg = ENTITY_ENDPOINTS[kind]
         return url_for(endpoint, **{arg: key})
+    if kind == "meeting":  # the meeting's own page, where the portal has one
+        if "meetings.detail" in current_app.view_functions:
+            return url_for("meetings.detail", key=key)
+        return None
     if kind == "milestone":
         milestone = lookup.milestone.get(key)
         return url_for("commissions.detail", key=milestone["commission"]) if milestone else None
@@ -80,10 +88,43 @@ def entity_url(kind: str, key: str, lookup) -> str | None:
     return None
 
 
+def _api_error(message: str):
+    """Answer 400 with a JSON body that says what is wrong."""
+    response = jsonify(error=message, status=400)
+    response.status_code = 400
+    abort(response)
+
+
+def _requested_settings() -> dict | None:
+    """Thresholds given in the query string over the stored ones, validated; None if none.
+
+    :raise 400: for a threshold that is not a number or is out of its range.
+    """
+    given = {}
+    for name in DEFAULT_SETTINGS:
+        text = request.args.get(name, "").strip()
+        if not text:
+            continue
+        try:
+            given[name] = float(text) if name in SHARES else int(text)
+        except ValueError:
+            _api_error(f"{name}: not a number: {text[:40]!r}")
+    if not given:
+        return None
+    try:
+        return validate_settings({**services.current_settings(), **given})
+    except ValueError as exc:
+        _api_error(str(exc))
+
+
 @bp.get("/api/v1/findings")
 def api_findings():
-    """The findings document of analysis.md, in the user's language."""
-    return jsonify(services.findings(_as_of(), str(get_locale())))
+    """The findings document of analysis.md, in the user's language.
+
+    Each threshold may be given in the query string (e.g. ``minutes_due_days=30``).
+    """
+    settings = _requested_settings()
+    return jsonify(services.findings(_as_of(), str(get_locale()), settings))
 
 
 @bp.get("/analys")
@@ -139,7 +180,7 @@ def _render_results(doc: dict, kind: str | None, area: str | None, organisation:
         matched={k: len(v) for k, v in matched.items()},
         total_matched=sum(len(v) for v in matched.values()), page=page, per_page=PER_PAGE,
         lookup=lookup, entities=entities, entity_url=entity_url, kind=kind, area=area,
-        organisation=organisation, as_of=as_of)
+        organisation=organisation, as_of=as_of, on_map=MAP_KINDS, finding_key=finding_key)
 
 
 def _render_filters(kind: str | None, area: str | None, organisation: str | None,
@@ -164,8 +205,8 @@ def settings():
     form = SettingsForm(data=current)
     if form.validate_on_submit():
         services.save_settings(current_user, {
-            "parallel_min_overlap": float(form.parallel_min_overlap.data),
-            "overload_min_forums": form.overload_min_forums.data,
+            name: float(getattr(form, name).data) if name in SHARES else getattr(form, name).data
+            for name in DEFAULT_SETTINGS
         })
         return redirect(url_for("findings.settings", saved=1), 303)
     status = 400 if form.is_submitted() else 200

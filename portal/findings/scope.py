@@ -47,6 +47,9 @@ def build_lookup(doc: dict[str, Any]) -> MapLookup:
         lookup.forum_members[forum["key"]] = people
         for person in people:
             lookup.person_forums.setdefault(person, []).append(forum["key"])
+    for meeting in doc.get("meetings") or ():
+        forum_name = names.get(("forum", meeting["forum"]), meeting["forum"])
+        names["meeting", meeting["key"]] = meeting.get("title") or f"{forum_name} {meeting['date']}"
     for commission in doc["commissions"]:
         names["commission", commission["key"]] = commission["title"]
         lookup.commission[commission["key"]] = commission
@@ -65,7 +68,7 @@ def entities(finding: dict[str, Any]) -> list[tuple[str, str]]:
     for forum in finding.get("forums", []):
         found.append(("forum", forum))
     for kind in ("forum", "organisation", "area", "person", "action", "recommendation",
-                 "milestone"):
+                 "milestone", "meeting"):
         if finding.get(kind):
             found.append((kind, finding[kind]))
     for area in finding.get("shared_areas", []):

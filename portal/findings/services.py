@@ -146,7 +146,14 @@ def current_settings() -> dict[str, Any]:
     stored = dict(db.session.execute(
         select(Setting.key, Setting.value).where(Setting.key.in_(DEFAULT_SETTINGS))
     ).all())
-    return validate_settings({**DEFAULT_SETTINGS, **stored})
+    kept = {}
+    for key, value in stored.items():  # a value stored under older, wider ranges is not used
+        try:
+            validate_settings({key: value})
+        except ValueError:
+            continue
+        kept[key] = value
+    return validate_settings({**DEFAULT_SETTINGS, **kept})
 
 
 def save_settings(actor: User, settings: dict[str, Any]) -> dict[str, Any]:

@@ -145,7 +145,11 @@ class MapModel:
         people = list(finding.get("shared_members") or [])
         if finding.get("person"):
             people.append(finding["person"])
-            forums += [f for f in self.person_forums.get(finding["person"], ()) if f not in forums]
+            if "cut_off" in finding:  # a single point of failure: the forums it would cut off
+                forums += [f for f in finding["cut_off"] if f not in forums]
+            else:
+                forums += [f for f in self.person_forums.get(finding["person"], ())
+                           if f not in forums]
         return {"finding": key, "forums": [f for f in forums if f in self.forums],
                 "people": [p for p in people if p in self.person_nodes],
                 "shared": list(finding.get("shared_members") or [])}

@@ -117,7 +117,7 @@ def finding_key(finding: dict) -> str:
     """A stable identity of a finding: its kind and subject keys (analysis.md)."""
     parts = list(finding.get("forums") or [])
     for name in ("organisation", "area", "forum", "person", "action", "recommendation",
-                 "milestone"):
+                 "milestone", "meeting"):
         if finding.get(name):
             parts.append(str(finding[name]))
     return f"{finding['kind']}:{'+'.join(parts)}"

@@ -38,6 +38,11 @@ def sample_map():
             {"key": "a2", "title": "SIP i glesbygd", "owner_forum": "lpo",
              "areas": ["landsbygd"]},
         ],
+        meetings=[
+            *({"key": f"lsg-{month}", "forum": "lsg", "date": f"2025-{month:02}-01",
+               "status": "held", "present": []} for month in range(6, 10)),
+            {"key": "rsg-1", "forum": "rsg", "date": "2025-01-01", "status": "held"},
+        ],
     )
 
 
@@ -47,7 +52,7 @@ def test_output_document_has_the_contract_shape():
     assert list(result) == ["format", "as_of", "settings", "findings"]
     assert result["format"] == "samverkan-findings/1"
     assert result["as_of"] == "2025-11-01"
-    assert result["settings"] == {"parallel_min_overlap": 0.5, "overload_min_forums": 6}
+    assert result["settings"] == DEFAULT_SETTINGS
     assert json.loads(json.dumps(result)) == result
 
 
@@ -67,6 +72,9 @@ def test_every_finding_has_its_subject_keys_and_a_message():
         "overloaded_person": {"person"}, "unowned_action": {"action"},
         "owner_without_mandate": {"action"}, "stalled_recommendation": {"recommendation"},
         "overdue_milestone": {"milestone"}, "overdue_action": {"action"},
+        "absent_principal": {"organisation", "forum", "meetings", "attended"},
+        "inactive_member": {"person", "forum", "last_present"},
+        "dormant_forum": {"forum", "last_held"}, "unapproved_minutes": {"meeting", "days"},
     }
     for finding in analyze(sample_map(), AS_OF)["findings"]:
         assert subject[finding["kind"]] <= set(finding)
@@ -107,7 +115,7 @@ def test_settings_defaults_and_overrides():
     """Missing settings take their defaults; given ones are shown in the output."""
     assert validate_settings(None) == DEFAULT_SETTINGS
     result = analyze(make_doc(), AS_OF, {"overload_min_forums": 2})
-    assert result["settings"] == {"parallel_min_overlap": 0.5, "overload_min_forums": 2}
+    assert result["settings"] == {**DEFAULT_SETTINGS, "overload_min_forums": 2}
     shown = analyze(make_doc(), AS_OF, {"parallel_min_overlap": Fraction(1, 4)})["settings"]
     assert shown["parallel_min_overlap"] == 0.25
 
@@ -137,7 +145,8 @@ def test_invalid_settings_raise_value_error_naming_the_setting(settings, named):
 def test_boundary_settings_are_accepted():
     """An overlap of exactly 1 and an overload threshold of 1 are valid."""
     result = analyze(make_doc(), AS_OF, {"parallel_min_overlap": 1, "overload_min_forums": 1})
-    assert result["settings"] == {"parallel_min_overlap": 1.0, "overload_min_forums": 1}
+    assert result["settings"] == {**DEFAULT_SETTINGS, "parallel_min_overlap": 1.0,
+                                  "overload_min_forums": 1}
 
 
 def test_unknown_language_is_refused():
@@ -177,7 +186,7 @@ def test_empty_map_has_no_findings():
 def test_setting_given_as_none_takes_its_default():
     """None means "not given", as for optional fields in the exchange format."""
     result = analyze(make_doc(), AS_OF, {"parallel_min_overlap": None, "overload_min_forums": 3})
-    assert result["settings"] == {"parallel_min_overlap": 0.5, "overload_min_forums": 3}
+    assert result["settings"] == {**DEFAULT_SETTINGS, "overload_min_forums": 3}
 
 
 def test_cycle_through_an_apex_has_its_own_message():

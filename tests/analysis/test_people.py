@@ -5,7 +5,8 @@ def test_only_link_between_two_forums_is_a_single_point_of_failure():
     """A person who alone joins two forums is reported, with the number of parts left."""
     doc = make_doc(forums=[forum("f1", ["p1", "bridge"]), forum("f2", ["p2", "bridge"])])
     assert findings(doc, "single_point_of_failure") == [
-        {"kind": "single_point_of_failure", "person": "bridge", "parts": 2, "forum_count": 2}
+        {"kind": "single_point_of_failure", "person": "bridge", "cut_off": ["f2"], "parts": 2,
+         "forum_count": 2}
     ]
 
 

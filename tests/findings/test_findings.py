@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from portal.analysis.core import analyze
+from portal.analysis.core import DEFAULT_SETTINGS, analyze
 from portal.exchange.exporter import export_document
 from portal.exchange.services import import_text
 
@@ -19,6 +19,11 @@ ACCESSIBILITY_FORUM = {
                 "kind": "working_group", "level": "county", "reports_to": "lsg",
                 "areas": ["tillganglighet"]}],
 }
+
+
+def _thresholds(**changed) -> dict:
+    """The settings form's fields: the defaults, with some changed."""
+    return {**{name: str(value) for name, value in DEFAULT_SETTINGS.items()}, **changed}
 
 
 def _token(client, path="/") -> str:
@@ -33,7 +38,7 @@ def test_cli_json_is_the_spec_document(runner, db, demo):
     doc = json.loads(result.output)
     assert doc["format"] == "samverkan-findings/1"
     assert doc["as_of"] == AS_OF
-    assert doc["settings"] == {"parallel_min_overlap": 0.5, "overload_min_forums": 6}
+    assert doc["settings"] == DEFAULT_SETTINGS
     from datetime import date
 
     assert doc == analyze(export_document(db.session), date(2026, 11, 23))
@@ -155,7 +160,7 @@ def test_admin_changes_thresholds(client, db, demo, signed_in):
 
     signed_in("admin")
     response = client.post("/admin/installningar", data={
-        "parallel_min_overlap": "0,5", "overload_min_forums": "3",
+        **_thresholds(parallel_min_overlap="0,5", overload_min_forums="3"),
         "csrf_token": _token(client, "/admin/installningar")})
     assert response.status_code == 303
     doc = client.get(f"/api/v1/findings?as_of={AS_OF}").get_json()
@@ -168,7 +173,7 @@ def test_bad_threshold_is_shown_next_to_the_field(client, db, signed_in):
     """An overlap above 1 re-renders the form with the error next to the field."""
     signed_in("admin")
     response = client.post("/admin/installningar", data={
-        "parallel_min_overlap": "1.5", "overload_min_forums": "6",
+        **_thresholds(parallel_min_overlap="1.5"),
         "csrf_token": _token(client, "/admin/installningar")})
     assert response.status_code == 400
     assert 'id="parallel_min_overlap-error"' in response.get_data(as_text=True)
