@@ -114,3 +114,21 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   document.addEventListener("htmx:afterSettle", function () { fit(document); });
   narrow.addEventListener("change", function () { fit(document); });
 })();
+
+// In a long form (a decision and its actions) Enter in a one-line field does not submit: it
+// would save, or run another field's search. Enter in a search field runs that search only.
+document.addEventListener("keydown", function (event) {
+  var field = event.target;
+  if (event.key !== "Enter" || event.isComposing || !field.form
+      || !field.form.hasAttribute("data-enter-stays") || field.tagName !== "INPUT") {
+    return;
+  }
+  var type = (field.getAttribute("type") || "text").toLowerCase();
+  if (["submit", "button", "reset", "checkbox", "radio", "file", "image"].indexOf(type) !== -1) {
+    return;
+  }
+  event.preventDefault();
+  if (field.hasAttribute("data-enter-searches") && window.htmx) {
+    window.htmx.trigger(field, "search");
+  }
+});

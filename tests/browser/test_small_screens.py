@@ -111,7 +111,7 @@ def crawl(page, base: str, adapter, limit: int):
             continue
         try:
             response = page.goto(base + path)
-        except Exception:  # noqa: BLE001 - a download or a file: not a page
+        except Exception:  # noqa: BLE001, S112 - a download or a file: not a page
             continue
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
@@ -163,7 +163,8 @@ SMALL_TARGETS = """() => {
     + Math.round(el.getBoundingClientRect().height));
 }"""
 TAP_PAGES = {
-    "uppdrag@example.org": ["/", "/uppdrag/fm2025-uppdragil3", "/atgarder/a25-gemensam-plan/redigera"],
+    "uppdrag@example.org": ["/", "/uppdrag/fm2025-uppdragil3",
+                            "/atgarder/a25-gemensam-plan/redigera"],
     "forum@example.org": ["/forum/lsg", "/forum/lsg/beslut/ny", "/beslut", "/sok?q=plan"],
 }
 
