@@ -369,7 +369,12 @@
     cy.$(":selected").unselect();
     node.select();
     canvas.dataset.selected = node.id();
-    if (center) { cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1) }, { duration: 200 }); }
+    if (center) {
+      var level = Math.max(cy.zoom(), 1);
+      var at = node.position();
+      cy.animate({ zoom: level, pan: { x: canvas.clientWidth / 2 - level * at.x, y: canvas.clientHeight / 2 - level * at.y } },
+                 { duration: 200 });
+    }
     var type = node.data("type");
     var template = type === "person" ? msg.personUrl : type === "forum" ? msg.forumUrl : null;
     if (template && window.htmx) {
