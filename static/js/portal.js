@@ -61,7 +61,7 @@ document.addEventListener("htmx:beforeSwap", function (event) {
       if (cells[i].colSpan > 1) {
         return null;
       }
-      names.push(cells[i].textContent.replace(/\s+/g, " ").trim());
+      names.push(cells[i].textContent.replace(/[▲▼]/g, "").replace(/\s+/g, " ").trim());
     }
     return names;
   }
@@ -72,7 +72,9 @@ document.addEventListener("htmx:beforeSwap", function (event) {
           return;
         }
         Array.prototype.forEach.call(row.cells, function (cell, index) {
-          if (names[index] && !cell.hasAttribute("data-label")) {
+          // A cell that says its heading already (a "Change" button) needs no label.
+          var text = cell.textContent.replace(/\s+/g, " ").trim();
+          if (names[index] && !cell.hasAttribute("data-label") && text.indexOf(names[index]) !== 0) {
             cell.setAttribute("data-label", names[index]);
           }
         });
