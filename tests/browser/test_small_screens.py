@@ -229,3 +229,11 @@ def test_the_wide_screen_keeps_the_menu_open(page, live_server):
     expect(page.get_by_role("button", name="Meny")).to_be_hidden()
     expect(page.get_by_role("navigation", name="Huvudmeny")
            .get_by_role("link", name="Uppdrag")).to_be_visible()
+
+
+@pytest.mark.parametrize("path", ["/login", "/tillganglighet", "/finns-inte"])
+def test_pages_before_signing_in_fit_a_phone(phone, live_server, path):
+    """The sign-in page, the public statements and an error page fit 360 px too."""
+    phone.goto(live_server + path)
+    found = phone.evaluate(OVERFLOW)
+    assert found["scroll"] <= found["width"], found
