@@ -17,7 +17,8 @@ LABELS = """() => {
   const cy = canvas.cy;
   return cy.nodes().filter(n => n.visible() && !n.hasClass('quiet') && n.data('label'))
     .map(n => {
-      const b = n.renderedBoundingBox({includeNodes: false, includeEdges: false, includeLabels: true});
+      const b = n.renderedBoundingBox(
+        {includeNodes: false, includeEdges: false, includeLabels: true});
       return {id: n.id(), px: parseFloat(n.renderedStyle('font-size')), group: n.hasClass('group'),
               apex: n.hasClass('apex'), marks: (n.data('marks') || []).length,
               box: [b.x1, b.y1, b.x2, b.y2]};

@@ -237,3 +237,26 @@ def test_pages_before_signing_in_fit_a_phone(phone, live_server, path):
     phone.goto(live_server + path)
     found = phone.evaluate(OVERFLOW)
     assert found["scroll"] <= found["width"], found
+
+
+def test_the_action_table_becomes_cards_and_a_tap_edits_that_action(phone, live_server):
+    """On a phone each action is a card whose values keep their column headings, and tapping
+    its "Ändra" opens that very action for editing, in place."""
+    sign_in(phone, live_server, "uppdrag@example.org")
+    phone.goto(f"{live_server}/uppdrag/fm2025-uppdragil3")
+    table = phone.locator("table.actions-table")
+    expect(table).to_have_class(re.compile(r"\bstacked\b"))
+    row = table.locator("tbody tr").nth(2)
+    key = row.get_attribute("id")
+    owner = row.locator("td").nth(1)
+    expect(owner).to_have_attribute("data-label", "Ägare")
+    shown = owner.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert shown == '"Ägare"'
+    box = row.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    change = row.get_by_role("link", name=re.compile("^Ändra"))
+    change.tap()
+    editing = phone.locator(f"#{key}.edit-row")
+    expect(editing).to_be_visible()
+    expect(editing.get_by_role("button", name="Spara")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
