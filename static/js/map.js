@@ -282,9 +282,12 @@
     renderList();
     styledZoom = null;
     homes = null;
+    beforeRing = null;  // positions of the map drawn before: this one starts afresh
     neighbourhood(false);
     var grouped = groupSelect && groupSelect.value ? group(groupSelect.value) : null;
     var done = function () {
+      var inFocus = cy.nodes(".focus");
+      if (grouped && inFocus.length) { fitTo(positions(inFocus), 60, large); }
       placeLabels();
       canvas.dataset.drawn = String(data.nodes.length);  // for tests and the browser benchmark
       return data;
