@@ -21,6 +21,21 @@ from portal.models import (
 )
 from portal.models.commission import OPEN_ACTION_STATUSES
 
+# What each start-page tile counts. The tile's number and the list it opens use the same
+# conditions, so the two cannot disagree.
+ACTION_TILES = ("overdue", "open")
+
+
+def _action_conditions(which: str, today: date) -> list:
+    conditions = [Action.status.in_(OPEN_ACTION_STATUSES)]
+    if which == "overdue":
+        conditions.append(Action.due_on < today)
+    return conditions
+
+
+def _overdue_milestone_conditions(today: date) -> list:
+    return [Milestone.done_on.is_(None), Milestone.due_on < today]
+
 
 def counts(today: date) -> dict[str, int]:
     """Headline numbers of the whole map."""
@@ -31,19 +46,34 @@ def counts(today: date) -> dict[str, int]:
         "people": scalar(select(func.count()).select_from(Person)),
         "commissions": scalar(select(func.count()).select_from(Commission)),
         "open_actions": scalar(
-            select(func.count()).select_from(Action).where(Action.status.in_(OPEN_ACTION_STATUSES))
+            select(func.count()).select_from(Action).where(*_action_conditions("open", today))
         ),
         "overdue_actions": scalar(
-            select(func.count()).select_from(Action).where(
-                Action.status.in_(OPEN_ACTION_STATUSES), Action.due_on < today
-            )
+            select(func.count()).select_from(Action).where(*_action_conditions("overdue", today))
         ),
         "overdue_milestones": scalar(
             select(func.count()).select_from(Milestone).where(
-                Milestone.done_on.is_(None), Milestone.due_on < today
-            )
+                *_overdue_milestone_conditions(today))
         ),
     }
+
+
+def tile_actions(which: str, today: date) -> list[Action]:
+    """Every action a tile counts (open, or open and overdue), soonest deadline first."""
+    return db.session.scalars(
+        select(Action).where(*_action_conditions(which, today))
+        .options(selectinload(Action.commission), selectinload(Action.owner_person),
+                 selectinload(Action.owner_forum))
+        .order_by(Action.due_on.nulls_last(), Action.title)
+    ).all()
+
+
+def overdue_milestones(today: date) -> list[Milestone]:
+    """Every milestone the overdue tile counts, oldest deadline first."""
+    return db.session.scalars(
+        select(Milestone).where(*_overdue_milestone_conditions(today))
+        .options(selectinload(Milestone.commission)).order_by(Milestone.due_on)
+    ).all()
 
 
 def milestones_ahead(today: date, commission_ids: list[int] | None, days: int = 120):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -54,6 +54,7 @@ def index():
         my_forums=forums,
         my_actions=queries.open_actions_of(user.person_id, forum_ids),
         milestones=milestones,
+        my_scope=not sees_all,
         milestones_html=milestones_html,
         commissions_html=commissions_html,
         decisions=queries.latest_decisions(None if sees_all or not forums else forum_ids),
@@ -78,3 +79,22 @@ def my_work():
         actions=mine.actions,
         decisions=mine.decisions,
     )
+
+
+@bp.get("/oversikt/atgarder")
+def tile_actions():
+    """The actions a start-page tile counts: `?visa=forsenade` (overdue) or `oppna` (open)."""
+    which = {"forsenade": "overdue", "oppna": "open"}.get(request.args.get("visa", "forsenade"))
+    if which is None:
+        abort(404)
+    day = today()
+    return render_template("dashboard/tile_actions.html", which=which, today=day,
+                           actions=queries.tile_actions(which, day))
+
+
+@bp.get("/oversikt/milstolpar")
+def tile_milestones():
+    """The overdue milestones the start-page tile counts."""
+    day = today()
+    return render_template("dashboard/tile_milestones.html", today=day,
+                           milestones=queries.overdue_milestones(day))

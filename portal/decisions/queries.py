@@ -18,6 +18,16 @@ def _final_decisions():
     return select(Decision).where(Decision.status == "final")
 
 
+def decision_count(forum: Forum | None = None) -> int:
+    """How many decisions there are: a corrected decision counts once, whatever its versions."""
+    newer = select(Decision.supersedes_id).where(Decision.supersedes_id.is_not(None))
+    stmt = select(func.count()).select_from(Decision).where(
+        Decision.status == "final", Decision.id.not_in(newer))
+    if forum is not None:
+        stmt = stmt.where(Decision.forum_id == forum.id)
+    return db.session.scalar(stmt)
+
+
 def all_decisions(page: int):
     """Final decisions of every forum, newest first, and how many there are."""
     stmt = _final_decisions()
@@ -44,6 +54,7 @@ def forum_log(forum: Forum, page: int) -> dict:
         .options(selectinload(Decision.created_by)).order_by(Decision.decided_on.desc())
     ).all()
     return {"decisions": decisions, "total": total, "drafts": drafts,
+            "count": decision_count(forum),
             "superseded_by": superseded_by(decisions)}
 
 

@@ -28,6 +28,7 @@ def index():
     return render_template(
         "decisions/index.html", decisions=decisions, total=total, page=page,
         per_page=queries.PER_PAGE, superseded_by=queries.superseded_by(decisions),
+        count=queries.decision_count(),
     )
 
 
@@ -89,6 +90,13 @@ def new(key: str):
 def edit(key: str):
     """Change a draft decision, or make it final."""
     decision = get_by_key(Decision, key, selectinload(Decision.forum))
+    if decision.is_final:
+        # A record is not edited: say so and point to the correction instead of "no access".
+        newer = queries.superseded_by([decision]).get(decision.id)
+        return render_template(
+            "decisions/record.html", decision=decision, superseded_by=newer,
+            latest=queries.versions(decision)[-1] if newer else decision,
+        ), 200 if request.method == "GET" else 409
     if not can_edit_decision(current_user, decision):
         abort(403)
     form = DecisionForm()
@@ -159,8 +167,10 @@ def _decision_form(form: DecisionForm, forum: Forum, heading: str, save, **conte
                           else _("The decision was saved."), "success")
                     return redirect(url_for("decisions.detail", key=saved.key), 303)
             status = 422
-    choices = queries.action_choices(forum, _action_term(),
-                                     list(form.actions.data or []))
+    # The action search runs when asked for (the search field, its button, htmx); Enter in
+    # another field ("stay") shows the form again with the suggestions it had.
+    term = _action_term() if intent != "stay" else (request.form.get("action_q_shown") or "")
+    choices = queries.action_choices(forum, term[:200], list(form.actions.data or []))
     return render(
         "decisions/form.html", "decisions/_form.html", form=form, forum=forum,
         heading=heading, loose_errors=loose, has_errors=status == 422, **choices,

@@ -6,7 +6,8 @@ from flask import Response, abort, request
 from sqlalchemy.orm import selectinload
 
 from portal.directory import queries
-from portal.findings.services import map_document
+from portal.findings.services import map_document, metrics
+from portal.labels import LABELS
 from portal.map import (  # noqa: F401 - importing the other views adds them to the blueprint
     routes_analysis,
     routes_time,
@@ -41,6 +42,8 @@ def index():
         filters=filters, filter_args=filter_args, options=filter_options(),
         findings=map_findings(drawn, filters), forum_count=len(drawn.select(filters)),
         focus=focus, focused=drawn.findings.get(filters.focus), **finding_context(),
+        level_names={k: str(v) for k, v in LABELS["forum_level"].items()},
+        kind_names={k: str(v) for k, v in LABELS["forum_kind"].items()},
     )
 
 
@@ -49,6 +52,14 @@ def data():
     """The nodes, edges and positions to draw, as JSON (the whole map is cached)."""
     body = services.map_data(current_filters(), lang())
     return Response(body, mimetype="application/json")
+
+
+@bp.get("/karta/gemenskaper.json")
+def communities():
+    """Which community each forum belongs to, for grouping the drawn map (asked for lazily:
+    the metrics are slow on a large map and only this grouping needs them)."""
+    forums = {key: value["community"] for key, value in metrics()["forums"].items()}
+    return {"forums": forums}
 
 
 @bp.get("/karta/forum/<key>")

@@ -21,6 +21,11 @@
   var list = document.getElementById("map-nodes");
   var listNote = document.getElementById("map-list-note");
   var search = document.getElementById("map-search");
+  var findForm = document.getElementById("map-find");
+  var groupSelect = document.getElementById("map-group");
+  var neighbourButton = document.querySelector('[data-map="neighbourhood"]');
+  var labelNote = document.createElement("span");
+  labelNote.className = "map-label-note";
   var cy = null;
   var query = msg.query || "";
   // A large map is added a slice at a time, each in its own task, so the page keeps answering
@@ -79,8 +84,38 @@
       "z-index": 20, "width": 16, "height": 16 } },
     { selector: "edge.focus", style: { "width": 3, "line-color": "#8a5300", "z-index": 15 } },
     { selector: "node:selected", style: {
-      "overlay-color": "#0b4f6c", "overlay-opacity": 0.25, "overlay-padding": 8 } }
+      "overlay-color": "#0b4f6c", "overlay-opacity": 0.25, "overlay-padding": 8 } },
+    // Grouping: a box around each group, its name on top.
+    { selector: "node.group", style: {
+      "shape": "round-rectangle", "background-color": "#f6f7f9", "background-opacity": 0.6,
+      "border-width": 2, "border-style": "dashed", "border-color": "#6b7682", "label": "data(label)",
+      "text-valign": "top", "text-halign": "center", "font-weight": "bold", "padding": 24,
+      "events": "no" } },
+    { selector: "node.quiet", style: { "label": "" } },
+    { selector: ".away", style: { "display": "none" } }
   ];
+
+  // Names keep one readable size on screen whatever the zoom (CSS px); placeLabels decides
+  // which of them fit without overlapping.
+  var LABEL_PX = 13;
+  var SMALL_LABEL_PX = 12;
+  function readableStyle(zoom) {
+    var z = zoom || 1;
+    return [
+      { selector: "node", style: {
+        "font-size": LABEL_PX / z, "text-max-width": 170 / z, "text-wrap": "wrap",
+        "text-margin-y": 4 / z, "text-background-padding": 2 / z, "text-background-opacity": 0.85,
+        "min-zoomed-font-size": 0 } },
+      { selector: "node.forum", style: { "width": Math.max(26, 16 / z), "height": Math.max(26, 16 / z) } },
+      { selector: "node.forum.apex", style: { "width": Math.max(34, 22 / z), "height": Math.max(34, 22 / z) } },
+      { selector: "node.person, node.organisation", style: { "font-size": SMALL_LABEL_PX / z } },
+      { selector: "node.person", style: { "width": Math.max(12, 12 / z), "height": Math.max(12, 12 / z) } },
+      { selector: "node.focus, node.shared, node:selected", style: { "font-size": (LABEL_PX + 1) / z, "font-weight": "bold" } },
+      { selector: "node.group", style: { "font-size": (LABEL_PX + 1) / z, "text-margin-y": -4 / z } },
+      { selector: "node.quiet", style: { "label": "" } },
+      { selector: ".away", style: { "display": "none" } }
+    ];
+  }
 
   // On a national map the whole view is tiny: bigger dots stay visible, labels come on zooming in.
   var LARGE_STYLE = [
@@ -128,7 +163,79 @@
       autoungrabify: true, hideEdgesOnViewport: large, textureOnViewport: large,
       pixelRatio: large ? 1 : "auto"
     });
-    cy.on("tap", "node", function (event) { choose(event.target, false); });
+    cy.on("tap", "node", function (event) {
+      if (!event.target.hasClass("group")) { choose(event.target, false); }
+    });
+    cy.on("zoom pan resize", scheduleLabels);
+    canvas.cy = cy;  // for the browser tests, which measure what is drawn
+  }
+
+  // --- Readable names -------------------------------------------------------------------
+  var labelTimer = null;
+  var styledZoom = null;
+  function scheduleLabels() {
+    if (labelTimer) { clearTimeout(labelTimer); }
+    labelTimer = setTimeout(placeLabels, 80);
+  }
+
+  // The order in which names claim their place: the chosen one, what a finding is about, the
+  // chosen one's neighbours, group names, top bodies, forums with findings, then the forums
+  // with most members, then people and organisations.
+  function rank(node, near) {
+    if (node.selected()) { return 0; }
+    if (node.hasClass("focus") || node.hasClass("shared")) { return 1; }
+    if (near && near.has(node.id())) { return 2; }
+    if (node.hasClass("group")) { return 3; }
+    if (node.hasClass("apex")) { return 4; }
+    if ((node.data("marks") || []).length) { return 5; }
+    if (node.data("type") === "forum") { return 6; }
+    return node.data("type") === "person" ? 7 : 8;
+  }
+
+  function overlaps(a, b) {
+    return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+  }
+
+  // Show the names that fit at a readable size without covering each other; the rest get
+  // their turn as the reader zooms in. A large (national) map keeps its zoom-dependent names.
+  function placeLabels() {
+    labelTimer = null;
+    if (!cy || drawnLarge) { return; }
+    var zoom = cy.zoom();
+    if (styledZoom === null || Math.abs(zoom - styledZoom) / styledZoom > 0.001) {
+      cy.style(STYLE.concat(readableStyle(zoom)));
+      styledZoom = zoom;
+    }
+    var chosen = cy.nodes(":selected");
+    var near = {};
+    chosen.closedNeighborhood().nodes().forEach(function (n) { near[n.id()] = true; });
+    var nearSet = { has: function (id) { return near[id] === true; } };
+    var width = canvas.clientWidth;
+    var height = canvas.clientHeight;
+    var nodes = cy.nodes().filter(function (n) { return n.visible(); });
+    cy.batch(function () { nodes.removeClass("quiet"); });
+    var order = nodes.toArray().map(function (n) {
+      return { node: n, rank: rank(n, nearSet), members: n.data("members") || 0, label: n.data("label") || "" };
+    }).sort(function (a, b) {
+      return a.rank - b.rank || b.members - a.members || a.label.localeCompare(b.label);
+    });
+    var placed = [];
+    var quiet = [];
+    order.forEach(function (entry) {
+      var node = entry.node;
+      var box = node.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
+      var outside = box.x1 < 0 || box.y1 < 0 || box.x2 > width || box.y2 > height;
+      var clash = placed.some(function (other) { return overlaps(box, other); });
+      if (!box.w || outside || clash) {
+        quiet.push(node);
+      } else {
+        placed.push(box);
+      }
+    });
+    cy.batch(function () { quiet.forEach(function (n) { n.addClass("quiet"); }); });
+    canvas.dataset.labelled = String(placed.length);
+    canvas.dataset.labelPx = String(LABEL_PX);
+    labelNote.textContent = format(msg.msgLabels, { shown: placed.length, count: nodes.length });
   }
 
   // Nothing on the map reacts to hovering, but Cytoscape looks for the element under the pointer
@@ -170,10 +277,22 @@
     Object.keys(data.limited || {}).forEach(function (what) {
       note += " " + format(msg.msgLimited, { count: data.limited[what] });
     });
-    status.textContent = note;
+    status.textContent = note + " ";
+    status.appendChild(labelNote);
     renderList();
-    canvas.dataset.drawn = String(data.nodes.length);  // for tests and the browser benchmark
-    return data;
+    styledZoom = null;
+    homes = null;
+    beforeRing = null;  // positions of the map drawn before: this one starts afresh
+    neighbourhood(false);
+    var grouped = groupSelect && groupSelect.value ? group(groupSelect.value) : null;
+    var done = function () {
+      var inFocus = cy.nodes(".focus");
+      if (grouped && inFocus.length) { fitTo(positions(inFocus), 60, large); }
+      placeLabels();
+      canvas.dataset.drawn = String(data.nodes.length);  // for tests and the browser benchmark
+      return data;
+    };
+    return grouped ? grouped.then(done) : done();
   }
 
   function positions(nodes) {
@@ -188,15 +307,20 @@
       box.x1 = Math.min(box.x1, p.x - 40); box.x2 = Math.max(box.x2, p.x + 40);
       box.y1 = Math.min(box.y1, p.y - 40); box.y2 = Math.max(box.y2, p.y + 40);
     });
-    var width = canvas.clientWidth - 2 * padding;
-    var height = canvas.clientHeight - 2 * padding;
+    // Room for the names, which keep their size on screen: half a name's width on each side
+    // and two lines below.
+    var side = large ? padding : Math.min(padding + 85, padding + canvas.clientWidth * 0.1);
+    var below = large ? padding : Math.min(padding + 36, padding + canvas.clientHeight * 0.08);
+    var width = canvas.clientWidth - 2 * side;
+    var height = canvas.clientHeight - padding - below;
     // A national map draws bigger nodes, so it needs less zoom to read a focused finding.
     var most = large ? 0.6 : 1.5;
     var zoom = Math.min(width / Math.max(box.x2 - box.x1, 1), height / Math.max(box.y2 - box.y1, 1), most);
     zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), zoom));
     cy.viewport({
       zoom: zoom,
-      pan: { x: (canvas.clientWidth - zoom * (box.x1 + box.x2)) / 2, y: (canvas.clientHeight - zoom * (box.y1 + box.y2)) / 2 }
+      pan: { x: (canvas.clientWidth - zoom * (box.x1 + box.x2)) / 2,
+             y: (canvas.clientHeight - below + padding - zoom * (box.y1 + box.y2)) / 2 }
     });
   }
 
@@ -248,7 +372,12 @@
     cy.$(":selected").unselect();
     node.select();
     canvas.dataset.selected = node.id();
-    if (center) { cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1) }, { duration: 200 }); }
+    if (center) {
+      var level = Math.max(cy.zoom(), 1);
+      var at = node.position();
+      cy.animate({ zoom: level, pan: { x: canvas.clientWidth / 2 - level * at.x, y: canvas.clientHeight / 2 - level * at.y } },
+                 { duration: 200 });
+    }
     var type = node.data("type");
     var template = type === "person" ? msg.personUrl : type === "forum" ? msg.forumUrl : null;
     if (template && window.htmx) {
@@ -258,6 +387,195 @@
     list.querySelectorAll("button[aria-current]").forEach(function (b) { b.removeAttribute("aria-current"); });
     var button = list.querySelector('button[data-id="' + CSS.escape(node.id()) + '"]');
     if (button) { button.setAttribute("aria-current", "true"); }
+    if (neighbourButton) { neighbourButton.disabled = false; }
+    if (showingNeighbourhood) { neighbourhood(true); }
+    scheduleLabels();
+  }
+
+  // --- Search on the map: Enter (or the button) centres on the best match ---------------
+  function bestMatch(term) {
+    var words = term.toLowerCase();
+    var best = null;
+    var bestScore = -1;
+    cy.nodes().forEach(function (node) {
+      if (node.hasClass("group")) { return; }
+      var text = (node.data("label") || "").toLowerCase();
+      var at = text.indexOf(words);
+      if (at < 0) { return; }
+      // The whole name, an abbreviation in brackets, the start of the name, the start of a
+      // word, anywhere; forums before people, then the larger.
+      var score = text === words ? 50 : text.indexOf("(" + words + ")") >= 0 ? 40
+        : at === 0 ? 30 : /[\s(–-]/.test(text.charAt(at - 1)) ? 20 : 10;
+      if (node.data("type") === "forum") { score += 5; }
+      if (node.hasClass("apex")) { score += 2; }
+      score += Math.min(node.data("members") || 0, 99) / 100;
+      if (score > bestScore) { best = node; bestScore = score; }
+    });
+    return best;
+  }
+
+  function find(term, retried) {
+    if (!cy || !term) { return; }
+    var node = bestMatch(term);
+    if (node) {
+      if (node.hasClass("away")) { neighbourhood(false); }
+      choose(node, true);
+      selection.textContent = format(msg.msgFound, { name: node.data("label") });
+      return;
+    }
+    // People are drawn on request only: look among them before saying nothing matched.
+    var people = form && form.querySelector('input[name="people"]');
+    if (!retried && people && !people.checked) {
+      people.checked = true;
+      query = filterQuery();
+      load().then(function () { find(term, true); });
+      return;
+    }
+    selection.textContent = format(msg.msgNomatch, { term: term });
+  }
+  if (findForm) {
+    findForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      find((search.value || "").trim(), false);
+    });
+  }
+
+  // --- The chosen one's neighbourhood on its own ------------------------------------------
+  var showingNeighbourhood = false;
+  var beforeRing = null;  // where the neighbours stood before they were set around the chosen one
+  function neighbourhood(on) {
+    if (!cy) { return; }
+    var chosen = cy.nodes(":selected");
+    showingNeighbourhood = on && chosen.length > 0;
+    cy.batch(function () {
+      cy.elements().removeClass("away");
+      if (beforeRing) {
+        Object.keys(beforeRing).forEach(function (id) { cy.getElementById(id).position(beforeRing[id]); });
+        beforeRing = null;
+      }
+      if (showingNeighbourhood) {
+        var keep = chosen.closedNeighborhood();
+        keep = keep.union(keep.nodes().parents());
+        cy.elements().not(keep).addClass("away");
+        // The neighbours in a ring around the chosen one, far enough apart for every name.
+        var around = chosen.neighborhood().nodes().sort(function (a, b) {
+          return a.position("x") - b.position("x") || a.position("y") - b.position("y");
+        });
+        var centre = chosen.position();
+        var rx = Math.max(220, around.length * 200 / (2 * Math.PI) * 1.25);
+        var ry = Math.max(160, rx * 0.55);
+        beforeRing = {};
+        around.forEach(function (node, index) {
+          beforeRing[node.id()] = { x: node.position("x"), y: node.position("y") };
+          var angle = -Math.PI / 2 + (2 * Math.PI * index) / around.length;
+          node.position({ x: centre.x + rx * Math.cos(angle), y: centre.y + ry * Math.sin(angle) });
+        });
+      }
+    });
+    if (neighbourButton) { neighbourButton.setAttribute("aria-pressed", showingNeighbourhood ? "true" : "false"); }
+    if (showingNeighbourhood) {
+      var shown = chosen.closedNeighborhood().nodes();
+      fitTo(positions(shown), 40, false);
+      selection.textContent = format(msg.msgNeighbourhood, { name: chosen.data("label"), count: shown.length - 1 });
+    }
+    scheduleLabels();
+  }
+
+  // --- Grouping by level, kind of forum or community ----------------------------------------
+  var homes = null;  // the server's positions, to go back to
+  var communities = null;
+  function groupName(mode, node) {
+    var names = JSON.parse(groupSelect.dataset.names || "{}");
+    var type = node.data("type");
+    if (type === "person") { return [ "~p", groupSelect.dataset.msgPeople ]; }
+    if (type === "organisation") { return [ "~o", groupSelect.dataset.msgOrganisations ]; }
+    if (mode === "community") {
+      var number = communities ? communities[node.data("key")] : undefined;
+      return number === undefined ? [ "~x", groupSelect.dataset.msgOther ]
+        : [ "c" + String(number).padStart(4, "0"), format(groupSelect.dataset.msgCommunity, { n: number + 1 }) ];
+    }
+    var value = node.data(mode) || "";
+    return [ value || "~x", (names[mode] || {})[value] || value || groupSelect.dataset.msgOther ];
+  }
+
+  function ungroup() {
+    var parents = cy.nodes(".group");
+    if (!parents.length && !homes) { return; }
+    cy.batch(function () {
+      parents.children().move({ parent: null });
+      cy.remove(cy.nodes(".group"));
+      if (homes) {
+        cy.nodes().forEach(function (n) { if (homes[n.id()]) { n.position(homes[n.id()]); } });
+      }
+    });
+  }
+
+  function group(mode) {
+    if (!cy) { return null; }
+    if (mode === "community" && communities === null) {
+      return fetch(msg.communitiesUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { forums: {} }; })
+        .then(function (data) { communities = data.forums || {}; return group(mode); });
+    }
+    if (!homes) {
+      homes = {};
+      cy.nodes().forEach(function (n) { homes[n.id()] = { x: n.position("x"), y: n.position("y") }; });
+    }
+    ungroup();
+    if (!mode) {
+      fitTo(positions(cy.nodes()), 20, drawnLarge);
+      canvas.dataset.grouped = "";
+      styledZoom = null;
+      scheduleLabels();
+      return Promise.resolve();
+    }
+    var groups = {};
+    cy.nodes().forEach(function (node) {
+      var named = groupName(mode, node);
+      (groups[named[0]] = groups[named[0]] || { name: named[1], nodes: [] }).nodes.push(node);
+    });
+    var keys = Object.keys(groups).sort();
+    // Each group a block of rows; the blocks side by side, wrapping into rows of blocks.
+    var STEP_X = 200, STEP_Y = 110, GAP = 140, ROW_WIDTH = 2600;
+    var x = 0, y = 0, rowHeight = 0;
+    cy.batch(function () {
+      keys.forEach(function (key) {
+        var members = groups[key].nodes.sort(function (a, b) { return a.data("label").localeCompare(b.data("label")); });
+        var cols = Math.max(1, Math.ceil(Math.sqrt(members.length * 1.5)));
+        var blockWidth = cols * STEP_X;
+        if (x > 0 && x + blockWidth > ROW_WIDTH) { x = 0; y += rowHeight + GAP; rowHeight = 0; }
+        var id = "g:" + key;
+        cy.add({ group: "nodes", data: { id: id, label: groups[key].name + " (" + members.length + ")", type: "group" }, classes: "group" });
+        members.forEach(function (node, index) {
+          node.move({ parent: id });
+          var moved = cy.getElementById(node.id());
+          moved.position({ x: x + (index % cols) * STEP_X, y: y + Math.floor(index / cols) * STEP_Y });
+        });
+        rowHeight = Math.max(rowHeight, Math.ceil(members.length / cols) * STEP_Y);
+        x += blockWidth + GAP;
+      });
+    });
+    canvas.dataset.grouped = mode;
+    fitTo(positions(cy.nodes().not(".group")), 20, drawnLarge);
+    styledZoom = null;
+    scheduleLabels();
+    return Promise.resolve();
+  }
+  if (groupSelect) {
+    groupSelect.addEventListener("change", function () {
+      if (!cy) { return; }
+      var selected = cy.nodes(":selected").map(function (n) { return n.id(); });
+      neighbourhood(false);
+      var done = group(groupSelect.value);
+      Promise.resolve(done).then(function () {
+        selected.forEach(function (id) { cy.getElementById(id).select(); });
+      });
+    });
+  }
+  if (neighbourButton) {
+    neighbourButton.addEventListener("click", function () {
+      neighbourhood(neighbourButton.getAttribute("aria-pressed") !== "true");
+    });
   }
 
   // The focusable list of what is drawn: Enter (or a click) chooses a node.

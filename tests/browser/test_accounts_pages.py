@@ -36,6 +36,7 @@ def test_choosing_the_weekly_digest_off_at_360_px(browser, live_server):
     context = browser.new_context(viewport={"width": 360, "height": 780}, locale="sv-SE")
     page = context.new_page()
     sign_in(page, live_server, "forum@example.org")
+    page.get_by_role("button", name="Meny").click()  # on a phone the menu folds away
     page.get_by_role("link", name="Mina inställningar").click()
     page.get_by_role("group", name="Nya iakttagelser om mina forum").get_by_label("Av").check()
     page.get_by_role("button", name="Spara").click()
