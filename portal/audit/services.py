@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import g, has_request_context
-
 from portal.extensions import db
 from portal.models import AuditEntry
 
@@ -43,8 +41,6 @@ def record(
         data=data,
     )
     db.session.add(entry)
-    if has_request_context():
-        g.pop("findings_state", None)  # the map may have changed: read the state again
     return entry
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from portal.audit.snapshot import snapshot
@@ -13,14 +13,26 @@ from portal.commissions.forms import MilestoneForm, RiskForm, StatusReportForm
 from portal.commissions.history import differences
 from portal.dates import today
 from portal.entries import EntryError
+from portal.extensions import db
 from portal.forms import apply_errors
-from portal.models import Commission
+from portal.models import Commission, Risk
 from portal.views import render
 
 
 def is_htmx() -> bool:
     """True when htmx sent the request and wants a fragment back."""
     return bool(request.headers.get("HX-Request"))
+
+
+def get_risk(risk_id: int) -> Risk:
+    """The risk with this id.
+
+    :raise 404: when there is none.
+    """
+    obj = db.session.get(Risk, risk_id)
+    if obj is None:
+        abort(404)
+    return obj
 
 
 def see_other(endpoint: str, **values):

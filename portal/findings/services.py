@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, has_request_context
 from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy import delete, event, func, insert, select
@@ -43,14 +43,13 @@ HTML_CACHE_SIZE = 256  # rendered fragments of pages, each some tens of kilobyte
 def state_token() -> int:
     """A number that changes whenever anything in the map (or a setting) is written.
 
-    Read once per request (kept in `g`): a page asks for several cached values.
+    Read once per transaction (kept in the session's info): a page asks for several cached
+    values. A flush, commit or rollback forgets it, so a write is seen at once.
     """
-    if has_request_context() and "findings_state" in g:
-        return g.findings_state
-    token = _read_state_token()
-    if has_request_context():
-        g.findings_state = token
-    return token
+    info = db.session.info
+    if _STATE not in info:
+        info[_STATE] = _read_state_token()
+    return info[_STATE]
 
 
 def _read_state_token() -> int:
@@ -120,25 +119,26 @@ def _shared(key: tuple, compute) -> dict:
 
 def _may_store() -> bool:
     """True when committing cannot carry anything but the cached result with it."""
-    if has_request_context() and request.method not in ("GET", "HEAD"):
-        return False
     session = db.session
     return not (session.new or session.dirty or session.deleted
                 or session.info.get(_WROTE))
 
 
 _WROTE = "findings.wrote"  # set in a session's info while it holds flushed, uncommitted writes
+_STATE = "findings.state"  # the state token read in the session's current transaction
 
 
 @event.listens_for(Session, "after_flush")
 def _note_write(session: Session, _context) -> None:
     session.info[_WROTE] = True
+    session.info.pop(_STATE, None)
 
 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget_write(session: Session) -> None:
     session.info.pop(_WROTE, None)
+    session.info.pop(_STATE, None)
 
 
 def current_settings() -> dict[str, Any]:

@@ -6,13 +6,14 @@ from flask import flash, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.commissions import followup
+from portal.commissions import bp, followup
 from portal.commissions.forms import RiskForm
-from portal.commissions.routes import DETAIL_OPTIONS, bp, get_risk
+from portal.commissions.queries import DETAIL_OPTIONS
 from portal.commissions.services import EntryError, StaleEdit, require_edit
 from portal.commissions.web import (
     commission_page,
     conflict,
+    get_risk,
     is_htmx,
     new_report_form,
     respond,

@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from portal.commissions import services
+from portal.commissions import bp, services
 from portal.commissions.forms import ActionForm, MilestoneForm, RecommendationForm
-from portal.commissions.routes import DETAIL_OPTIONS, bp
+from portal.commissions.queries import DETAIL_OPTIONS
 from portal.commissions.services import EntryError, StaleEdit
 from portal.commissions.web import (
     commission_page,
