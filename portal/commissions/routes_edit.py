@@ -19,14 +19,13 @@ from portal.commissions.services import EntryError, StaleEdit
 from portal.commissions.web import (
     commission_page,
     conflict,
-    is_htmx,
     respond,
     see_other,
     show_errors,
 )
 from portal.dates import today
 from portal.models import Action, Commission, Milestone, Recommendation
-from portal.views import get_by_key, render
+from portal.views import get_by_key, render, wants_fragment
 
 ACTION_OPTIONS = (
     selectinload(Action.owner_person), selectinload(Action.owner_forum),
@@ -56,7 +55,7 @@ def milestone_update(key: str):
                        if milestone.done_on else
                        _("%(code)s is marked as not reached.",
                          code=milestone.code or milestone.title))
-            if not is_htmx():
+            if not wants_fragment():
                 flash(message, "success")
                 return see_other("commissions.detail", key=commission.key,
                                  _anchor=f"milestone-{key}")
@@ -97,7 +96,7 @@ def _action_saved(action: Action):
     if action.commission is None:  # only its own page shows it: no row to swap
         flash(message, "success")
         return see_other("commissions.action", key=action.key)
-    if not is_htmx():
+    if not wants_fragment():
         flash(message, "success")
         return see_other("commissions.detail", key=action.commission.key,
                          _anchor=f"action-{action.key}")

@@ -14,14 +14,13 @@ from portal.commissions.web import (
     commission_page,
     conflict,
     get_risk,
-    is_htmx,
     new_report_form,
     respond,
     see_other,
     show_errors,
 )
 from portal.models import Commission
-from portal.views import get_by_key, render
+from portal.views import get_by_key, render, wants_fragment
 
 
 @bp.post("/uppdrag/<key>/statusrapporter")
@@ -36,7 +35,7 @@ def add_status_report(key: str):
             show_errors(form, error)
         else:
             message = _("The status report is added.")
-            if not is_htmx():
+            if not wants_fragment():
                 flash(message, "success")
                 return see_other("commissions.detail", key=key, _anchor="status")
             return commission_page(commission, "commissions/_status_reports.html",
@@ -57,7 +56,7 @@ def add_risk(key: str):
             show_errors(form, error)
         else:
             message = _("The risk is added.")
-            if not is_htmx():
+            if not wants_fragment():
                 flash(message, "success")
                 return see_other("commissions.detail", key=key, _anchor=f"risk-{risk.id}")
             return commission_page(commission, "commissions/_risks.html", message=message)
@@ -83,7 +82,7 @@ def edit_risk(risk_id: int):
             except EntryError as error:
                 show_errors(form, error)
             else:
-                if not is_htmx():
+                if not wants_fragment():
                     flash(_("The risk is saved."), "success")
                     return see_other("commissions.detail", key=risk.commission.key,
                                      _anchor=f"risk-{risk.id}")

@@ -19,11 +19,6 @@ from portal.models import Commission, Risk
 from portal.views import render
 
 
-def is_htmx() -> bool:
-    """True when htmx sent the request and wants a fragment back."""
-    return bool(request.headers.get("HX-Request"))
-
-
 def get_risk(risk_id: int) -> Risk:
     """The risk with this id.
 
