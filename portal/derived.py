@@ -63,7 +63,7 @@ HTML_CACHE_SIZE = 256  # rendered fragments of pages, each some tens of kilobyte
 # sessions and notifications would otherwise empty every cache many times an hour).
 QUIET_TABLES = frozenset({
     "audit_entry", "user", "user_session", "account_token", "notification_preference",
-    "notification_sent", "analysis_result", "structure_snapshot", "search_entry",
+    "notification_sent", "analysis_result", "structure_snapshot", "search_entry", "search_fts",
     "alembic_version",
 })
 
@@ -76,6 +76,7 @@ _WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)
                     re.IGNORECASE)
 _WROTE = "derived.wrote"  # connection info: this transaction wrote something
 _CHANGED = "derived.changed"  # connection info: this transaction wrote to the map
+_GIVEN = "derived.given"  # connection info: this transaction wrote the version row itself
 _MEMO = "derived.version"  # session info: the version read in this transaction
 
 
@@ -224,12 +225,15 @@ class DerivedData:
 
 # Writes are noticed on the connection, whichever way they were made (ORM, Core, bulk).
 @event.listens_for(Engine, "after_cursor_execute")
-def _note_write(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+def _note_write(conn, cursor, statement, parameters, _context, _executemany) -> None:
     match = _WRITE.match(statement)
-    if match is None:
+    if match is None or cursor.rowcount == 0:  # a backfill of an empty table changes nothing
         return
     conn.info[_WROTE] = True
-    if match.group(1).lower() not in QUIET_TABLES:
+    name = match.group(1).lower()
+    if name == "setting" and VERSION_KEY in str(parameters):
+        conn.info[_GIVEN] = True  # a restore writes the version it had: it stays
+    if name not in QUIET_TABLES:
         conn.info[_CHANGED] = True
 
 
@@ -237,7 +241,8 @@ def _note_write(conn, _cursor, statement, _parameters, _context, _executemany) -
 def _new_version(conn) -> None:
     """Just before a transaction that wrote to the map commits, give the map a new version."""
     conn.info.pop(_WROTE, None)
-    if not conn.info.pop(_CHANGED, False):
+    given = conn.info.pop(_GIVEN, False)
+    if not conn.info.pop(_CHANGED, False) or given:
         return
     _write_version(conn, secrets.randbelow(2**31 - 2) + 1)
 
@@ -266,15 +271,15 @@ def _write_version(conn, token: int) -> None:
 
 @event.listens_for(Engine, "rollback")
 def _forget_writes(conn) -> None:
-    conn.info.pop(_WROTE, None)
-    conn.info.pop(_CHANGED, None)
+    for flag in (_WROTE, _CHANGED, _GIVEN):
+        conn.info.pop(flag, None)
 
 
 @event.listens_for(Pool, "checkin")
 def _forget_writes_at_checkin(_dbapi_connection, record) -> None:
     if record is not None:
-        record.info.pop(_WROTE, None)
-        record.info.pop(_CHANGED, None)
+        for flag in (_WROTE, _CHANGED, _GIVEN):
+            record.info.pop(flag, None)
 
 
 @event.listens_for(Session, "after_flush")
