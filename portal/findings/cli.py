@@ -8,7 +8,7 @@ from datetime import date
 
 import click
 
-from portal.findings.kinds import SPEC_ORDER
+from portal.analysis.core import KINDS
 
 
 def _date(_ctx, _param, value: str | None) -> date | None:
@@ -57,12 +57,12 @@ def _print_summary(result: dict) -> None:
     click.echo(f"Findings as of {result['as_of']} "
                f"(parallel_min_overlap={result['settings']['parallel_min_overlap']}, "
                f"overload_min_forums={result['settings']['overload_min_forums']})")
-    width = max(len(kind) for kind in SPEC_ORDER)
+    width = max(len(kind) for kind in KINDS)
     click.echo(f"{'kind':<{width}}  count")
-    for kind in SPEC_ORDER:
+    for kind in KINDS:
         click.echo(f"{kind:<{width}}  {counts.get(kind, 0):>5}")
     click.echo(f"{'total':<{width}}  {len(result['findings']):>5}")
-    for kind in SPEC_ORDER:
+    for kind in KINDS:
         messages = [f["message"] for f in result["findings"] if f["kind"] == kind]
         if messages:
             click.echo(f"\n{kind}:")

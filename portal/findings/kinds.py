@@ -4,13 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-# The order of analysis.md; the API and the CLI keep it.
-SPEC_ORDER = (
-    "parallel_structure", "uncovered_area", "missing_principal", "orphan_forum",
-    "reporting_cycle", "single_point_of_failure", "overloaded_person", "unowned_action",
-    "owner_without_mandate", "stalled_recommendation", "overdue_milestone", "overdue_action",
-)
-
 # Groups for readers, most serious first: where nobody is responsible, then overlaps, then
 # people the structure depends on, then promises that are late.
 GROUPS = (
@@ -24,7 +17,6 @@ GROUPS = (
     ("followup", _l("Promises that are late or stalled"),
      ("stalled_recommendation", "overdue_milestone", "overdue_action")),
 )
-SEVERITY_ORDER = tuple(kind for _, _, kinds in GROUPS for kind in kinds)
 
 NAMES = {
     "parallel_structure": _l("Parallel structures"),

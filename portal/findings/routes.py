@@ -19,12 +19,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.analysis.core import KINDS
 from portal.audit.services import record_now
 from portal.auth.permissions import can_administer
 from portal.extensions import derived
 from portal.findings import services
 from portal.findings.forms import SettingsForm
-from portal.findings.kinds import GROUPS, NAMES, SPEC_ORDER, WHY
+from portal.findings.kinds import GROUPS, NAMES, WHY
 from portal.findings.scope import entities, scope
 from portal.views import page_number, vary_on_htmx, wants_fragment
 
@@ -136,7 +137,7 @@ def _render_results(doc: dict, kind: str | None, area: str | None, organisation:
                     page: int, as_of: str) -> str:
     """The list of findings that match the filter: a page of one kind, or a few of each."""
     lookup = services.map_lookup()
-    matched: dict[str, list[dict]] = {k: [] for k in SPEC_ORDER}
+    matched: dict[str, list[dict]] = {k: [] for k in KINDS}
     for finding in doc["findings"]:
         if kind and finding["kind"] != kind:
             continue

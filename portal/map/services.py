@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from portal.analysis.core import analyze
+from portal.analysis.core import KINDS, analyze
 from portal.audit.services import record
 from portal.exchange.validator import dump_document
 from portal.extensions import db, derived
 from portal.findings import services as findings_services
-from portal.findings.kinds import SPEC_ORDER
 from portal.findings.services import current_settings, map_document, state_token
 from portal.map import exports
 from portal.map.compare import compare_documents
@@ -80,7 +79,7 @@ def whatif(action: str, forum: str, into: str | None, as_of: date | None, lang: 
 def _counts(before: list[dict], after: list[dict]) -> list[tuple[str, int, int]]:
     """Per finding kind: how many before and after, for kinds with any."""
     rows = []
-    for kind in SPEC_ORDER:
+    for kind in KINDS:
         old = sum(1 for f in before if f["kind"] == kind)
         new = sum(1 for f in after if f["kind"] == kind)
         if old or new:
@@ -90,7 +89,7 @@ def _counts(before: list[dict], after: list[dict]) -> list[tuple[str, int, int]]
 
 def summary(doc: dict, findings: list[dict]) -> dict[str, Any]:
     """The counts a snapshot or a report opens with."""
-    kinds = {kind: 0 for kind in SPEC_ORDER}
+    kinds = {kind: 0 for kind in KINDS}
     for finding in findings:
         kinds[finding["kind"]] += 1
     return {
