@@ -7,7 +7,7 @@ the fields, or 409 with the values someone else saved in the meantime.
 
 from __future__ import annotations
 
-from flask import flash, request
+from flask import flash
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -15,13 +15,11 @@ from sqlalchemy.orm import selectinload
 from portal.commissions import bp, services
 from portal.commissions.forms import ActionForm, MilestoneForm, RecommendationForm
 from portal.commissions.queries import DETAIL_OPTIONS
-from portal.commissions.services import EntryError, StaleEdit
 from portal.commissions.web import (
     commission_page,
-    conflict,
     respond,
     see_other,
-    show_errors,
+    submit,
 )
 from portal.dates import today
 from portal.models import Action, Commission, Milestone, Recommendation
@@ -40,31 +38,24 @@ def milestone_update(key: str):
     milestone = get_by_key(Milestone, key, selectinload(Milestone.commission))
     commission = get_by_key(Commission, milestone.commission.key, *DETAIL_OPTIONS)
     form = MilestoneForm.for_milestone(milestone)
-    status, problem = 422, None
-    if form.validate_on_submit():
-        try:
-            services.set_milestone_reached(current_user, milestone, form.version.data,
-                                           form.done_on.data)
-        except StaleEdit as stale:
-            status, problem = 409, conflict("milestone", stale.current, form)
-            form = MilestoneForm.for_milestone(stale.current, formdata=None)
-        except EntryError as error:
-            show_errors(form, error)
-        else:
-            message = (_("%(code)s is marked as reached.", code=milestone.code or milestone.title)
-                       if milestone.done_on else
-                       _("%(code)s is marked as not reached.",
-                         code=milestone.code or milestone.title))
-            if not wants_fragment():
-                flash(message, "success")
-                return see_other("commissions.detail", key=commission.key,
-                                 _anchor=f"milestone-{key}")
-            return commission_page(commission, "commissions/_timeline_saved.html",
-                                   saved=key, message=message)
+    answer = submit(form, lambda: services.set_milestone_reached(
+        current_user, milestone, form.version.data, form.done_on.data),
+        "milestone", lambda current: MilestoneForm.for_milestone(current, formdata=None))
+    if answer.done:
+        message = (_("%(code)s is marked as reached.", code=milestone.code or milestone.title)
+                   if milestone.done_on else
+                   _("%(code)s is marked as not reached.",
+                     code=milestone.code or milestone.title))
+        if not wants_fragment():
+            flash(message, "success")
+            return see_other("commissions.detail", key=commission.key,
+                             _anchor=f"milestone-{key}")
+        return commission_page(commission, "commissions/_timeline_saved.html",
+                               saved=key, message=message)
     return respond(commission_page(
         commission, "commissions/_timeline_saved.html",
-        forms={"milestone_forms": {key: form}}, conflict={key: problem} if problem else {},
-        failed=key), status)
+        forms={"milestone_forms": {key: answer.form}},
+        conflict={key: answer.conflict} if answer.conflict else {}, failed=key), answer.status)
 
 
 @bp.route("/atgarder/<key>/redigera", methods=["GET", "POST"])
@@ -73,21 +64,14 @@ def edit_action(key: str):
     action = get_by_key(Action, key, *ACTION_OPTIONS)
     services.require_edit(current_user, action)
     form = ActionForm.for_action(action)
-    status, problem = 200, None
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            try:
-                services.update_action(current_user, action, form.version.data, **form.values())
-            except StaleEdit as stale:
-                status, problem = 409, conflict("action", stale.current, form)
-                form = ActionForm.for_action(stale.current, formdata=None)
-            except EntryError as error:
-                show_errors(form, error)
-            else:
-                return _action_saved(action)
+    answer = submit(form, lambda: services.update_action(
+        current_user, action, form.version.data, **form.values()),
+        "action", lambda current: ActionForm.for_action(current, formdata=None))
+    if answer.done:
+        return _action_saved(action)
     return respond(render("commissions/action_edit.html", "commissions/_action_edit_row.html",
-                          action=action, form=form, conflict=problem, today=today()), status)
+                          action=action, form=answer.form, conflict=answer.conflict,
+                          today=today()), answer.status)
 
 
 def _action_saved(action: Action):
@@ -111,19 +95,13 @@ def new_action(key: str):
     commission = get_by_key(Commission, key)
     services.require_edit(current_user, commission)
     form = ActionForm(data={"status": "planned", "progress": 0})
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            try:
-                action = services.create_action(current_user, commission, **form.values())
-            except EntryError as error:
-                show_errors(form, error)
-            else:
-                flash(_("The action is added."), "success")
-                return see_other("commissions.detail", key=key, _anchor=f"action-{action.key}")
+    answer = submit(form, lambda: services.create_action(current_user, commission,
+                                                         **form.values()))
+    if answer.done:
+        flash(_("The action is added."), "success")
+        return see_other("commissions.detail", key=key, _anchor=f"action-{answer.result.key}")
     return respond(render("commissions/action_new.html", commission=commission, form=form),
-                   status)
+                   answer.status)
 
 
 @bp.route("/uppdrag/<key>/rekommendationer/ny", methods=["GET", "POST"])
@@ -132,19 +110,13 @@ def new_recommendation(key: str):
     commission = get_by_key(Commission, key)
     services.require_edit(current_user, commission)
     form = RecommendationForm()
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            try:
-                rec = services.create_recommendation(current_user, commission, **form.values())
-            except EntryError as error:
-                show_errors(form, error)
-            else:
-                flash(_("The recommendation is added."), "success")
-                return see_other("commissions.detail", key=key, _anchor=f"rec-{rec.key}")
+    answer = submit(form, lambda: services.create_recommendation(current_user, commission,
+                                                                 **form.values()))
+    if answer.done:
+        flash(_("The recommendation is added."), "success")
+        return see_other("commissions.detail", key=key, _anchor=f"rec-{answer.result.key}")
     return respond(render("commissions/recommendation_form.html", commission=commission,
-                          recommendation=None, form=form, conflict=None), status)
+                          recommendation=None, form=form, conflict=None), answer.status)
 
 
 @bp.route("/rekommendationer/<key>/redigera", methods=["GET", "POST"])
@@ -153,23 +125,16 @@ def edit_recommendation(key: str):
     rec = get_by_key(Recommendation, key, selectinload(Recommendation.commission))
     services.require_edit(current_user, rec)
     form = RecommendationForm.for_recommendation(rec)
-    status, problem = 200, None
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            try:
-                services.update_recommendation(current_user, rec, form.version.data,
-                                               **form.values())
-            except StaleEdit as stale:
-                status, problem = 409, conflict("recommendation", stale.current, form)
-                form = RecommendationForm.for_recommendation(stale.current, formdata=None)
-            except EntryError as error:
-                show_errors(form, error)
-            else:
-                flash(_("The recommendation is saved."), "success")
-                if rec.commission is None:
-                    return see_other("commissions.index")
-                return see_other("commissions.detail", key=rec.commission.key,
-                                 _anchor=f"rec-{rec.key}")
+    answer = submit(form, lambda: services.update_recommendation(
+        current_user, rec, form.version.data, **form.values()),
+        "recommendation", lambda current: RecommendationForm.for_recommendation(
+            current, formdata=None))
+    if answer.done:
+        flash(_("The recommendation is saved."), "success")
+        if rec.commission is None:
+            return see_other("commissions.index")
+        return see_other("commissions.detail", key=rec.commission.key,
+                         _anchor=f"rec-{rec.key}")
     return respond(render("commissions/recommendation_form.html", commission=rec.commission,
-                          recommendation=rec, form=form, conflict=problem), status)
+                          recommendation=rec, form=answer.form, conflict=answer.conflict),
+                   answer.status)

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from flask import flash, request
+from flask import flash
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.commissions import bp, followup
 from portal.commissions.forms import RiskForm
 from portal.commissions.queries import DETAIL_OPTIONS
-from portal.commissions.services import EntryError, StaleEdit, require_edit
+from portal.commissions.services import require_edit
 from portal.commissions.web import (
     commission_page,
-    conflict,
     get_risk,
     new_report_form,
     respond,
     see_other,
-    show_errors,
+    submit,
 )
 from portal.models import Commission
 from portal.views import get_by_key, render, wants_fragment
@@ -28,20 +27,17 @@ def add_status_report(key: str):
     """Add a status report; earlier reports are kept as they were."""
     commission = get_by_key(Commission, key, *DETAIL_OPTIONS)
     form = new_report_form()
-    if form.validate_on_submit():
-        try:
-            followup.add_status_report(current_user, commission, **form.values())
-        except EntryError as error:
-            show_errors(form, error)
-        else:
-            message = _("The status report is added.")
-            if not wants_fragment():
-                flash(message, "success")
-                return see_other("commissions.detail", key=key, _anchor="status")
-            return commission_page(commission, "commissions/_status_reports.html",
-                                   message=message)
+    answer = submit(form, lambda: followup.add_status_report(current_user, commission,
+                                                             **form.values()))
+    if answer.done:
+        message = _("The status report is added.")
+        if not wants_fragment():
+            flash(message, "success")
+            return see_other("commissions.detail", key=key, _anchor="status")
+        return commission_page(commission, "commissions/_status_reports.html",
+                               message=message)
     return respond(commission_page(commission, "commissions/_status_reports.html",
-                                   forms={"report_form": form}), 422)
+                                   forms={"report_form": form}), answer.status)
 
 
 @bp.post("/uppdrag/<key>/risker")
@@ -49,19 +45,15 @@ def add_risk(key: str):
     """Add a risk to the commission's register."""
     commission = get_by_key(Commission, key, *DETAIL_OPTIONS)
     form = RiskForm(prefix="risk-new")
-    if form.validate_on_submit():
-        try:
-            risk = followup.add_risk(current_user, commission, **form.values())
-        except EntryError as error:
-            show_errors(form, error)
-        else:
-            message = _("The risk is added.")
-            if not wants_fragment():
-                flash(message, "success")
-                return see_other("commissions.detail", key=key, _anchor=f"risk-{risk.id}")
-            return commission_page(commission, "commissions/_risks.html", message=message)
+    answer = submit(form, lambda: followup.add_risk(current_user, commission, **form.values()))
+    if answer.done:
+        message = _("The risk is added.")
+        if not wants_fragment():
+            flash(message, "success")
+            return see_other("commissions.detail", key=key, _anchor=f"risk-{answer.result.id}")
+        return commission_page(commission, "commissions/_risks.html", message=message)
     return respond(commission_page(commission, "commissions/_risks.html",
-                                   forms={"risk_form": form}), 422)
+                                   forms={"risk_form": form}), answer.status)
 
 
 @bp.route("/risker/<int:risk_id>/redigera", methods=["GET", "POST"])
@@ -70,24 +62,17 @@ def edit_risk(risk_id: int):
     risk = get_risk(risk_id)
     require_edit(current_user, risk)
     form = RiskForm.for_risk(risk)
-    status, problem = 200, None
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            try:
-                followup.update_risk(current_user, risk, form.version.data, **form.values())
-            except StaleEdit as stale:
-                status, problem = 409, conflict("risk", stale.current, form)
-                form = RiskForm.for_risk(stale.current, formdata=None)
-            except EntryError as error:
-                show_errors(form, error)
-            else:
-                if not wants_fragment():
-                    flash(_("The risk is saved."), "success")
-                    return see_other("commissions.detail", key=risk.commission.key,
-                                     _anchor=f"risk-{risk.id}")
-                commission = get_by_key(Commission, risk.commission.key, *DETAIL_OPTIONS)
-                return commission_page(commission, "commissions/_risk_row.html", risk=risk,
-                                       focus=True, message=_("The risk is saved."))
+    answer = submit(form, lambda: followup.update_risk(
+        current_user, risk, form.version.data, **form.values()),
+        "risk", lambda current: RiskForm.for_risk(current, formdata=None))
+    if answer.done:
+        if not wants_fragment():
+            flash(_("The risk is saved."), "success")
+            return see_other("commissions.detail", key=risk.commission.key,
+                             _anchor=f"risk-{risk.id}")
+        commission = get_by_key(Commission, risk.commission.key, *DETAIL_OPTIONS)
+        return commission_page(commission, "commissions/_risk_row.html", risk=risk,
+                               focus=True, message=_("The risk is saved."))
     return respond(render("commissions/risk_edit.html", "commissions/_risk_edit_row.html",
-                          risk=risk, form=form, conflict=problem), status)
+                          risk=risk, form=answer.form, conflict=answer.conflict),
+                   answer.status)
