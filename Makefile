@@ -54,7 +54,8 @@ run: install
 ## settings from the environment (README "Drift")
 serve: install $(BIN)/gunicorn
 	$(BIN)/flask db upgrade
-	exec $(BIN)/gunicorn --bind $(BIND) --workers $${WEB_CONCURRENCY:-2} --timeout 60 \
+	exec $(BIN)/gunicorn --config python:portal.serving --bind $(BIND) \
+		--workers $${WEB_CONCURRENCY:-2} --timeout 60 \
 		--access-logfile - --error-logfile - "portal:create_app()"
 
 $(BIN)/gunicorn: $(BIN)/python

@@ -104,10 +104,11 @@ def _check_rate_limit_storage(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     """Bind the extensions to this application."""
     from portal import models  # noqa: F401 - registers the tables
-    from portal.extensions import babel, csrf, db, htmx, limiter, login_manager
+    from portal.extensions import babel, csrf, db, derived, htmx, limiter, login_manager
     from portal.migrate import LazyMigrateCommand
 
     db.init_app(app)
+    derived.init_app(app)
     app.cli.add_command(LazyMigrateCommand())
     login_manager.init_app(app)
     csrf.init_app(app)

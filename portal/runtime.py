@@ -5,15 +5,12 @@ from __future__ import annotations
 import atexit
 import functools
 import gc
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-LARGE_BUILD_S = 0.05  # a build that took this long made enough objects to be worth freezing
-
 
 @contextmanager
-def gc_paused(keep: bool = False) -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Hold back the cyclic garbage collector while a large, acyclic structure is built.
 
     Building the national map (tens of thousands of dicts and tuples) or importing the portal's
@@ -21,22 +18,15 @@ def gc_paused(keep: bool = False) -> Iterator[None]:
     again that find nothing; pausing the collector takes about a third off those steps. Reference
     counting still frees everything as usual, and the collector runs again afterwards.
 
-    `keep=True` is for structures kept in a cache for a long time: after a large build the
-    garbage is collected once and every object then alive is frozen (`gc.freeze`), so later full
-    collections do not walk the cached map again. Without it a worker holding the national map
-    stalled for about a second now and then. Frozen objects are still freed by reference
-    counting when the cache lets them go (the map holds no cycles). Small builds (the demo, the
-    test suite's maps) are not frozen.
+    Nothing is ever frozen here (`gc.freeze`): in a request that would keep the request's own
+    objects, ORM rows with their reference cycles included, out of the collector's reach for
+    the life of the worker.
     """
     was_enabled = gc.isenabled()
     gc.disable()
-    started = time.perf_counter()
     try:
         yield
     finally:
-        if keep and time.perf_counter() - started >= LARGE_BUILD_S:
-            gc.collect()
-            gc.freeze()
         if was_enabled:
             gc.enable()
 

@@ -11,6 +11,7 @@ from werkzeug.exceptions import SecurityError
 from portal.auth import services
 from portal.extensions import db, login_manager
 from portal.models import User
+from portal.views import vary_on_htmx, wants_fragment
 
 PUBLIC_ENDPOINTS = frozenset({
     "auth.login", "auth.set_language", "static", "health",
@@ -65,7 +66,7 @@ def _require_sign_in():
         return None
     if request.path.startswith("/api/"):
         return jsonify(error="authentication required", status=401), 401
-    if request.headers.get("HX-Request"):
+    if wants_fragment():
         response = current_app.response_class(status=401)
         response.headers["HX-Redirect"] = url_for("auth.login")
         return response
@@ -101,8 +102,8 @@ def _security_headers(response):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.endpoint != "static":
         headers["Cache-Control"] = "no-store"
-    if request.headers.get("HX-Request") is not None or "HX-Request" in headers.get("Vary", ""):
-        response.vary.add("HX-Request")
+    if request.htmx or "HX-Request" in headers.get("Vary", ""):
+        vary_on_htmx(response)
     return response
 
 

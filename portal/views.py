@@ -8,12 +8,27 @@ from sqlalchemy import select
 from portal.extensions import db
 
 
+def wants_fragment() -> bool:
+    """True when htmx asks for a part of the page rather than the page.
+
+    The one place that tells (through htmx-flask's `request.htmx`). After Back, when htmx's
+    history cache missed, it asks again with HX-Request *and* HX-History-Restore-Request and
+    puts the answer in place of the whole body: that request wants the full page.
+    """
+    htmx = request.htmx
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def vary_on_htmx(response):
+    """Mark a response that differs for htmx, so no cache serves one for the other."""
+    response.vary.update(("HX-Request", "HX-History-Restore-Request"))
+    return response
+
+
 def render(template: str, fragment: str | None = None, **context):
     """Render the full page, or only the fragment when htmx asks for it."""
-    name = fragment if fragment and request.headers.get("HX-Request") else template
-    response = make_response(render_template(name, **context))
-    response.vary.add("HX-Request")
-    return response
+    name = fragment if fragment and wants_fragment() else template
+    return vary_on_htmx(make_response(render_template(name, **context)))
 
 
 def get_by_key(model, key: str, *options):
@@ -60,7 +75,7 @@ def table_change(form, change, row: str | None, *, blank_form, page, done: str, 
         except EntryError as exc:
             errors = exc.errors
         else:
-            if not request.headers.get("HX-Request"):
+            if not wants_fragment():
                 flash(done, "success")
                 return redirect(target, 303)
             return page(blank_form(), message=done)

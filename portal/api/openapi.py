@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.analysis.core import KINDS
 from portal.analysis.settings import DEFAULT_SETTINGS, INTEGER_RANGES, SHARES
 from portal.exchange.schema import FIELDS, FORMAT, KEY_LENGTH, LISTS, Field, Kind
-from portal.findings.kinds import SPEC_ORDER
 
 ERROR = {
     "type": "object",
@@ -89,7 +89,7 @@ FINDINGS = {
         "settings": {"type": "object"},
         "findings": {"type": "array", "items": {
             "type": "object", "required": ["kind", "message"],
-            "properties": {"kind": {"type": "string", "enum": list(SPEC_ORDER)},
+            "properties": {"kind": {"type": "string", "enum": list(KINDS)},
                            "message": {"type": "string"}},
         }},
     },

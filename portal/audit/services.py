@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import g, has_request_context
-
 from portal.extensions import db
 from portal.models import AuditEntry
 
@@ -43,12 +41,14 @@ def record(
         data=data,
     )
     db.session.add(entry)
-    if has_request_context():
-        g.pop("findings_state", None)  # the map may have changed: read the state again
     return entry
 
 
 def record_now(actor: User | None, action: str, **fields: Any) -> None:
-    """Record an entry in a transaction of its own (sign-ins, denied access)."""
+    """Record an entry and commit at once (sign-ins, denied access).
+
+    It commits the session's current transaction, so it is for callers that have nothing
+    else pending in it; a write records with `record` and commits together with its change.
+    """
     record(actor, action, **fields)
     db.session.commit()

@@ -27,6 +27,7 @@ from joserfc.errors import JoseError
 from requests import RequestException
 
 from portal.auth import services
+from portal.auth.web import finish_sign_in
 from portal.links import external_url
 
 bp = Blueprint("oidc", __name__)
@@ -112,8 +113,6 @@ def callback():
                                      current_app.config.get("OIDC_AUTO_ROLE"))
     except services.AccountError as exc:
         return _refuse(_refusal_text(exc.code, email), 403)
-    from portal.auth.routes import finish_sign_in
-
     return finish_sign_in(user, {ID_TOKEN_KEY: token.get("id_token")},
                           next_url=session.pop(NEXT_KEY, None))
 

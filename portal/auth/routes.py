@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     abort,
@@ -17,22 +15,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from portal.auth import services, throttle
 from portal.auth.forms import LoginForm
+from portal.auth.web import finish_sign_in, safe_next
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only follow a local path after sign-in, never another site."""
-    if not target:
-        return url_for("dashboard.index")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("dashboard.index")
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -81,20 +70,6 @@ def _locked(form: LoginForm, lock: throttle.Lock):
     return response
 
 
-def finish_sign_in(user, extra: dict, next_url: str | None):
-    """Start a new portal session for the user (password or region sign-in) and go on."""
-    lang = session.get("lang")
-    session.clear()  # a new session at every sign-in
-    token = services.start_session(user, "oidc" if extra else "local")
-    session["sid"] = token
-    session.permanent = True
-    if lang:
-        session["lang"] = lang
-    session.update({k: v for k, v in extra.items() if v})
-    login_user(user)
-    return redirect(_safe_next(next_url))
-
-
 @bp.post("/logout")
 def logout():
     """Sign out: end the session on the server, then at the provider when it has an end."""
@@ -120,4 +95,4 @@ def set_language():
         session["lang"] = lang
         if current_user.is_authenticated:
             services.set_locale(current_user, lang)
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))

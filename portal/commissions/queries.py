@@ -13,6 +13,11 @@ from portal.extensions import db
 from portal.models import Action, Commission, Decision, Milestone, Recommendation
 from portal.models.decision import decision_action
 
+# What a commission's page shows of the commission itself, loaded with it.
+DETAIL_OPTIONS = (
+    selectinload(Commission.members), selectinload(Commission.lead),
+    selectinload(Commission.owner_forum), selectinload(Commission.milestones),
+)
 
 def commissions() -> list[Commission]:
     """All commissions, newest first, with what the list shows."""

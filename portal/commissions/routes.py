@@ -1,27 +1,28 @@
 """Pages of commissions and their actions: reading, history and the Excel export.
 
-The pages that change things are in `edit_routes` and `followup_routes`, on the same blueprint.
+The pages that change things are in `routes_edit` and `routes_followup`, on the same blueprint;
+importing this module adds them.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Response, render_template, url_for
 from sqlalchemy.orm import selectinload
 
-from portal.commissions import export, history, queries
-from portal.commissions.followup_queries import latest_reports
-from portal.commissions.web import commission_page
-from portal.dates import today
-from portal.extensions import db
-from portal.models import Action, Commission, Milestone, Recommendation, Risk
-from portal.views import get_by_key, page_number
-
-bp = Blueprint("commissions", __name__)
-
-DETAIL_OPTIONS = (
-    selectinload(Commission.members), selectinload(Commission.lead),
-    selectinload(Commission.owner_forum), selectinload(Commission.milestones),
+from portal.commissions import (  # noqa: F401 - importing the other views adds them to bp
+    bp,
+    export,
+    history,
+    queries,
+    routes_edit,
+    routes_followup,
 )
+from portal.commissions.followup_queries import latest_reports
+from portal.commissions.queries import DETAIL_OPTIONS
+from portal.commissions.web import commission_page, get_risk
+from portal.dates import today
+from portal.models import Action, Commission, Milestone, Recommendation
+from portal.views import get_by_key, page_number
 
 
 @bp.get("/uppdrag")
@@ -121,16 +122,3 @@ def risk_history(risk_id: int):
     return _history_page(obj, "risk", [("risk", [str(obj.id)])],
                          url_for(".detail", key=obj.commission.key, _anchor=f"risk-{obj.id}"))
 
-
-def get_risk(risk_id: int) -> Risk:
-    """The risk with this id.
-
-    :raise 404: when there is none.
-    """
-    obj = db.session.get(Risk, risk_id)
-    if obj is None:
-        abort(404)
-    return obj
-
-
-from portal.commissions import edit_routes, followup_routes  # noqa: E402, F401 - adds routes

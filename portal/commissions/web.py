@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flask import redirect, request, url_for
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from portal.audit.snapshot import snapshot
@@ -11,16 +15,24 @@ from portal.commissions import queries
 from portal.commissions.filters import parse_filter
 from portal.commissions.forms import MilestoneForm, RiskForm, StatusReportForm
 from portal.commissions.history import differences
+from portal.commissions.services import StaleEdit
 from portal.dates import today
 from portal.entries import EntryError
+from portal.extensions import db
 from portal.forms import apply_errors
-from portal.models import Commission
+from portal.models import Commission, Risk
 from portal.views import render
 
 
-def is_htmx() -> bool:
-    """True when htmx sent the request and wants a fragment back."""
-    return bool(request.headers.get("HX-Request"))
+def get_risk(risk_id: int) -> Risk:
+    """The risk with this id.
+
+    :raise 404: when there is none.
+    """
+    obj = db.session.get(Risk, risk_id)
+    if obj is None:
+        abort(404)
+    return obj
 
 
 def see_other(endpoint: str, **values):
@@ -38,6 +50,41 @@ def show_errors(form, error: EntryError) -> None:
 def conflict(kind: str, current, form) -> list:
     """What differs between the stored object and what the user tried to save, in words."""
     return differences(kind, snapshot(current), form.as_snapshot())
+
+
+@dataclass
+class Answer:
+    """How a submitted form went: `done` with the service's result, or refused with a status
+    (200 shown, 422 errors at the fields, 409 someone else saved first) and what to show."""
+
+    form: Any
+    status: int = 200
+    done: bool = False
+    result: Any = None
+    conflict: list | None = None
+
+
+def submit(form, change: Callable[[], Any], kind: str | None = None,
+           reopen: Callable[[Any], Any] | None = None, shown: int = 200) -> Answer:
+    """Answer a form the one way: validate, call the service, and tell the view how it went.
+
+    A form not sent yet is shown (`shown`, 200). A refusal keeps the form with its errors
+    (422). A stale edit (`StaleEdit`) of a `kind` gives the form `reopen(current)` filled with
+    what was saved, and the differences in words (409).
+    """
+    if request.method != "POST":
+        return Answer(form, shown)
+    if not form.validate_on_submit():
+        return Answer(form, 422)
+    try:
+        result = change()
+    except StaleEdit as stale:
+        return Answer(reopen(stale.current), 409,
+                      conflict=conflict(kind, stale.current, form))
+    except EntryError as error:
+        show_errors(form, error)
+        return Answer(form, 422)
+    return Answer(form, done=True, result=result)
 
 
 def respond(response, status: int):

@@ -12,6 +12,7 @@ from portal.commissions.queries import commissions as all_commissions
 from portal.commissions.queries import next_milestone
 from portal.dashboard import queries, work
 from portal.dates import today
+from portal.extensions import derived
 from portal.findings import services as findings
 from portal.findings.kinds import GROUPS, NAMES
 
@@ -23,7 +24,7 @@ def index():
     """My overview: the answer first for each role.
 
     The tables of every commission and milestone are the same for everyone who sees all, so
-    they are rendered once per state of the database and day (services.cached_html).
+    they are rendered once per version of the map and day (portal.derived).
     """
     user = current_user
     day = today()
@@ -35,11 +36,11 @@ def index():
 
     milestones = None  # for those who see all, in the cached table instead
     if sees_all:
-        milestones_html = findings.cached_html(
+        milestones_html = derived.html(
             "dashboard-milestones", day, render=lambda: render_template(
                 "dashboard/_milestones.html", today=day,
                 milestones=queries.milestones_ahead(day, None)))
-        commissions_html = findings.cached_html(
+        commissions_html = derived.html(
             "dashboard-commissions", day, render=lambda: render_template(
                 "dashboard/_commissions.html", today=day, commissions=all_commissions(),
                 next_milestone=next_milestone))

@@ -19,7 +19,6 @@ from wtforms.validators import Length, Optional
 from portal.decisions.services import DecisionData, NewAction
 
 MAX_NEW_ACTIONS = 10
-INTENTS = ("final", "draft", "more", "find")
 
 
 class NewActionForm(Form):

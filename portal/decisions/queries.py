@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.directory.queries import like_pattern
 from portal.extensions import db
 from portal.models import Action, Commission, Decision, Forum
+from portal.queries import like_pattern
 
 PER_PAGE = 50
 ACTION_CHOICES = 30

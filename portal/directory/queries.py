@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from portal.decisions.queries import recent_decisions
 from portal.extensions import db
 from portal.models import (
     Action,
@@ -19,14 +20,9 @@ from portal.models import (
 )
 from portal.models.commission import commission_member
 from portal.models.forum import forum_area
+from portal.queries import like_pattern
 
 PER_PAGE = 50
-
-
-def like_pattern(term: str) -> str:
-    """A case-insensitive LIKE pattern with the user's wildcards escaped."""
-    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def forums_page(term: str, page: int, area: str | None = None, level: str | None = None):
@@ -56,8 +52,6 @@ def forums_page(term: str, page: int, area: str | None = None, level: str | None
 
 def forum_detail(forum: Forum) -> dict:
     """Everything the forum page shows besides the forum itself."""
-    from portal.decisions.queries import recent_decisions
-
     seats = db.session.scalars(
         select(ForumMembership)
         .where(ForumMembership.forum_id == forum.id)

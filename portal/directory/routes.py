@@ -1,20 +1,23 @@
 """Pages of the register: organisations, people, forums, focus areas.
 
-The pages that change the register are in `edit_routes`, on the same blueprint.
+The pages that change the register are in `routes_edit`, on the same blueprint; importing this
+module adds them.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from sqlalchemy.orm import selectinload
 
 from portal.dates import today
-from portal.directory import queries
+from portal.directory import (  # noqa: F401 - importing the editing views adds them to bp
+    bp,
+    queries,
+    routes_edit,
+)
 from portal.models import Area, Forum, Organisation, Person
 from portal.models.forum import FORUM_LEVELS
 from portal.views import get_by_key, page_number, render, search_term
-
-bp = Blueprint("directory", __name__)
 
 
 @bp.get("/forum")
@@ -90,5 +93,3 @@ def area(key: str):
     obj = get_by_key(Area, key)
     return render_template("directory/area.html", area=obj, **queries.area_detail(obj))
 
-
-from portal.directory import edit_routes  # noqa: E402, F401 - adds the editing pages

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from portal.analysis.core import analyze, today
+from portal.analysis.core import KINDS, analyze, today
 from portal.audit.services import record
 from portal.exchange.exporter import export_document
 from portal.exchange.importer import MODELS, ImportReport, import_document, refusals
@@ -28,7 +28,6 @@ from portal.exchange.validator import (
     parse_json,
 )
 from portal.extensions import db
-from portal.findings.kinds import SPEC_ORDER
 from portal.findings.services import current_settings, findings, map_document
 from portal.models import Decision, Forum, Organisation
 from portal.models.document import Document
@@ -212,7 +211,7 @@ def _findings_change(checked: Checked, as_of: date | None) -> list[KindChange]:
     closed = db.session.scalars(select(Forum.key).where(Forum.closed_on.is_not(None)))
     after = merge(before, checked.document, closed_forums=closed)
     return findings_change(findings(as_of, "sv", settings)["findings"],
-                           analyze(after, as_of, settings, "sv")["findings"], SPEC_ORDER)
+                           analyze(after, as_of, settings, "sv")["findings"], KINDS)
 
 
 def import_text(text: str | bytes, actor: User | None, source: str = "import",

@@ -8,7 +8,7 @@ from datetime import date
 
 import click
 
-from portal.findings.kinds import SPEC_ORDER
+from portal.analysis.core import KINDS
 
 # The thresholds of analysis.md as options: (option, setting, type, help).
 SETTING_OPTIONS = (
@@ -79,12 +79,12 @@ def _print_summary(result: dict) -> None:
     counts = Counter(f["kind"] for f in result["findings"])
     shown = ", ".join(f"{name}={value}" for name, value in result["settings"].items())
     click.echo(f"Findings as of {result['as_of']} ({shown})")
-    width = max(len(kind) for kind in SPEC_ORDER)
+    width = max(len(kind) for kind in KINDS)
     click.echo(f"{'kind':<{width}}  count")
-    for kind in SPEC_ORDER:
+    for kind in KINDS:
         click.echo(f"{kind:<{width}}  {counts.get(kind, 0):>5}")
     click.echo(f"{'total':<{width}}  {len(result['findings']):>5}")
-    for kind in SPEC_ORDER:
+    for kind in KINDS:
         messages = [f["message"] for f in result["findings"] if f["kind"] == kind]
         if messages:
             click.echo(f"\n{kind}:")

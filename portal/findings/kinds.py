@@ -4,11 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.analysis.core import KINDS
-
-# The order of analysis.md; the API and the CLI keep it.
-SPEC_ORDER = KINDS
-
 # Groups for readers, most serious first: where nobody is responsible, then overlaps, then
 # people the structure depends on, then promises that are late.
 GROUPS = (
@@ -24,7 +19,6 @@ GROUPS = (
     ("meetings", _l("How forums actually meet"),
      ("absent_principal", "dormant_forum", "inactive_member", "unapproved_minutes")),
 )
-SEVERITY_ORDER = tuple(kind for _, _, kinds in GROUPS for kind in kinds)
 
 NAMES = {
     "parallel_structure": _l("Parallel structures"),

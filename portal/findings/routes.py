@@ -20,16 +20,18 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.analysis.core import KINDS
 from portal.analysis.settings import DEFAULT_SETTINGS, SHARES, validate_settings
 from portal.audit.services import record_now
 from portal.auth.permissions import can_administer
+from portal.extensions import derived
 from portal.findings import services
 from portal.findings.forms import SettingsForm
-from portal.findings.kinds import GROUPS, NAMES, SPEC_ORDER, WHY
+from portal.findings.kinds import GROUPS, NAMES, WHY
 from portal.findings.scope import entities, scope
 from portal.map.graph import MAP_KINDS
 from portal.map.whatif import finding_key
-from portal.views import page_number
+from portal.views import page_number, vary_on_htmx, wants_fragment
 
 bp = Blueprint("findings", __name__)
 
@@ -132,7 +134,8 @@ def index():
     """Findings grouped by kind, filterable by kind, area and organisation.
 
     The list and the filter form depend only on the map and the request's filter, so they are
-    rendered once per state of the database (services.cached_html) and reused by every user.
+    rendered once per version of the map (portal.derived) and reused by every user. Only
+    known filter values (an area or organisation of the map, a page that exists) are kept.
     """
     as_of = _as_of()
     doc = services.findings(as_of, str(get_locale()))
@@ -140,29 +143,42 @@ def index():
     area = request.args.get("area") or None
     organisation = request.args.get("organisation") or None
     page = page_number() if kind else 1
-    as_of_text = request.args.get("as_of", "")
-    results = services.cached_html(
+    as_of_text = as_of.isoformat() if as_of else ""
+    keep = _known(doc, kind, area, organisation, page)
+    results = derived.html(
         "findings-results", doc["as_of"], as_of_text, kind, area, organisation, page,
-        render=lambda: _render_results(doc, kind, area, organisation, page, as_of_text))
-    if request.headers.get("HX-Request"):  # the filter form asks for the list alone
+        render=lambda: _render_results(doc, kind, area, organisation, page, as_of_text),
+        keep=keep)
+    if wants_fragment():  # the filter form asks for the list alone
         body = results
     else:
         counts = Counter(finding["kind"] for finding in doc["findings"])
-        filters = services.cached_html(
+        filters = derived.html(
             "findings-filters", kind, area, organisation, as_of_text,
-            render=lambda: _render_filters(kind, area, organisation, as_of_text))
+            render=lambda: _render_filters(kind, area, organisation, as_of_text), keep=keep)
         body = render_template("findings/index.html", doc=doc, groups=GROUPS, names=NAMES,
                                counts=counts, filters=filters, results=results)
-    response = make_response(body)
-    response.vary.add("HX-Request")
-    return response
+    return vary_on_htmx(make_response(body))
+
+
+def _known(doc: dict, kind: str | None, area: str | None, organisation: str | None,
+           page: int) -> bool:
+    """True when every filter value is one the map has, so the page may be cached."""
+    mapping = services.map_document()
+    if area is not None and area not in {a["key"] for a in mapping["areas"]}:
+        return False
+    if organisation is not None and organisation not in {o["key"] for o in
+                                                          mapping["organisations"]}:
+        return False
+    found = sum(1 for finding in doc["findings"] if finding["kind"] == kind) if kind else 0
+    return page <= max(1, -(-found // PER_PAGE))
 
 
 def _render_results(doc: dict, kind: str | None, area: str | None, organisation: str | None,
                     page: int, as_of: str) -> str:
     """The list of findings that match the filter: a page of one kind, or a few of each."""
     lookup = services.map_lookup()
-    matched: dict[str, list[dict]] = {k: [] for k in SPEC_ORDER}
+    matched: dict[str, list[dict]] = {k: [] for k in KINDS}
     for finding in doc["findings"]:
         if kind and finding["kind"] != kind:
             continue

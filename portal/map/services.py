@@ -1,7 +1,7 @@
 """The map on the stored data: drawing data, coverage, exports, what-if and snapshots.
 
-Everything that depends only on the stored map is cached per state of the database with the
-findings' own cache (``portal.findings.services._cached``), so one write invalidates all of it.
+Everything that depends only on the stored map is cached per version of the map
+(``portal.derived``), so one write invalidates all of it.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from portal.analysis.core import analyze
+from portal.analysis.core import KINDS, analyze
 from portal.audit.services import record
 from portal.exchange.validator import dump_document
-from portal.extensions import db
+from portal.extensions import db, derived
 from portal.findings import services as findings_services
-from portal.findings.kinds import SPEC_ORDER
-from portal.findings.services import _cached, current_settings, map_document, state_token
+from portal.findings.services import current_settings, map_document, state_token
 from portal.map import exports
 from portal.map.compare import compare_documents
 from portal.map.coverage import Matrix, coverage_matrix
@@ -34,7 +33,7 @@ CURRENT = "current"
 
 def map_model(lang: str) -> MapModel:
     """The stored map prepared for drawing, with its findings marked."""
-    return _cached(("map-model", state_token(), lang), lambda: build_model(
+    return derived.cached(("map-model", state_token(), lang), lambda: build_model(
         map_document(), findings_services.findings(None, lang)["findings"]))
 
 
@@ -48,19 +47,19 @@ def map_data(filters: Filters, lang: str) -> bytes:
         return _json({"state": state_token(), **map_model(lang).elements(filters)})
 
     if filters == Filters():
-        return _cached(("map-data", state_token(), lang), compute)
+        return derived.cached(("map-data", state_token(), lang), compute)
     return compute()
 
 
 def coverage() -> Matrix:
     """The coverage matrix of the stored map."""
-    return _cached(("coverage", state_token()), lambda: coverage_matrix(map_document()))
+    return derived.cached(("coverage", state_token()), lambda: coverage_matrix(map_document()))
 
 
 def export(kind: str) -> bytes:
     """The stored map as ``graphml`` or ``gexf``."""
     write = {"graphml": exports.graphml, "gexf": exports.gexf}[kind]
-    return _cached(("export", kind, state_token()), lambda: write(map_document()))
+    return derived.cached(("export", state_token(), kind), lambda: write(map_document()))
 
 
 def whatif(action: str, forum: str, into: str | None, as_of: date | None, lang: str) -> dict:
@@ -80,7 +79,7 @@ def whatif(action: str, forum: str, into: str | None, as_of: date | None, lang: 
 def _counts(before: list[dict], after: list[dict]) -> list[tuple[str, int, int]]:
     """Per finding kind: how many before and after, for kinds with any."""
     rows = []
-    for kind in SPEC_ORDER:
+    for kind in KINDS:
         old = sum(1 for f in before if f["kind"] == kind)
         new = sum(1 for f in after if f["kind"] == kind)
         if old or new:
@@ -90,7 +89,7 @@ def _counts(before: list[dict], after: list[dict]) -> list[tuple[str, int, int]]
 
 def summary(doc: dict, findings: list[dict]) -> dict[str, Any]:
     """The counts a snapshot or a report opens with."""
-    kinds = {kind: 0 for kind in SPEC_ORDER}
+    kinds = {kind: 0 for kind in KINDS}
     for finding in findings:
         kinds[finding["kind"]] += 1
     return {
@@ -145,14 +144,26 @@ def _side(ref: str) -> tuple[dict, str] | None:
     return (row[0], row[1]) if row else None
 
 
+def _known(*refs: str) -> bool:
+    """True when every reference is the current map or a stored snapshot's id."""
+    ids = {int(ref) for ref in refs if ref != CURRENT and ref.isdigit()}
+    if any(ref != CURRENT and not ref.isdigit() for ref in refs):
+        return False
+    found = set(db.session.scalars(
+        select(StructureSnapshot.id).where(StructureSnapshot.id.in_(ids)))) if ids else set()
+    return found == ids
+
+
 def compare(first: str, second: str, as_of: date | None, lang: str) -> dict | None:
     """What changed from one snapshot (or the current map) to another; None if one is unknown.
 
     Both sides are analysed again with the same as-of date and thresholds, so that the
     findings differ only where the structure does.
     """
-    key = ("compare", first, second, state_token() if CURRENT in (first, second) else None,
-           as_of, lang)
+    if not _known(first, second):
+        return None  # unknown references never make a cache entry
+    version = state_token() if CURRENT in (first, second) else "snapshots"
+    key = ("compare", version, first, second, as_of, lang)
 
     def compute() -> dict | None:
         sides = [_side(first), _side(second)]
@@ -165,4 +176,4 @@ def compare(first: str, second: str, as_of: date | None, lang: str) -> dict | No
         return {"names": (old_name, new_name),
                 **compare_documents(old, new, old_findings, new_findings)}
 
-    return _cached(key, compute)
+    return derived.cached(key, compute)

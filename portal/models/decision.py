@@ -15,8 +15,6 @@ from portal.models.document import Document
 from portal.models.forum import Forum
 from portal.models.meeting import AgendaItem, Meeting
 
-DECISION_STATUSES = ("draft", "final")
-
 decision_action = Table(
     "decision_action",
     db.metadata,
@@ -79,11 +77,6 @@ class Decision(KeyedMixin, db.Model):
     documents: Mapped[list[Document]] = relationship(
         secondary=decision_document, order_by=Document.title
     )
-
-    @property
-    def is_final(self) -> bool:
-        """True once the decision is a record that can no longer change."""
-        return self.status != "draft"
 
 
 def _stored_status(connection, target: Decision) -> str | None:

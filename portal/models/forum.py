@@ -77,11 +77,6 @@ class Forum(KeyedMixin, db.Model):
         """A closed forum no longer meets; its history is kept."""
         return self.closed_on is not None
 
-    @property
-    def current_memberships(self) -> list[ForumMembership]:
-        """The seats that have not ended."""
-        return [m for m in self.memberships if m.ended_on is None]
-
 
 class ForumMembership(db.Model):
     """A person's seat in a forum, with a role; an ended seat is kept as history."""
@@ -101,11 +96,6 @@ class ForumMembership(db.Model):
     on_behalf_of: Mapped[list[Organisation]] = relationship(
         secondary=membership_principal, order_by=Organisation.name
     )
-
-    @property
-    def is_current(self) -> bool:
-        """True while the seat has not ended."""
-        return self.ended_on is None
 
     def __repr__(self) -> str:
         return f"<ForumMembership forum={self.forum_id} person={self.person_id} {self.role}>"

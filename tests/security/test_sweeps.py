@@ -154,10 +154,10 @@ def test_production_adds_hsts(monkeypatch):
 
 
 SAFE_ALLOWED: dict[str, int] = {}  # template path -> number of reviewed `|safe` uses
-# Python files allowed to call Markup(), each reviewed: services.cached_html wraps HTML that the
+# Python files allowed to call Markup(), each reviewed: derived.html wraps HTML that the
 # portal's own autoescaping templates rendered (nothing else reaches it).
-# Reviewed: findings build links from keys; search marks matches inside escaped text.
-MARKUP_ALLOWED = ["portal/findings/services.py", "portal/search/queries.py"]
+# Reviewed: search marks matches inside escaped text.
+MARKUP_ALLOWED = ["portal/derived.py", "portal/search/queries.py"]
 
 
 def test_no_safe_filter_on_user_text():

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from portal.audit.snapshot import snapshot
 from portal.auth.permissions import can_edit_register, can_manage_forum
 from portal.dates import today
-from portal.directory import forum_services, queries, services
+from portal.directory import bp, forum_services, queries, services
 from portal.directory.forms import (
     AreaForm,
     EndMembershipForm,
@@ -25,7 +25,6 @@ from portal.directory.forms import (
     PersonForm,
     RoleForm,
 )
-from portal.directory.routes import bp
 from portal.entries import EntryError
 from portal.forms import apply_errors
 from portal.models import Area, Forum, Organisation, Person
