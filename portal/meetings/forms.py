@@ -13,19 +13,21 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from portal.meetings.services import Plan
 
 CADENCE_CHOICES = [
-    ("once", _l("One meeting")),
-    ("weekly", _l("Every N weeks")),
-    ("monthly_weekday", _l("Monthly, on the same weekday of the month")),
-    ("quarterly", _l("Quarterly, on the same weekday of the month")),
+    SelectChoice("once", _l("One meeting")),
+    SelectChoice("weekly", _l("Every N weeks")),
+    SelectChoice("monthly_weekday", _l("Monthly, on the same weekday of the month")),
+    SelectChoice("quarterly", _l("Quarterly, on the same weekday of the month")),
 ]
 NTH_CHOICES = [
-    ("", _l("As the first date")), ("1", _l("First")), ("2", _l("Second")),
-    ("3", _l("Third")), ("4", _l("Fourth")), ("-1", _l("Last")),
+    SelectChoice("", _l("As the first date")), SelectChoice("1", _l("First")),
+    SelectChoice("2", _l("Second")), SelectChoice("3", _l("Third")),
+    SelectChoice("4", _l("Fourth")), SelectChoice("-1", _l("Last")),
 ]
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from portal.auth.permissions import (
     can_approve_minutes,
@@ -158,7 +159,11 @@ def cancel(key: str):
 # --- Agenda -----------------------------------------------------------------------------------
 
 
-def _link_choices(needs: dict) -> list[tuple[str, str]]:
+def _link_choices(needs: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, text) for value, text in _link_pairs(needs)]
+
+
+def _link_pairs(needs: dict) -> list[tuple[str, str]]:
     choices = [("", _("– nothing –"))]
     choices += [(f"action:{a.key}", _("Action: %(t)s", t=a.title)) for a in needs["actions"]]
     choices += [(f"milestone:{m.key}", _("Milestone: %(t)s", t=f"{m.code or ''} {m.title}".strip()))
