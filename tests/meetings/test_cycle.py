@@ -152,15 +152,23 @@ def test_principals_and_a_substitute_found_by_search(client, db, held, as_role, 
     """A member's own organisation and those they represent; a substitute added by search."""
     from portal.models import ForumMembership
 
+    from portal.models import Organisation
+
     token = as_role("officer")
     seat = db.session.scalar(select(ForumMembership).where(
-        ForumMembership.forum_id == held.forum_id, ForumMembership.on_behalf_of.any()))
+        ForumMembership.forum_id == held.forum_id, ForumMembership.ended_on.is_(None),
+        ForumMembership.role == "member").order_by(ForumMembership.id))
+    municipalities = db.session.scalars(select(Organisation).where(
+        Organisation.kind == "municipality", Organisation.id != seat.person.organisation_id)
+        .order_by(Organisation.name).limit(2)).all()
+    seat.on_behalf_of = list(municipalities)
+    db.session.commit()
     page = client.get(f"/moten/{held.key}/narvaro").get_data(as_text=True)
-    if seat is not None:
-        row = page[page.index(f'id="row-{seat.person.key}"'):]
-        row = row[:row.index("</tr>")]
-        for org in [seat.person.organisation, *seat.on_behalf_of]:
-            assert org.name in row
+    row = page[page.index(f'id="row-{seat.person.key}"'):]
+    row = row[:row.index("</tr>")]
+    for org in [seat.person.organisation, *municipalities]:
+        assert org.name in row
+    assert len(municipalities) == 2
     outsider = db.session.scalar(select(ForumMembership).where(
         ForumMembership.forum_id != held.forum_id)).person
     found = client.get(f"/moten/{held.key}/narvaro",
