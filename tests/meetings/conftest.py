@@ -8,16 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import Meeting, User
-from tests.decisions.conftest import (  # noqa: F401 - fixtures shared with the decision log
-    ROLES,
-    as_role,
-    coordinator,
-    english,
-    expected,
-    in_english,
-    lsg,
-    person,
-)
+from tests.decisions import conftest as _decisions
+from tests.decisions.conftest import ROLES, expected, in_english  # noqa: F401 - for the tests
+
+# The decision log's fixtures: the demo's LSG, its coordinator, people, accounts by role.
+lsg, coordinator, person = _decisions.lsg, _decisions.coordinator, _decisions.person
+as_role, english = _decisions.as_role, _decisions.english
 
 MEETING_DAY = date(2026, 1, 13)
 

@@ -101,7 +101,7 @@ def test_two_approvers_approve_at_once(live_portal):
     chair, = live_portal.signed_in(CHAIR, DEMO_PASSWORD)
     for key in keys:
         answers = live_portal.at_once([
-            lambda c=c: c.post(f"/moten/{key}/justera", data={"csrf_token": c.csrf})
+            lambda c=c, key=key: c.post(f"/moten/{key}/justera", data={"csrf_token": c.csrf})
             for c in (officer, chair)])
         assert [a.status_code for a in answers] == [303, 303], [a.text[:300] for a in answers]
 

@@ -150,9 +150,7 @@ def test_one_click_per_member_with_htmx(client, db, held, as_role):
 
 def test_principals_and_a_substitute_found_by_search(client, db, held, as_role, person):
     """A member's own organisation and those they represent; a substitute added by search."""
-    from portal.models import ForumMembership
-
-    from portal.models import Organisation
+    from portal.models import ForumMembership, Organisation
 
     token = as_role("officer")
     seat = db.session.scalar(select(ForumMembership).where(
