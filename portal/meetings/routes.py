@@ -419,3 +419,19 @@ def approve(key: str):
         else:
             flash(_("The minutes were already approved."), "success")
     return redirect(url_for("meetings.minutes", key=meeting.key), 303)
+
+
+@bp.get("/forum/<key>/deltagande")
+def participation(key: str):
+    """Who comes: per principal and per member, meetings attended of those recorded in a year."""
+    from datetime import date
+
+    from portal.meetings.participation import participation as compute
+
+    forum = get_by_key(Forum, key)
+    try:
+        as_of = date.fromisoformat(request.args.get("as_of", ""))
+    except ValueError:
+        as_of = today()
+    return render_template("meetings/participation.html", forum=forum,
+                           **compute(forum, as_of))
