@@ -279,3 +279,16 @@ def test_notifications_of_the_cycle(db, meeting, coordinator, person, make_user)
     from portal.notify.registry import KINDS
 
     assert {"agenda_published", "minutes_to_approve"} <= set(KINDS)
+
+
+def test_the_decision_page_names_its_meeting(client, db, held, coordinator, as_role):
+    from portal.decisions.services import DecisionData
+    from portal.meetings import services
+
+    decision = services.log_decision(coordinator, held, held.agenda[1],
+                                     DecisionData(title="Ett beslut på mötet"))
+    token = as_role("officer")
+    in_english(client, token)
+    page = client.get(f"/beslut/{decision.key}").get_data(as_text=True)
+    assert "it becomes a final record when the minutes are approved" in page
+    assert f'href="/moten/{held.key}/protokoll"' in page and "item 2" in page
