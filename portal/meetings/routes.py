@@ -23,7 +23,7 @@ from portal.extensions import db
 from portal.forms import apply_errors
 from portal.meetings import bp, notices, queries, services
 from portal.meetings.forms import EmptyForm, ItemForm, MoveForm, OpenForm, PlanForm
-from portal.models import Forum, ForumMembership, Meeting, Person
+from portal.models import Forum, Meeting, Person
 from portal.views import get_by_key, render
 
 __all__ = ["bp", "notices"]
@@ -329,20 +329,15 @@ def _mark(meeting: Meeting):
         return redirect(url_for("meetings.attendance", key=meeting.key), 303)
     if request.headers.get("HX-Request") and request.form.get("row"):
         meeting = _meeting(meeting.key)
-        row = next(r for r in queries.roster(meeting) if r.person.id == person.id) \
-            if status or _is_member(meeting, person) else None
-        if row is not None:
-            return render_template("meetings/_attendance_row.html", row=row, meeting=meeting,
-                                   may_record=True, form=EmptyForm(), members=[])
-        return ""
+        rows = queries.roster(meeting)
+        row = next((r for r in rows if r.person.id == person.id), None)
+        summary = render_template("meetings/_summary.html", rows=rows, oob=True)
+        if row is None:  # a guest marked absent leaves the list
+            return summary
+        return render_template("meetings/_attendance_row.html", row=row, meeting=meeting,
+                               may_record=True, form=EmptyForm(), members=[]) + summary
     flash(_("Attendance saved: %(name)s.", name=person.name), "success")
     return redirect(url_for("meetings.attendance", key=meeting.key) + "#roster", 303)
-
-
-def _is_member(meeting: Meeting, person: Person) -> bool:
-    return db.session.scalar(select(ForumMembership.id).where(
-        ForumMembership.forum_id == meeting.forum_id, ForumMembership.person_id == person.id,
-        ForumMembership.ended_on.is_(None))) is not None
 
 
 # --- Decisions and minutes --------------------------------------------------------------------

@@ -155,6 +155,7 @@ def test_plan_agenda_attendance_decisions_approval(browser, meeting_server, widt
     chair = page.locator("#row-jimmy-ostrom")
     chair.get_by_role("button", name=re.compile("^Present")).click()
     expect(chair.locator(".mark-now")).to_contain_text("Present")
+    expect(page.locator("#attendance-summary")).to_contain_text("1 present, 0 sent apologies")
     member = page.locator("#row-helena-ronnqvist")
     member.get_by_role("button", name=re.compile("^Apologies")).click()
     expect(member.locator(".mark-now")).to_contain_text("Sent apologies")

@@ -139,6 +139,7 @@ def test_one_click_per_member_with_htmx(client, db, held, as_role):
     row = response.get_data(as_text=True)
     assert row.lstrip().startswith('<tr id="row-jimmy-ostrom"')
     assert 'aria-pressed="true"' in row
+    assert 'id="attendance-summary" role="status" hx-swap-oob="true"' in row
     db.session.expire_all()
     assert [(a.person.key, a.status) for a in held.attendance] == [("jimmy-ostrom", "apologies")]
     assert held.is_attendance_recorded
