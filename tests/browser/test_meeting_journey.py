@@ -7,7 +7,7 @@ checks every new page on the way, in English, and the same pages in Swedish."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -19,6 +19,7 @@ from tests.browser.conftest import screenshot, serve_portal, sign_in
 pytestmark = pytest.mark.browser
 
 MEMBER = "ledamot@region.example"
+HELD_DAY = date(2025, 11, 11)
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +30,27 @@ def meeting_server(tmp_path_factory, database_url, _schema):
         from sqlalchemy import select
 
         from portal.auth.services import create_user
+        from portal.decisions.services import DecisionData
         from portal.demo.loader import DEMO_PASSWORD, load_demo
         from portal.extensions import db
-        from portal.models import Person
+        from portal.meetings import services
+        from portal.models import Forum, Person, User
 
         load_demo()
         member = db.session.scalar(select(Person).where(Person.key == "helena-ronnqvist"))
         create_user(None, MEMBER, DEMO_PASSWORD, "forum_member", member, check_password=False)
+        # A held meeting with its minutes in draft, for the pages checked in Swedish.
+        officer = db.session.scalar(select(User).where(User.email == "forum@example.org"))
+        lsg = db.session.scalar(select(Forum).where(Forum.key == "lsg"))
+        [held] = services.plan_meetings(officer, lsg, services.Plan(
+            first=HELD_DAY, place="Regionens hus, Umeå", start=time(9, 0), duration=120))
+        services.add_item(officer, held, "Föregående protokoll")
+        services.publish_agenda(officer, held)
+        services.open_meeting(officer, held, [officer.person.key])
+        services.mark_attendance(officer, held, officer.person, "present")
+        services.mark_attendance(officer, held, member, "apologies")
+        services.log_decision(officer, held, held.agenda[0],
+                              DecisionData(title="Protokollet läggs till handlingarna"))
         db.session.commit()
 
     yield from serve_portal(tmp_path_factory, database_url, load)
@@ -219,9 +234,11 @@ def test_meeting_pages_in_swedish(browser, meeting_server):
     context, page = _tab(browser, 1280)
     sign_in(page, base, "forum@example.org")
     for path in ("/moten", "/forum/lsg", "/forum/lsg/moten", "/forum/lsg/moten/planera",
-                 f"/moten/lsg-{today().isoformat()}", f"/moten/lsg-{today().isoformat()}/narvaro",
-                 f"/moten/lsg-{today().isoformat()}/protokoll",
-                 f"/moten/lsg-{today().isoformat()}/kallelse"):
+                 "/forum/lsg/deltagande",
+                 f"/moten/lsg-{HELD_DAY}", f"/moten/lsg-{HELD_DAY}/narvaro",
+                 f"/moten/lsg-{HELD_DAY}/protokoll", f"/moten/lsg-{HELD_DAY}/kallelse",
+                 f"/moten/lsg-{HELD_DAY}/dagordning", f"/moten/lsg-{HELD_DAY}/foredragningslista",
+                 f"/forum/lsg/deltagande?as_of={HELD_DAY}"):
         response = page.goto(f"{base}{path}")
         assert response.status == 200, path
         expect(page.locator("html")).to_have_attribute("lang", "sv")
