@@ -405,7 +405,11 @@ def approve(key: str):
     """An approver approves the minutes; the last one makes them and their decisions final."""
     meeting = get_by_key(Meeting, key, selectinload(Meeting.approvers))
     if EmptyForm().validate():
-        outcome = services.approve_minutes(current_user, meeting, today())
+        try:
+            outcome = services.approve_minutes(current_user, meeting, today())
+        except EntryError as exc:
+            _refused(exc)
+            return redirect(url_for("meetings.minutes", key=meeting.key), 303)
         if outcome == "final":
             flash(_("The minutes are approved. Their decisions are final records."), "success")
         elif outcome == "recorded":

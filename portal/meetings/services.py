@@ -427,6 +427,7 @@ def approve_minutes(actor: User, meeting: Meeting, on: date) -> str:
     when this person (or everyone) had approved: approving twice changes nothing.
 
     :raise PermissionDenied: unless the actor is a chosen approver who has not yet approved.
+    :raise EntryError: before the day of the meeting (the format requires it).
     """
     _lock(meeting)
     if not can_approve_minutes(actor, meeting):
@@ -436,6 +437,10 @@ def approve_minutes(actor: User, meeting: Meeting, on: date) -> str:
             return "already"
         db.session.rollback()
         raise PermissionDenied()
+    if on < meeting.meets_on:
+        db.session.rollback()
+        raise EntryError({"minutes_approved_on": str(_l(
+            "The minutes can be approved on the day of the meeting or later."))})
     for approver in meeting.approvers:
         if approver.person_id == actor.person_id:
             approver.approved_on = on

@@ -106,7 +106,7 @@ def _english(page) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
-@pytest.mark.parametrize(("width", "offset"), [(1280, 0), (360, 1)])
+@pytest.mark.parametrize(("width", "offset"), [(1280, 0), (360, -1)])
 def test_plan_agenda_attendance_decisions_approval(browser, meeting_server, width, offset):
     base = meeting_server
     day = today() + timedelta(days=offset)

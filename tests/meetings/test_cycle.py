@@ -293,3 +293,16 @@ def test_the_decision_page_names_its_meeting(client, db, held, coordinator, as_r
     page = client.get(f"/beslut/{decision.key}").get_data(as_text=True)
     assert "it becomes a final record when the minutes are approved" in page
     assert f'href="/moten/{held.key}/protokoll"' in page and "item 2" in page
+
+
+def test_minutes_are_not_approved_before_the_meeting_day(db, meeting, coordinator):
+    """An approval dated before the meeting would make an export the format refuses."""
+    from datetime import timedelta
+
+    from portal.entries import EntryError
+    from portal.meetings import services
+
+    services.open_meeting(coordinator, meeting, [coordinator.person.key])
+    with pytest.raises(EntryError):
+        services.approve_minutes(coordinator, meeting, meeting.meets_on - timedelta(days=1))
+    assert services.approve_minutes(coordinator, meeting, meeting.meets_on) == "final"
