@@ -163,10 +163,14 @@ def _link_choices(needs: dict) -> list[SelectChoice]:
     return [SelectChoice(value, text) for value, text in _link_pairs(needs)]
 
 
+def _milestone_name(milestone) -> str:
+    return " ".join(part for part in (milestone.code, milestone.title) if part)
+
+
 def _link_pairs(needs: dict) -> list[tuple[str, str]]:
     choices = [("", _("– nothing –"))]
     choices += [(f"action:{a.key}", _("Action: %(t)s", t=a.title)) for a in needs["actions"]]
-    choices += [(f"milestone:{m.key}", _("Milestone: %(t)s", t=f"{m.code or ''} {m.title}".strip()))
+    choices += [(f"milestone:{m.key}", _("Milestone: %(t)s", t=_milestone_name(m)))
                 for m in needs["milestones"]]
     choices += [(f"recommendation:{r.key}", _("Recommendation: %(t)s", t=r.text[:120]))
                 for r in needs["recommendations"]]

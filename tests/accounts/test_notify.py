@@ -111,8 +111,12 @@ def test_settings_page_saves_a_choice(client, signed_in, db):
     import re
 
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    from portal.notify.registry import kinds
+
+    every = {k.name: k.default for k in kinds()}  # other areas (meetings) add their kinds
     response = client.post("/konto/aviseringar", data={
-        "due_soon": "instant", "overdue": "off", "new_findings": "digest", "csrf_token": token})
+        **every, "due_soon": "instant", "overdue": "off", "new_findings": "digest",
+        "csrf_token": token})
     assert response.status_code == 302
     assert notify.preferences(user)["due_soon"] == "instant"
     bad = client.post("/konto/aviseringar", data={"due_soon": "sometimes", "csrf_token": token})
