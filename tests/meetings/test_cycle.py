@@ -51,8 +51,11 @@ def test_agenda_from_what_needs_the_forum(client, db, lsg, meeting, as_role):
     assert response.status_code == 303
     db.session.expire_all()
     assert [(i.position, i.action_id) for i in meeting.agenda][-1] == (3, action.id)
+    in_english(client, token)
     page = client.get(f"/moten/{meeting.key}/dagordning").get_data(as_text=True)
-    assert "on the agenda" in page or "på dagordningen" in page
+    needs = page[page.index('id="needs"'):]
+    row = needs[needs.index(action.title):]
+    assert "on the agenda" in row[:row.index("</li>")]
 
 
 def test_move_and_remove_items(client, db, meeting, as_role):
