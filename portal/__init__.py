@@ -167,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.findings.routes import bp as findings_bp
     from portal.indicators.routes import bp as indicators_bp
     from portal.map.routes import bp as map_bp
+    from portal.meetings.routes import bp as meetings_bp
     from portal.privacy.routes import bp as privacy_bp
     from portal.search.routes import bp as search_bp
 
@@ -186,5 +187,6 @@ def _register_blueprints(app: Flask) -> None:
         privacy_bp,
         api_bp,
         calendar_bp,
+        meetings_bp,
     ):
         app.register_blueprint(blueprint)

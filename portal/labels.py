@@ -44,6 +44,16 @@ LABELS = {
         "delivered": _l("Delivered"),
         "closed": _lp("commission status", "Closed"),
     },
+    "meeting_status": {
+        "planned": _lp("meeting status", "Planned"),
+        "held": _lp("meeting status", "Held"),
+        "cancelled": _lp("meeting status", "Cancelled"),
+    },
+    "attendance": {
+        "present": _l("Present"),
+        "apologies": _l("Sent apologies"),
+        "absent": _l("Absent"),
+    },
     "action_status": {
         "planned": _l("Planned"),
         "in_progress": _l("In progress"),

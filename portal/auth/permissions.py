@@ -137,3 +137,32 @@ def can_edit(user: Any, obj: Any) -> bool:
     if user.role == "forum_member" and isinstance(obj, Decision):
         return _sits_in(user, obj.forum)
     return False
+
+
+# --- Meetings -----------------------------------------------------------------------------------
+
+
+def can_plan_meetings(user: Any, forum: Forum | None) -> bool:
+    """The forum's chair, secretary and coordinator (and admins) plan and run its meetings.
+
+    They plan, move and cancel meetings, edit and publish the agenda, record attendance,
+    open the meeting with its approvers and log decisions in it. A closed forum meets no more.
+    """
+    return can_manage_forum(user, forum) and forum.closed_on is None
+
+
+def can_read_draft_minutes(user: Any, forum: Forum | None) -> bool:
+    """Minutes not yet approved are read by the forum's members and admins only."""
+    if is_admin(user):
+        return forum is not None
+    return bool(getattr(user, "is_authenticated", False)) and _seat(user, forum) is not None
+
+
+def can_approve_minutes(user: Any, meeting: Any) -> bool:
+    """A chosen approver (justerare) who has not yet approved the held meeting's minutes."""
+    person_id = getattr(user, "person_id", None)
+    if not getattr(user, "is_authenticated", False) or person_id is None:
+        return False
+    if meeting.status != "held" or meeting.minutes_approved_on is not None:
+        return False
+    return any(a.person_id == person_id and a.approved_on is None for a in meeting.approvers)

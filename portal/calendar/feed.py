@@ -21,6 +21,10 @@ class Entry:
     summary: str
     description: str
     url: str
+    # A timed event (a meeting): its start and end in Europe/Stockholm; None for all-day.
+    start: datetime | None = None
+    end: datetime | None = None
+    location: str | None = None
 
 
 def uid(kind: str, key: str) -> str:
@@ -44,11 +48,23 @@ def build(entries: list[Entry], name: str, stamp: datetime | None = None) -> byt
         event = Event()
         event.add("uid", entry.uid)
         event.add("dtstamp", stamp)
-        event.add("dtstart", entry.day)
-        event.add("dtend", entry.day + timedelta(days=1))
         event.add("summary", entry.summary)
         event.add("description", entry.description)
         event.add("url", entry.url)
+        if entry.start is not None:  # a meeting: busy, reminded an hour before
+            event.add("dtstart", entry.start)
+            event.add("dtend", entry.end or entry.start + timedelta(hours=1))
+            if entry.location:
+                event.add("location", entry.location)
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", entry.summary)
+            alarm.add("trigger", timedelta(hours=-1))
+            event.add_component(alarm)
+            cal.add_component(event)
+            continue
+        event.add("dtstart", entry.day)
+        event.add("dtend", entry.day + timedelta(days=1))
         event.add("transp", "TRANSPARENT")  # a deadline does not make the user busy
         for before in ALARMS:
             alarm = Alarm()
@@ -57,4 +73,6 @@ def build(entries: list[Entry], name: str, stamp: datetime | None = None) -> byt
             alarm.add("trigger", before)
             event.add_component(alarm)
         cal.add_component(event)
+    if any(entry.start is not None for entry in entries):
+        cal.add_missing_timezones()  # the VTIMEZONE of Europe/Stockholm
     return cal.to_ical()

@@ -7,8 +7,11 @@ from flask_login import current_user
 
 from portal.calendar import services
 from portal.calendar.feed import Entry, build, uid
+from portal.calendar.meetings import meeting_entry
 from portal.dashboard import work
+from portal.dates import today
 from portal.links import external_url
+from portal.meetings.queries import calendar_meetings
 from portal.models import Action, Milestone
 
 bp = Blueprint("calendar", __name__)
@@ -49,6 +52,7 @@ def feed(token: str):
     mine = work.milestones_of(work.commission_ids_of(user))
     actions = [a for a in work.actions_of(user) if a.is_open and a.due_on is not None]
     entries = [_milestone_entry(m) for m in mine] + [_action_entry(a) for a in actions]
+    entries += [meeting_entry(m) for m in calendar_meetings(user, today())]
     body = build(entries, "Samverkansportalen")
     response = Response(body, content_type="text/calendar; charset=utf-8")
     response.headers["Cache-Control"] = "no-store"

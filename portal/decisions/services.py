@@ -25,7 +25,7 @@ from portal.entries import EntryError, entry_errors, free_key, unique_key
 from portal.exchange.schema import KEY_LENGTH, LONG_TEXT
 from portal.extensions import db
 from portal.forms import empty_to_none
-from portal.models import Action, Area, Decision, Forum, Person
+from portal.models import Action, Area, Decision, Forum, Meeting, Person
 from portal.models.decision import FinalDecisionError
 
 if TYPE_CHECKING:
@@ -66,6 +66,9 @@ class DecisionData:
     text: str | None = None
     actions: list[str] = field(default_factory=list)
     new_actions: list[NewAction] = field(default_factory=list)
+    # A decision taken in a meeting: the meeting's key and the agenda item (portal/meetings).
+    meeting: str | None = None
+    agenda_item_id: int | None = None
 
 
 def log_decision(actor: User, forum: Forum, data: DecisionData, final: bool = True) -> Decision:
@@ -83,6 +86,10 @@ def log_decision(actor: User, forum: Forum, data: DecisionData, final: bool = Tr
         status="final" if final else "draft", version_no=1, created_by=actor,
         actions=_actions(data.actions) + _create_actions(actor, key, data.new_actions),
     )
+    if data.meeting:
+        decision.meeting = _by_keys(Meeting, [data.meeting])[0]
+        decision.agenda_item = next(
+            (i for i in decision.meeting.agenda if i.id == data.agenda_item_id), None)
     db.session.add(decision)
     db.session.flush()
     record(actor, "create", "decision", key, after=snapshot(decision), data=_extra(decision))
@@ -100,7 +107,11 @@ def update_draft(actor: User, decision: Decision, data: DecisionData,
     """
     _refuse_final(decision)
     _require(can_edit_decision(actor, decision))
+    if final and decision.meeting_id is not None:  # final when the meeting's minutes are approved
+        raise EntryError({"meeting": str(_l(
+            "A decision taken in a meeting becomes final when the minutes are approved."))})
     data = _cleaned(data)
+    data.meeting = decision.meeting.key if decision.meeting else None
     _check(decision.forum, decision.key, data)
     before = snapshot(decision)
     created = _create_actions(actor, decision.key, data.new_actions)
@@ -199,6 +210,7 @@ def _cleaned(data: DecisionData) -> DecisionData:
         title=empty_to_none(data.title), date=data.date, text=empty_to_none(data.text),
         actions=list(dict.fromkeys(k for k in data.actions if k)),
         new_actions=[a for a in new_actions if not a.is_blank()],
+        meeting=data.meeting, agenda_item_id=data.agenda_item_id,
     )
 
 
@@ -213,7 +225,7 @@ def _errors(forum: Forum, key: str, data: DecisionData) -> dict[str, str]:
     """The decision and each new action checked as the import would check them."""
     errors = entry_errors("decisions", {
         "key": key, "title": data.title, "forum": forum.key, "date": data.date,
-        "text": data.text, "actions": data.actions,
+        "text": data.text, "actions": data.actions, "meeting": data.meeting,
     })
     for index, new in enumerate(data.new_actions):
         prefix = f"new_actions-{index}-"

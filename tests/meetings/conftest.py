@@ -1,0 +1,44 @@
+"""Fixtures of the meeting cycle: the demo's LSG, its officers and a planned meeting."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+from sqlalchemy import select
+
+from portal.models import Meeting, User
+from tests.decisions import conftest as _decisions
+from tests.decisions.conftest import ROLES, expected, in_english  # noqa: F401 - for the tests
+
+# The decision log's fixtures: the demo's LSG, its coordinator, people, accounts by role.
+lsg, coordinator, person = _decisions.lsg, _decisions.coordinator, _decisions.person
+as_role, english = _decisions.as_role, _decisions.english
+
+MEETING_DAY = date(2026, 1, 13)
+
+
+@pytest.fixture
+def meeting(db, lsg, coordinator) -> Meeting:
+    """A planned LSG meeting with two agenda items, planned by the coordinator."""
+    from portal.meetings import services
+
+    [planned] = services.plan_meetings(coordinator, lsg, services.Plan(
+        first=MEETING_DAY, start=time(9, 0), duration=120, place="Regionens hus, Umeå"))
+    services.add_item(coordinator, planned, "Föregående protokoll")
+    services.add_item(coordinator, planned, "Gemensam SIP-mall")
+    return db.session.scalar(select(Meeting).where(Meeting.key == planned.key))
+
+
+@pytest.fixture
+def held(db, meeting, coordinator) -> Meeting:
+    """The meeting, opened with the coordinator as the one approver."""
+    from portal.meetings import services
+
+    services.open_meeting(coordinator, meeting, [coordinator.person.key])
+    return meeting
+
+
+@pytest.fixture
+def admin(db, demo) -> User:
+    return db.session.scalar(select(User).where(User.email == "admin@example.org"))
