@@ -66,7 +66,7 @@ def test_a_stale_edit_shows_the_conflict_instead_of_overwriting(page, live_serve
     """Two tabs edit the same action; the second save is refused and shows what is saved now."""
     sign_in(page, live_server, "uppdrag@example.org")
     _in_english(page)
-    url = f"{live_server}/atgarder/a25-hitta-ratt/redigera"
+    url = f"{live_server}/atgarder/a25-implementeringsplan/redigera"
     first = page
     second = page.context.new_page()
     first.goto(url)
