@@ -24,7 +24,8 @@ def _by(doc, name):
 
 
 def _indicator_values(doc, key):
-    return {(v["date"], v.get("organisation")): v["value"] for v in _by(doc, "indicators")[key]["values"]}
+    values = _by(doc, "indicators")[key]["values"]
+    return {(v["date"], v.get("organisation")): v["value"] for v in values}
 
 
 def test_named_gp_share_and_count_are_the_reports_figures(doc):
@@ -108,7 +109,8 @@ def test_2024_commission_given_by_rf_and_its_report_approved(doc):
     """000:5-11, 000:68-72 — given by the council; RF decides "Rapporten godkänns"."""
     c = _by(doc, "commissions")["fm2024-samspel"]
     assert c["owner"] == "rf" and "co_owners" not in c
-    approval = [d for d in doc["decisions"] if d["forum"] == "rf" and d["title"] == "Rapporten godkänns"]
+    approval = [d for d in doc["decisions"]
+                if d["forum"] == "rf" and d["title"] == "Rapporten godkänns"]
     assert len(approval) == 1
     report = _by(doc, "documents")[approval[0]["documents"][0]]
     assert report["kind"] == "report"
