@@ -66,12 +66,15 @@ def test_a_stale_edit_shows_the_conflict_instead_of_overwriting(page, live_serve
     """Two tabs edit the same action; the second save is refused and shows what is saved now."""
     sign_in(page, live_server, "uppdrag@example.org")
     _in_english(page)
-    url = f"{live_server}/atgarder/a25-implementeringsplan/redigera"
+    # the sub-activity for the joint plan; the journey above may have finished the other one
+    url = f"{live_server}/atgarder/a25-gemensam-plan/redigera"
     first = page
     second = page.context.new_page()
     first.goto(url)
     second.goto(url)
 
+    first.get_by_label("Status", exact=True).select_option("in_progress")
+    second.get_by_label("Status", exact=True).select_option("in_progress")
     first.get_by_label("Progress (%)").fill("70")
     first.get_by_role("button", name="Save").click()
     expect(first.locator(".flash-success")).to_contain_text("The action is saved.")

@@ -188,8 +188,9 @@ def test_change_role_is_audited(db, lsg, coordinator):
     seat = next(m for m in lsg.memberships if m.person.key == "helena-ronnqvist")
     forum_services.change_role(coordinator, seat, "secretary")
     entry = _last_audit(db)
-    assert {"person": "helena-ronnqvist", "role": "secretary"} in entry.after["members"]
-    assert {"person": "helena-ronnqvist", "role": "member"} in entry.before["members"]
+    seat_after = {"person": "helena-ronnqvist", "role": "secretary", "on_behalf_of": []}
+    assert seat_after in entry.after["members"]
+    assert {**seat_after, "role": "member"} in entry.before["members"]
 
 
 def test_closed_forums_are_not_offered_as_new_owners(db, lsg, coordinator):

@@ -37,8 +37,9 @@ def test_add_change_and_remove_values_with_the_audit_trail(db, admin, indicator)
     entries = db.session.scalars(select(AuditEntry).where(
         AuditEntry.entity_key == KEY).order_by(AuditEntry.id)).all()
     assert [e.action for e in entries[-3:]] == ["add_value", "change_value", "remove_value"]
-    assert {"date": "2025-06-30", "value": 15.5} in entries[-3].after["values"]
-    assert {"date": "2025-06-30", "value": 16.0} in entries[-1].before["values"]
+    region = {"date": "2025-06-30", "organisation": None}
+    assert {**region, "value": 15.5} in entries[-3].after["values"]
+    assert {**region, "value": 16.0} in entries[-1].before["values"]
     assert [v.measured_on for v in indicator.values] == [date(2024, 1, 31), date(2026, 4, 30)]
 
 
