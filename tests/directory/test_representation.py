@@ -76,4 +76,5 @@ def test_a_reader_cannot_change_representation(client, db, demo, signed_in):
     signed_in("viewer")
     token = _token(client)
     url = "/forum/lsg/medlemmar/kerstin-fjallstrom/foretrader"
-    assert client.post(url, data={"csrf_token": token, "on_behalf_of": ["asele"]}).status_code == 403
+    response = client.post(url, data={"csrf_token": token, "on_behalf_of": ["asele"]})
+    assert response.status_code == 403
