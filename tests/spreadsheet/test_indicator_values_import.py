@@ -1,4 +1,4 @@
-"""Indicator values from a spreadsheet: one row per organisation and date, preview, located errors."""
+"""Indicator values from a spreadsheet: a row per organisation and date, preview, errors."""
 
 from __future__ import annotations
 
