@@ -119,3 +119,11 @@ def test_services_refuse_non_admins_and_cycles(db, demo, make_user):
     assert "parent" in refused.value.errors
     changed = services.update_document(admin, road_map, {"date": None, "areas": ["kontinuitet"]})
     assert [a.key for a in changed.areas] == ["kontinuitet"]
+
+
+def test_search_finds_a_document_and_links_to_its_page(client, db, demo, signed_in):
+    """The header search lists the road map and leads to the document page."""
+    signed_in("viewer")
+    page = client.get("/sok?q=Färdplan").get_data(as_text=True)
+    assert 'href="/dokument/fardplan-2030"' in page
+    assert client.get("/dokument/fardplan-2030").status_code == 200
