@@ -163,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.dashboard.routes import bp as dashboard_bp
     from portal.decisions.routes import bp as decisions_bp
     from portal.directory.routes import bp as directory_bp
+    from portal.documents.routes import bp as documents_bp
     from portal.exchange.routes import bp as exchange_bp
     from portal.findings.routes import bp as findings_bp
     from portal.indicators.routes import bp as indicators_bp
@@ -179,6 +180,7 @@ def _register_blueprints(app: Flask) -> None:
         directory_bp,
         commissions_bp,
         decisions_bp,
+        documents_bp,
         indicators_bp,
         exchange_bp,
         findings_bp,

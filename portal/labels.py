@@ -76,6 +76,14 @@ LABELS = {
         "medium": _l("Medium"),
         "high": _l("High"),
     },
+    "document_kind": {
+        "directive": _l("Directive"),
+        "plan": _l("Plan"),
+        "report": _l("Report"),
+        "definition": _l("Shared definition"),
+        "agreement": _l("Agreement"),
+        "other": _lp("document kind", "Other"),
+    },
     "role": {
         "admin": _l("Administrator"),
         "leadership": _l("Leadership"),

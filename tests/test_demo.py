@@ -42,7 +42,8 @@ def test_demo_has_the_forums_the_documents_name(db, demo):
     names = " | ".join(db.session.scalars(select(Forum.name)))
     for expected in ("Länssamverkansgruppen", "Hälso- och sjukvårdsnämnden", "Regionstyrelsen",
                      "Centrala ledningsgruppen", "LPO primärvård", "Fackligt samråd",
-                     "LSO 1", "LSO 2", "Regionfullmäktige"):
+                     "Ledningsgrupp för LSO 1+2", "Regionala utvecklingsnämnden",
+                     "Regionfullmäktige"):
         assert expected.lower() in names.lower(), expected
     lsg = db.session.scalar(select(Forum).where(Forum.key == "lsg"))
     assert len(lsg.memberships) >= 10
@@ -62,12 +63,13 @@ def test_demo_has_the_2025_directive_milestones_with_their_dates(db, demo):
 
 
 def test_demo_has_recommendations_and_the_named_gp_indicator(db, demo):
-    """Recommendations are there, and the named-GP share goes from 10 % to 20 %."""
+    """Recommendations are there, and the named-GP share goes from 10 % to 20 % with no target."""
     assert db.session.scalar(select(func.count()).select_from(Recommendation)) >= 5
     indicators = db.session.scalars(select(Indicator)).all()
     named_gp = next(i for i in indicators if "läkarkontakt" in i.name.lower() and i.unit == "%")
     values = [v.value for v in named_gp.values]
     assert values[0] == 10 and values[-1] == 20
+    assert named_gp.target is None  # the documents give no target for the named-GP share
 
 
 def test_demo_accounts_sign_in_with_the_demo_password(db, demo, client, auth):

@@ -35,6 +35,10 @@ def _field(field: Field) -> dict[str, Any]:
             schema = {"type": "number"}
         case Kind.DATE:
             schema = {"type": "string", "format": "date"}
+        case Kind.TIME:
+            schema = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}
+        case Kind.URL:
+            schema = {"type": "string", "pattern": "^https://", "maxLength": field.limit}
         case Kind.ENUM:
             schema = {"type": "string", "enum": list(field.choices)}
         case Kind.REF:
@@ -45,7 +49,8 @@ def _field(field: Field) -> dict[str, Any]:
             schema = {"type": "array", "items": {"type": "string", "maxLength": field.limit}}
         case _:  # Kind.OBJECTS
             schema = {"type": "array", "items": _entry(field.items, keyed=False)}
-    optional = not (field.required or field.is_list or field.default is not None)
+    optional = field.nullable_list or not (
+        field.required or field.is_list or field.default is not None)
     return {**schema, "nullable": True} if optional else schema
 
 

@@ -110,6 +110,9 @@ class ForumForm(EntryForm):
     apex = BooleanField(_l("Top body: its reporting line ends here by design"))
     reports_to = SelectField(_l("Reports to"), validate_choice=False)
     areas = SelectMultipleField(_l("Focus areas it has a mandate for"), validate_choice=False)
+    scope = SelectMultipleField(_l("Serves the population of"), validate_choice=False,
+                                description=_l("The municipalities a local forum serves; none "
+                                               "chosen means not limited. Informative only."))
     mandate = TextAreaField(_l("Mandate"), validators=[Optional(), Length(max=LONG_TEXT)])
     meets = StringField(_l("Meets"), description=_l("For example: monthly"),
                         validators=[Optional(), Length(max=LONG_TEXT)])
@@ -117,8 +120,9 @@ class ForumForm(EntryForm):
                           description=_l("Set when the forum stops meeting. Its members, "
                                          "decisions and actions are kept."))
 
-    def set_choices(self, forums) -> None:
-        """Offer the kinds, levels and forums it may report to."""
+    def set_choices(self, forums, organisations=()) -> None:
+        """Offer the kinds, levels, forums it may report to and organisations it may serve."""
+        self.scope.choices = list(organisations)
         self.kind.choices = _choices("forum_kind", FORUM_KINDS)
         self.level.choices = _choices("forum_level", FORUM_LEVELS)
         self.reports_to.choices = [("", _l("– no reporting line –")), *forums]
@@ -129,9 +133,14 @@ class MemberForm(FlaskForm):
 
     person = SelectField(_l("Person"), validate_choice=False, validators=[DataRequired()])
     role = SelectField(_l("Role"), validators=[DataRequired()], default="member")
+    on_behalf_of = SelectMultipleField(
+        _l("Also represents"), validate_choice=False,
+        description=_l("Organisations the person speaks for in this forum besides their own, "
+                       "e.g. one representative appointed for several municipalities."))
 
-    def set_choices(self, people) -> None:
-        """Offer the people and the roles."""
+    def set_choices(self, people, organisations=()) -> None:
+        """Offer the people, the roles and the organisations a member may represent."""
+        self.on_behalf_of.choices = list(organisations)
         self.person.choices = [("", _l("– choose a person –")), *people]
         self.role.choices = _choices("member_role", MEMBER_ROLES)
 
@@ -141,6 +150,12 @@ class RoleForm(FlaskForm):
 
     role = SelectField(_l("Role"), validators=[DataRequired()],
                        choices=lambda: _choices("member_role", MEMBER_ROLES))
+
+
+class RepresentsForm(FlaskForm):
+    """The organisations a member represents besides their own."""
+
+    on_behalf_of = SelectMultipleField(_l("Also represents"), validate_choice=False)
 
 
 class EndMembershipForm(FlaskForm):

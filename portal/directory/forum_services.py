@@ -19,7 +19,7 @@ from portal.dates import today
 from portal.directory.services import Entry, by_key, by_keys, create, require, update
 from portal.entries import EntryError, entry_errors
 from portal.extensions import db
-from portal.models import Area, Forum, ForumMembership, Person
+from portal.models import Area, Forum, ForumMembership, Organisation, Person
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -57,7 +57,8 @@ def update_forum(actor: User, forum: Forum, entry: Entry, closed_on: date | None
     return update(actor, "forums", forum, changes, apply, allowed=True, extra=extra)
 
 
-def add_member(actor: User, forum: Forum, person_key: str | None, role: str | None):
+def add_member(actor: User, forum: Forum, person_key: str | None, role: str | None,
+               on_behalf_of: list[str] | None = None):
     """Give a person a seat in the forum; a former member's seat is taken up again.
 
     :raise EntryError: for an unknown person, a person already seated (at most once per
@@ -65,7 +66,7 @@ def add_member(actor: User, forum: Forum, person_key: str | None, role: str | No
     """
     require(can_manage_forum(actor, forum))
     before = snapshot(forum)
-    seat = {"person": person_key, "role": role}
+    seat = {"person": person_key, "role": role, "on_behalf_of": list(on_behalf_of or [])}
     _check_members(forum, [*before["members"], seat])
     person = by_key(Person, person_key)
     former = next((m for m in forum.memberships if m.person_id == person.id), None)
@@ -74,6 +75,7 @@ def add_member(actor: User, forum: Forum, person_key: str | None, role: str | No
     else:
         former = ForumMembership(forum=forum, person=person, role=role)
         db.session.add(former)
+    former.on_behalf_of = by_keys(Organisation, seat["on_behalf_of"])
     return _finish(actor, "add_member", forum, before, former)
 
 
@@ -91,6 +93,24 @@ def change_role(actor: User, membership: ForumMembership, role: str | None) -> F
     _check_members(forum, members)
     membership.role = role
     return _finish(actor, "change_role", forum, before, membership)
+
+
+def set_represents(actor: User, membership: ForumMembership,
+                   on_behalf_of: list[str] | None) -> ForumMembership:
+    """Set the organisations a current member represents in the forum besides their own.
+
+    :raise EntryError: for an unknown organisation, one chosen twice, or a seat that has ended.
+    """
+    forum = membership.forum
+    require(can_manage_forum(actor, forum))
+    _refuse_ended(membership)
+    before = snapshot(forum)
+    keys = [k for k in (on_behalf_of or []) if k]
+    members = [m if m["person"] != membership.person.key else {**m, "on_behalf_of": keys}
+               for m in before["members"]]
+    _check_members(forum, members)
+    membership.on_behalf_of = by_keys(Organisation, keys)
+    return _finish(actor, "set_represents", forum, before, membership)
 
 
 def end_membership(actor: User, membership: ForumMembership,
@@ -143,3 +163,4 @@ def _apply_forum(forum: Forum, entry: Entry) -> None:
     forum.reports_to = by_key(Forum, entry.get("reports_to"))
     forum.areas = by_keys(Area, entry.get("areas"))
     forum.mandate, forum.meets = entry.get("mandate"), entry.get("meets")
+    forum.scope = by_keys(Organisation, entry.get("scope"))

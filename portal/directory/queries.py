@@ -56,7 +56,8 @@ def forum_detail(forum: Forum) -> dict:
         select(ForumMembership)
         .where(ForumMembership.forum_id == forum.id)
         .join(ForumMembership.person)
-        .options(selectinload(ForumMembership.person).selectinload(Person.organisation))
+        .options(selectinload(ForumMembership.person).selectinload(Person.organisation),
+                 selectinload(ForumMembership.on_behalf_of))
         .order_by(Person.name)
     ).all()
     return {
@@ -118,6 +119,15 @@ def organisation_detail(org: Organisation) -> dict:
             select(Person).where(Person.organisation_id == org.id).order_by(Person.name)
         ).all(),
         "forums": forums,
+        "represented_in": db.session.scalars(
+            select(ForumMembership)
+            .where(ForumMembership.on_behalf_of.any(Organisation.id == org.id),
+                   ForumMembership.ended_on.is_(None))
+            .options(selectinload(ForumMembership.forum), selectinload(ForumMembership.person))
+        ).all(),
+        "served_by": db.session.scalars(
+            select(Forum).where(Forum.scope.any(Organisation.id == org.id)).order_by(Forum.name)
+        ).all(),
     }
 
 
@@ -225,6 +235,13 @@ def organisation_choices() -> list[tuple[str, str]]:
     """Organisations as (key, name) for a select list."""
     return [(key, name) for key, name in db.session.execute(
         select(Organisation.key, Organisation.name).order_by(Organisation.name))]
+
+
+def principal_choices() -> list[tuple[str, str]]:
+    """Principals (region, municipalities) as (key, name): whom a member may represent."""
+    return [(key, name) for key, name in db.session.execute(
+        select(Organisation.key, Organisation.name).where(Organisation.is_principal)
+        .order_by(Organisation.name))]
 
 
 def area_choices() -> list[tuple[str, str]]:

@@ -23,6 +23,7 @@ from portal.directory.forms import (
     MemberForm,
     OrganisationForm,
     PersonForm,
+    RepresentsForm,
     RoleForm,
 )
 from portal.entries import EntryError
@@ -115,7 +116,7 @@ def forum_new():
     _allow(can_edit_register(current_user))
     form = ForumForm()
     del form.closed_on
-    form.set_choices(queries.forum_choices(include_closed=True))
+    form.set_choices(queries.forum_choices(include_closed=True), queries.organisation_choices())
     return _entry_page(
         form, lambda entry: forum_services.create_forum(current_user, entry),
         lambda forum: url_for("directory.forum", key=forum.key),
@@ -129,7 +130,7 @@ def forum_edit(key: str):
     forum = get_by_key(Forum, key, selectinload(Forum.areas))
     _allow(can_manage_forum(current_user, forum))
     form = ForumForm(data={**snapshot(forum), "closed_on": forum.closed_on}).without_key()
-    form.set_choices(queries.forum_choices(include_closed=True))
+    form.set_choices(queries.forum_choices(include_closed=True), queries.organisation_choices())
     return _entry_page(
         form, lambda entry: forum_services.update_forum(
             current_user, forum, entry, closed_on=form.closed_on.data),
@@ -153,9 +154,9 @@ def member_add(key: str):
     forum = get_by_key(Forum, key)
     _allow(can_manage_forum(current_user, forum))
     form = MemberForm()
-    form.set_choices(queries.person_choices())
+    form.set_choices(queries.person_choices(), queries.organisation_choices())
     return _member_change(forum, form, lambda: forum_services.add_member(
-        current_user, forum, form.person.data, form.role.data))
+        current_user, forum, form.person.data, form.role.data, form.on_behalf_of.data))
 
 
 @bp.post("/forum/<key>/medlemmar/<person>/roll")
@@ -165,6 +166,15 @@ def member_role(key: str, person: str):
     form = RoleForm()
     return _member_change(forum, form, lambda: forum_services.change_role(
         current_user, seat, form.role.data), row=seat.person.name)
+
+
+@bp.post("/forum/<key>/medlemmar/<person>/foretrader")
+def member_represents(key: str, person: str):
+    """Set the organisations a member represents besides their own."""
+    forum, seat = _seat(key, person)
+    form = RepresentsForm()
+    return _member_change(forum, form, lambda: forum_services.set_represents(
+        current_user, seat, form.on_behalf_of.data), row=seat.person.name)
 
 
 @bp.post("/forum/<key>/medlemmar/<person>/avsluta")
@@ -225,10 +235,12 @@ def _member_change(forum: Forum, form, change, row: str | None = None):
 
 def _members_page(forum: Forum, form: MemberForm, **context):
     """The members page (or its panel for htmx)."""
-    form.set_choices(queries.person_choices())
+    organisations = queries.organisation_choices()
+    form.set_choices(queries.person_choices(), organisations)
     detail = queries.forum_detail(forum)
     return render(
         "directory/members.html", "directory/_members.html", forum=forum, form=form,
         members=detail["members"], former_members=detail["former_members"],
-        role_choices=RoleForm().role.choices, today=today(), **context,
+        role_choices=RoleForm().role.choices, today=today(),
+        principal_choices=queries.principal_choices(), **context,
     )

@@ -22,7 +22,8 @@ class SpreadsheetForm(FlaskForm):
     sheet = FileField(_l("File (.xlsx or .csv)"), validators=[FileRequired()])
     kind = SelectField(_l("A CSV file holds"), default="people", choices=[
         SelectChoice("people", _l("People")),
-        SelectChoice("memberships", _l("Forum memberships"))])
+        SelectChoice("memberships", _l("Forum memberships")),
+        SelectChoice("values", _l("Indicator values"))])
 
 
 class ConfirmSpreadsheetForm(FlaskForm):

@@ -188,6 +188,9 @@ def spreadsheet_confirm():
     flash(_("The spreadsheet was imported: %(people)d new and %(changed)d changed people, "
             "%(forums)d forums updated.", people=created.get("people", 0),
             changed=updated.get("people", 0), forums=updated.get("forums", 0)), "success")
+    if updated.get("indicators"):
+        flash(_("%(num)d indicators got new or changed values.",
+                num=updated["indicators"]), "success")
     return redirect(url_for("exchange.spreadsheet"), 303)
 
 

@@ -1,4 +1,4 @@
-"""People and forum memberships from .xlsx or CSV, as a partial `samverkan/1` document.
+"""People, forum memberships and indicator values from .xlsx or CSV, as a partial document.
 
 Pure: bytes in, rows and a document out; no Flask and no database, so it is tested alone.
 Formulas are never evaluated (openpyxl cannot) and are refused rather than imported as text.
@@ -22,10 +22,14 @@ MAX_UNPACKED = 100 * 1024 * 1024  # a zip bomb stops here, before openpyxl reads
 COLUMNS = {
     "people": ("key", "name", "organisation", "title", "email"),
     "memberships": ("forum", "person", "role"),
+    "values": ("indicator", "organisation", "date", "value"),
 }
 KINDS = tuple(COLUMNS)
 SHEETS = {"people": "people", "personer": "people",
-          "memberships": "memberships", "medlemskap": "memberships"}
+          "memberships": "memberships", "medlemskap": "memberships",
+          "values": "values", "varden": "values", "värden": "values",
+          "indikatorvarden": "values", "indikatorvärden": "values"}
+VALUE_RE = re.compile(r"values\[(\d+)\](?:\.(date|value|organisation))?")
 MEMBER_RE = re.compile(r"members\[(\d+)\](?:\.(person|role))?")
 NOT_XLSX = "the file is not an .xlsx workbook (save it as 'Excel Workbook (.xlsx)')"
 
@@ -116,7 +120,7 @@ def read_xlsx(data: bytes) -> dict[str, Table]:
     finally:
         book.close()
     if not tables:
-        raise _fail("no sheet named people, personer, memberships or medlemskap")
+        raise _fail("no sheet named people, personer, memberships, medlemskap, values or värden")
     return tables
 
 
@@ -211,6 +215,7 @@ class Plan:
     document: dict
     people_rows: dict[str, tuple[str, int]] = field(default_factory=dict)
     seat_rows: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
+    value_rows: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
     errors: list[CellError] = field(default_factory=list)
 
 
@@ -235,7 +240,60 @@ def build_plan(tables: dict[str, Table], stored: dict) -> Plan:
             people.append(dict(row))
     if "memberships" in tables:
         plan.document["forums"] = _forums(tables["memberships"], stored, plan, errors)
+    if "values" in tables:
+        plan.document["indicators"] = _indicators(tables["values"], stored, plan, errors)
     return plan
+
+
+def _number(text: str) -> float | None:
+    """A number as written in a cell: `4,5`, `4.5`, `56 470` or `−2`; None when it is not one."""
+    cleaned = "".join(text.split()).replace("\u2212", "-").replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def _indicators(table: Table, stored: dict, plan: Plan, errors: list) -> list[dict]:
+    """The named stored indicators with the rows' values added, or replaced on the same date
+    and organisation (an empty organisation is the whole region)."""
+    indicators = {i["key"]: i for i in stored.get("indicators", [])}
+    touched: dict[str, dict] = {}
+    seen: dict[tuple[str, str, str | None], int] = {}
+    for number, row in table.rows:
+        for column in ("indicator", "date", "value"):
+            if row[column] is None:
+                errors.append(CellError(table.sheet, number, column, "required"))
+        key, on, org = row["indicator"], row["date"], row["organisation"]
+        if key is None or on is None or row["value"] is None:
+            continue
+        if key not in indicators:
+            errors.append(CellError(table.sheet, number, "indicator",
+                                    f'unknown indicator "{key}"'))
+            continue
+        value = _number(row["value"])
+        if value is None:
+            errors.append(CellError(table.sheet, number, "value", "not a number"))
+            continue
+        if (key, on, org) in seen:
+            errors.append(CellError(table.sheet, number, "date",
+                                    f"repeats row {seen[key, on, org]}"))
+            continue
+        seen[key, on, org] = number
+        entry = touched.setdefault(key, {**indicators[key], "values": [
+            {k: v for k, v in dict(item).items() if v is not None}
+            for item in indicators[key]["values"]]})
+        values = entry["values"]
+        index = next((i for i, v in enumerate(values)
+                      if str(v["date"]) == on and v.get("organisation") == org), len(values))
+        item = {"date": on, "value": value}
+        if org is not None:
+            item["organisation"] = org
+        if index == len(values):
+            values.append(item)
+        values[index] = item
+        plan.value_rows[key, index] = (table.sheet, number)
+    return list(touched.values())
 
 
 def _forums(table: Table, stored: dict, plan: Plan, errors: list) -> list[dict]:
@@ -282,6 +340,11 @@ def locate(errors: list[ExchangeError], plan: Plan) -> list[CellError | Exchange
             if match and (error.ref, int(match.group(1))) in plan.seat_rows:
                 place = plan.seat_rows[error.ref, int(match.group(1))]
                 column = match.group(2) or "person"
+        elif error.list == "indicators" and error.field:
+            match = VALUE_RE.fullmatch(error.field)
+            if match and (error.ref, int(match.group(1))) in plan.value_rows:
+                place = plan.value_rows[error.ref, int(match.group(1))]
+                column = match.group(2) or "date"
         located.append(CellError(place[0], place[1], column, error.message) if place else error)
     return sorted(located, key=lambda e: getattr(e, "row", None) or 0)
 
@@ -290,7 +353,8 @@ def changes(doc: dict, stored: dict) -> dict[str, list]:
     """What importing the normalized document would create or change, for the preview."""
     people = {p["key"]: p for p in stored.get("people", [])}
     result: dict[str, list] = {"new_people": [], "changed_people": [],
-                               "new_seats": [], "changed_roles": []}
+                               "new_seats": [], "changed_roles": [],
+                               "new_values": [], "changed_values": []}
     for person in doc.get("people", []):
         before = people.get(person["key"])
         if before is None:
@@ -307,4 +371,16 @@ def changes(doc: dict, stored: dict) -> dict[str, list]:
                 result["new_seats"].append(seat)
             elif roles[member["person"]] != member["role"]:
                 result["changed_roles"].append({**seat, "before": roles[member["person"]]})
+    indicators = {i["key"]: i for i in stored.get("indicators", [])}
+    for indicator in doc.get("indicators", []):
+        before = {(str(v["date"]), v.get("organisation")): v["value"]
+                  for v in indicators[indicator["key"]]["values"]}
+        for item in indicator["values"]:
+            place = (str(item["date"]), item.get("organisation"))
+            row = {"indicator": indicator["key"], "date": place[0],
+                   "organisation": place[1], "value": item["value"]}
+            if place not in before:
+                result["new_values"].append(row)
+            elif before[place] != item["value"]:
+                result["changed_values"].append({**row, "before": before[place]})
     return result

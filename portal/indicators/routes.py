@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from portal.auth.permissions import can_edit_register
 from portal.extensions import db
 from portal.indicators import services
-from portal.indicators.arithmetic import summarise
+from portal.indicators.arithmetic import per_organisation, summarise
 from portal.indicators.chart import line_chart
 from portal.indicators.forms import ChangeValueForm, RemoveValueForm, ValueForm
 from portal.models import Indicator, IndicatorValue
@@ -30,7 +30,8 @@ def index():
         .options(selectinload(Indicator.values), selectinload(Indicator.areas))
         .order_by(Indicator.name)
     ).all()
-    rows = [(i, summarise([(v.measured_on, v.value) for v in i.values], i.target))
+    rows = [(i, summarise([(v.measured_on, v.value) for v in i.values
+                           if v.organisation_id is None], i.target))
             for i in indicators]
     return render_template("indicators/index.html", rows=rows)
 
@@ -38,12 +39,23 @@ def index():
 @bp.get("/indikatorer/<key>")
 def detail(key: str):
     """Show one indicator's values over time against its target, as a chart and a table."""
-    obj = get_by_key(Indicator, key, selectinload(Indicator.values),
+    obj = get_by_key(Indicator, key,
+                     selectinload(Indicator.values).selectinload(IndicatorValue.organisation),
                      selectinload(Indicator.areas))
-    values = [(v.measured_on, v.value) for v in obj.values]
+    values = [(v.measured_on, v.value) for v in obj.values if v.organisation is None]
+    sort = request.args.get("sort", "name")
+    sort = sort if sort in ("name", "latest", "change") else "name"
+    descending = request.args.get("order") == "desc"
+    rows = per_organisation(
+        [(v.organisation.key, v.organisation.name, v.measured_on, v.value)
+         for v in obj.values if v.organisation is not None],
+        obj.higher_is_better, sort, descending)
     return render_template("indicators/detail.html", indicator=obj,
                            summary=summarise(values, obj.target),
-                           chart=line_chart(values, obj.target))
+                           region_values=[v for v in obj.values if v.organisation is None],
+                           chart=line_chart(values, obj.target) if values else None,
+                           org_rows=rows, sort=sort, descending=descending,
+                           points=obj.unit == "%")
 
 
 @bp.get("/indikatorer/<key>/varden")

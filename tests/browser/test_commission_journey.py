@@ -27,13 +27,13 @@ def test_lead_reaches_a_milestone_finishes_an_action_and_sees_the_history(page, 
     page.goto(f"{live_server}/uppdrag/{COMMISSION}")
     screenshot(page, "commission-lead-en")
 
-    bp2 = page.locator("#milestone-fm2025-bp2")
-    bp2.get_by_text("Change").click()
-    bp2.get_by_label("Reached on").fill("2025-10-01")
-    bp2.get_by_role("button", name="Mark as reached").click()
-    expect(page.locator("#milestone-fm2025-bp2")).to_contain_text("reached 1 Oct 2025")
-    expect(page.locator("#summary")).to_contain_text("BP3")  # the next milestone moved on
-    expect(page.locator("#live")).to_contain_text("BP2 is marked as reached.")
+    ms1 = page.locator("#milestone-fm2025-ms1")
+    ms1.get_by_text("Change").click()
+    ms1.get_by_label("Reached on").fill("2025-10-01")
+    ms1.get_by_role("button", name="Mark as reached").click()
+    expect(page.locator("#milestone-fm2025-ms1")).to_contain_text("reached 1 Oct 2025")
+    expect(page.locator("#summary")).to_contain_text("BP2")  # the next milestone moved on
+    expect(page.locator("#live")).to_contain_text("MS1 is marked as reached.")
     screenshot(page, "commission-milestone-reached")
 
     row = page.locator("#action-a25-implementeringsplan")
@@ -53,11 +53,11 @@ def test_lead_reaches_a_milestone_finishes_an_action_and_sees_the_history(page, 
     page.get_by_role("link", name="History of changes").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("History")
     history = page.locator("ol.history")
-    milestone_entry = history.locator("li", has_text="BP2").first
+    milestone_entry = history.locator("li", has_text="MS1").first
     expect(milestone_entry).to_contain_text("Emma Holmström")  # the lead, by name
     expect(milestone_entry.locator("tr", has_text="Reached on")).to_contain_text("1 Oct 2025")
     action_entry = history.locator("li", has_text="Gemensam implementeringsplan").first
-    expect(action_entry.locator("tr", has_text="Status")).to_contain_text("In progress")
+    expect(action_entry.locator("tr", has_text="Status")).to_contain_text("Planned")
     expect(action_entry.locator("tr", has_text="Status")).to_contain_text("Done")
     screenshot(page, "commission-history")
 
@@ -66,12 +66,15 @@ def test_a_stale_edit_shows_the_conflict_instead_of_overwriting(page, live_serve
     """Two tabs edit the same action; the second save is refused and shows what is saved now."""
     sign_in(page, live_server, "uppdrag@example.org")
     _in_english(page)
-    url = f"{live_server}/atgarder/a25-hitta-ratt/redigera"
+    # the sub-activity for the joint plan; the journey above may have finished the other one
+    url = f"{live_server}/atgarder/a25-gemensam-plan/redigera"
     first = page
     second = page.context.new_page()
     first.goto(url)
     second.goto(url)
 
+    first.get_by_label("Status", exact=True).select_option("in_progress")
+    second.get_by_label("Status", exact=True).select_option("in_progress")
     first.get_by_label("Progress (%)").fill("70")
     first.get_by_role("button", name="Save").click()
     expect(first.locator(".flash-success")).to_contain_text("The action is saved.")

@@ -128,7 +128,7 @@ def test_plan_agenda_attendance_decisions_approval(browser, meeting_server, widt
     page.get_by_label("Every how many weeks or months").fill("2")
     page.get_by_label("Or: number of meetings").fill("3")
     _checked(page, "plan")
-    _submit(page, page.get_by_role("button", name="Plan", exact=True))
+    _submit(page, page.get_by_role("button", name="Plan the meeting", exact=True))
     expect(page.get_by_text("3 meeting(s) planned.")).to_be_visible()
     _checked(page, "forum-list")
 

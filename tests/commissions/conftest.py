@@ -30,16 +30,30 @@ def by_key(db, model, key):
 
 @pytest.fixture
 def commission(db, demo) -> Commission:
-    """UPPDRAGiL 3.0, led by the demo's commission lead."""
-    return by_key(db, Commission, COMMISSION)
+    """UPPDRAGiL 3.0, led by the demo's commission lead.
+
+    The directive makes no recommendations of its own (its five prerequisites are not
+    recommendations), so the tests add one that no action realises: `r25-resurser`.
+    """
+    commission = by_key(db, Commission, COMMISSION)
+    db.session.add(Recommendation(key="r25-resurser", commission=commission,
+                                  text="Säkra organisatoriskt stöd och resurser (test)."))
+    db.session.commit()
+    return commission
 
 
 @pytest.fixture
 def users(db, demo, make_user) -> dict[str, User | None]:
-    """One account per role; `other_lead` leads the 2023 commission, not this one."""
+    """One account per role; `other_lead` leads the 2023 commission, not this one.
+
+    The documents name no lead for 2023, so the fixture appoints one (a strategist of the
+    ordering unit) for the test only.
+    """
     accounts = {role: db.session.scalar(select(User).where(User.email == email))
                 for role, email in DEMO_EMAILS.items()}
     other = by_key(db, Commission, "fm2023-genomlysning")
+    other.lead = by_key(db, Person, "lena-ohman")
+    db.session.commit()
     accounts["other_lead"] = make_user("commission_lead", "other-lead@test.example",
                                        person=db.session.get(Person, other.lead_id))
     accounts["viewer"] = make_user("viewer")
@@ -49,7 +63,7 @@ def users(db, demo, make_user) -> dict[str, User | None]:
 
 @pytest.fixture
 def action(db, commission) -> Action:
-    """An open action of the commission, in progress at 60 %."""
+    """An open action of the commission (planned: no document reports its progress)."""
     return by_key(db, Action, "a25-implementeringsplan")
 
 

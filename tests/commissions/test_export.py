@@ -36,9 +36,9 @@ def test_the_workbook_holds_the_demo_actions(client, as_role, commission):
     plan = by_key["a25-implementeringsplan"]
     assert plan[2] == "Anna Lundmark"
     assert plan[5].date().isoformat() == "2025-09-30"
-    assert plan[6] == "In progress" and plan[7] == 60
-    assert plan[8].startswith("Stärk kunskapsstyrningsstrukturen")
-    assert by_key["a25-lpo-mandat"][3] == "Regional styrgrupp för kunskapsstyrning"
+    assert plan[6] == "Planned" and plan[7] == 0
+    assert plan[8].startswith("Vidareutveckla befintliga samverkansytor")
+    assert by_key["a25-bestallning"][2] == "Mikael Hellström"
 
 
 def test_a_formula_in_a_title_is_neutralised(client, as_role, users, commission):

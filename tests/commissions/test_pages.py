@@ -27,9 +27,9 @@ def test_the_commission_page_answers_first(client, as_role):
     in_english(client)
     page = _page(client, f"/uppdrag/{COMMISSION}")
     glance = page.split('id="summary"')[1].split("</section>")[0]
-    assert "BP2 Delaktiviteter slutförda" in glance and "(overdue)" in glance
+    assert "MS1 Avstämning status delaktiviteter" in glance and "(overdue)" in glance
     assert "No risks are recorded" in glance and "No status report yet" in glance
-    assert re.search(r'<li id="milestone-fm2025-bp2" class=" late next">', page)
+    assert re.search(r'<li id="milestone-fm2025-ms1" class=" late next">', page)
     assert '<strong class="next-label">Next</strong>' in page
     risks = page.split('id="risks"')[1].split("</section>")[0]
     assert "No risks are recorded" in risks
@@ -50,7 +50,7 @@ def test_the_lead_sees_the_controls(client, as_role):
     in_english(client)
     page = _page(client, f"/uppdrag/{COMMISSION}")
     for text in ("Mark as reached", "Add an action", "Add a risk", "Add a status report",
-                 "/atgarder/a25-lpo-mandat/redigera", "Add a recommendation"):
+                 "/atgarder/a25-implementeringsplan/redigera", "Add a recommendation"):
         assert text in page, text
     for label in re.findall(r'<label for="([^"]+)"', page):
         assert f'id="{label}"' in page, label  # every label names a field on the page
@@ -61,13 +61,13 @@ def test_the_lead_sees_the_controls(client, as_role):
 def test_progress_rolls_up_per_recommendation_and_commission(db, commission):
     """The commission's mean leaves out cancelled actions; recommendations count all theirs."""
     detail = queries.commission_detail(commission, date(2025, 10, 15))
-    assert detail["progress"] == 52
+    assert detail["progress"] == 67  # (100 + 0 + 100) / 3
     rows = {row["rec"].key: row for row in detail["recommendations"]}
-    assert rows["r24-kunskapsstyrning"]["count"] == 3
-    assert rows["r24-kunskapsstyrning"]["progress"] == 27  # (60 + 20 + 0) / 3
-    assert not rows["r24-kunskapsstyrning"]["is_own"]
+    assert rows["r24-samverkansstruktur"]["count"] == 1
+    assert rows["r24-samverkansstruktur"]["progress"] == 0  # planned, no progress reported
+    assert not rows["r24-samverkansstruktur"]["is_own"]
     assert rows["r25-resurser"]["count"] == 0 and rows["r25-resurser"]["is_own"]
-    assert detail["overdue_count"] == 4
+    assert detail["overdue_count"] == 1  # the implementation plan, due 2025-09-30
 
 
 def test_a_milestone_form_error_is_shown_next_to_the_field(client, as_role, milestone):
@@ -111,7 +111,7 @@ def test_the_history_shows_changes_in_words(client, as_role, users, action):
     page = _page(client, f"/atgarder/{action.key}/historik")
     assert "<h1>History: Gemensam implementeringsplan" in page
     assert "Emma Holmström" in page
-    assert ('<th scope="row">Status</th><td>In progress</td><td aria-hidden="true">→</td>'
+    assert ('<th scope="row">Status</th><td>Planned</td><td aria-hidden="true">→</td>'
             "<td>Blocked</td>") in page
     assert "Länssamverkansgruppen" in page  # the forum by name, not its key
     assert "imported from the demo" in page  # how the action came in
@@ -158,9 +158,9 @@ def test_every_new_page_has_a_title_naming_its_heading(client, as_role, users, c
     as_role("commission_lead")
     in_english(client)
     for url in ("/uppdrag/status", f"/uppdrag/{COMMISSION}/historik",
-                "/atgarder/a25-lpo-mandat/historik", "/milstolpar/fm2025-bp2/historik",
+                "/atgarder/a25-implementeringsplan/historik", "/milstolpar/fm2025-bp2/historik",
                 "/rekommendationer/r25-resurser/historik", f"/risker/{risk.id}/historik",
-                "/atgarder/a25-lpo-mandat/redigera", f"/uppdrag/{COMMISSION}/atgarder/ny",
+                "/atgarder/a25-implementeringsplan/redigera", f"/uppdrag/{COMMISSION}/atgarder/ny",
                 f"/uppdrag/{COMMISSION}/rekommendationer/ny",
                 "/rekommendationer/r25-resurser/redigera", f"/risker/{risk.id}/redigera"):
         page = _page(client, url)

@@ -90,7 +90,7 @@ def test_an_action_change_is_audited_before_and_after(db, users, action):
     services.update_action(users["commission_lead"], action, old_version, status="done")
     assert (action.status, action.progress, action.version) == ("done", 100, old_version + 1)
     entry = _entries(db, entity_type="action", entity_key=action.key, action="update")[-1]
-    assert entry.before["status"] == "in_progress" and entry.before["progress"] == 60
+    assert entry.before["status"] == "planned" and entry.before["progress"] == 0
     assert entry.after["status"] == "done" and entry.after["progress"] == 100
     assert entry.user_id == users["commission_lead"].id
 
@@ -152,7 +152,7 @@ def test_saving_without_a_change_writes_nothing(db, users, action):
     """An unchanged form neither bumps the version nor fills the audit trail."""
     opened_at = action.version
     writes = db.session.scalar(select(func.count()).select_from(AuditEntry))
-    services.update_action(users["commission_lead"], action, opened_at, progress=60)
+    services.update_action(users["commission_lead"], action, opened_at, progress=0)
     assert action.version == opened_at
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == writes
 

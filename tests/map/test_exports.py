@@ -41,6 +41,6 @@ def test_export_routes_download_the_demo(client, db, demo, signed_in):
     assert "attachment" in response.headers["Content-Disposition"]
     graph = nx.read_graphml(io.BytesIO(response.data))
     assert graph.nodes["forum:lsg"]["label"] == "Länssamverkansgruppen (LSG)"
-    assert graph.has_edge("forum:lso1", "forum:lsg")
+    assert graph.has_edge("forum:lsam-umea", "forum:lsg")
     assert client.get("/karta/export.gexf").status_code == 200
     assert client.get("/karta/export.csv").status_code == 404

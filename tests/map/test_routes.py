@@ -49,8 +49,8 @@ def test_map_data_is_the_demo_with_fixed_positions(client, signed_in, demo):
     signed_in("leadership")
     data = client.get("/karta/data.json").get_json()
     forums = [n for n in data["nodes"] if n["data"]["type"] == "forum"]
-    assert len(forums) == data["forum_count"] == 29
-    assert {"group": "edges", "data": {"id": "f:lso1>f:lsg", "source": "f:lso1",
+    assert len(forums) == data["forum_count"] == 31
+    assert {"group": "edges", "data": {"id": "f:lsam-umea>f:lsg", "source": "f:lsam-umea",
                                        "target": "f:lsg"}, "classes": "reports"} in data["edges"]
     assert client.get("/karta/data.json").get_json()["nodes"] == data["nodes"]
     marks = {n["data"]["key"]: n["data"]["marks"] for n in forums}
@@ -63,7 +63,7 @@ def test_map_data_filters(client, signed_in, demo):
     rehab = client.get("/karta/data.json?area=rehab&people=1").get_json()
     keys = {n["data"]["key"] for n in rehab["nodes"] if n["data"]["type"] == "forum"}
     assert keys == {"rsg-nv", "ks-styrgrupp", "lpo-rehab", "systemledning-dorotea",
-                    "hemrehab-natverk"}
+                    "hemrehab-natverk", "lsg"}
     people = [n for n in rehab["nodes"] if n["data"]["type"] == "person"]
     assert people and all(e["data"]["target"].removeprefix("f:") in keys
                           for e in rehab["edges"] if "member" in e["classes"])
@@ -75,7 +75,7 @@ def test_map_data_filters(client, signed_in, demo):
     assert {n["data"]["key"] for n in dorotea["nodes"]} >= {"lsam-sodra-lappland"}
     assert "lpo-rehab" not in {n["data"]["key"] for n in dorotea["nodes"]}
     nonsense = client.get("/karta/data.json?area=nope&level=high").get_json()
-    assert nonsense["forum_count"] == 29
+    assert nonsense["forum_count"] == 31
 
 
 def test_focus_adds_the_finding_with_its_shared_members(client, signed_in, demo):
@@ -124,10 +124,10 @@ def test_text_view_pages_and_filters(client, signed_in, demo):
     """The text view lists forums with reporting lines and members, filtered like the map."""
     signed_in("viewer")
     page = client.get("/karta/text").get_data(as_text=True)
-    assert page.count('<tr id="forum-') == 29
+    assert page.count('<tr id="forum-') == 31
     assert 'href="/forum/lsg"' in page
     rehab = client.get("/karta/text?area=rehab", headers={"HX-Request": "true"})
-    assert rehab.get_data(as_text=True).count('<tr id="forum-') == 5
+    assert rehab.get_data(as_text=True).count('<tr id="forum-') == 6
 
 
 def test_coverage_pages(client, signed_in, demo):
@@ -135,12 +135,12 @@ def test_coverage_pages(client, signed_in, demo):
     signed_in("leadership")
     page = client.get("/analys/tackning").get_data(as_text=True)
     assert 'href="/analys/tackning/asele/rehab"' in page
-    assert "cell-gap" in page
+    assert "cell-gap" in page  # the hospital-care row: informative, no principal there
     only = client.get("/analys/tackning?gaps=1", headers={"HX-Request": "true"})
     assert "<html" not in only.get_data(as_text=True)
     assert "/organisationer/umea" not in only.get_data(as_text=True)
     cell = client.get("/analys/tackning/asele/rehab").get_data(as_text=True)
-    assert 'id="outside"' in cell and 'id="inside"' not in cell
+    assert 'id="inside"' in cell and 'href="/forum/lsg"' in cell.split('id="inside"')[1]
     assert 'href="/forum/lpo-rehab"' in cell
     assert client.get("/analys/tackning/nope/rehab").status_code == 404
 

@@ -1,0 +1,1 @@
+"""Documents: the road map, the joint plans, directives, reports and shared definitions."""

@@ -1,0 +1,86 @@
+"""Pages of documents: the hierarchy, one document with what surrounds it, admin edits."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from portal.audit.snapshot import snapshot
+from portal.auth.permissions import can_edit_register
+from portal.directory import queries
+from portal.documents import services
+from portal.documents.forms import DocumentForm
+from portal.entries import EntryError
+from portal.forms import apply_errors
+from portal.models import Document
+from portal.views import get_by_key, render
+
+bp = Blueprint("documents", __name__)
+
+
+@bp.get("/dokument")
+def index():
+    """The documents as a hierarchy: the road map, the plans under it, and the rest."""
+    return render_template("documents/index.html", roots=services.hierarchy())
+
+
+@bp.get("/dokument/<key>")
+def detail(key: str):
+    """One document with the decisions, commissions and forums around it."""
+    document = get_by_key(Document, key, selectinload(Document.children),
+                          selectinload(Document.areas), selectinload(Document.owner_forum))
+    return render_template("documents/detail.html", document=document,
+                           chain=services.ancestors(document),
+                           **services.surroundings(document))
+
+
+@bp.route("/dokument/ny", methods=["GET", "POST"])
+def new():
+    """Add a document (admins)."""
+    _allow()
+    form = DocumentForm()
+    _choices(form)
+    return _entry_page(form, lambda entry: services.create_document(current_user, entry),
+                       _("New document"), url_for("documents.index"))
+
+
+@bp.route("/dokument/<key>/redigera", methods=["GET", "POST"])
+def edit(key: str):
+    """Change a document (admins)."""
+    _allow()
+    document = get_by_key(Document, key)
+    form = DocumentForm(data=snapshot(document)).without_key()
+    _choices(form, document)
+    return _entry_page(
+        form, lambda entry: services.update_document(current_user, document, entry),
+        _("Edit %(name)s", name=document.title), url_for("documents.detail", key=document.key))
+
+
+def _allow() -> None:
+    """Answer 403 unless the user may edit the register."""
+    if not can_edit_register(current_user):
+        abort(403)
+
+
+def _choices(form: DocumentForm, document: Document | None = None) -> None:
+    form.set_choices(queries.forum_choices(include_closed=True),
+                     services.document_choices(document), queries.area_choices())
+
+
+def _entry_page(form: DocumentForm, save, heading: str, back: str):
+    """Show the form; on a valid post save and go to the document (303); else 422."""
+    loose: list[str] = []
+    if form.validate_on_submit():
+        try:
+            document = save(form.entry())
+        except EntryError as exc:
+            loose = apply_errors(form, exc.errors)
+        else:
+            flash(_("The changes were saved."), "success")
+            return redirect(url_for("documents.detail", key=document.key), 303)
+    status = 422 if form.is_submitted() else 200
+    return render("directory/edit.html", "directory/_edit_form.html", form=form,
+                  heading=heading, back=back, loose_errors=loose, has_errors=status == 422,
+                  areas=form.areas.choices), status

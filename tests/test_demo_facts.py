@@ -1,0 +1,159 @@
+"""The demo checked against facts taken from the five source documents (portal/demo/SOURCES.md).
+
+Each assertion names the document and line it rests on; a demo edit that contradicts the
+documents fails here.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from portal.demo.loader import demo_text
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return json.loads(demo_text())
+
+
+def _by(doc, name):
+    return {entry["key"]: entry for entry in doc.get(name, [])}
+
+
+def _indicator_values(doc, key):
+    values = _by(doc, "indicators")[key]["values"]
+    return {(v["date"], v.get("organisation")): v["value"] for v in values}
+
+
+def test_named_gp_share_and_count_are_the_reports_figures(doc):
+    """001:73 — 10 % (about 28,000) in January 2024, 20 % (56,470) in April 2026; no target."""
+    share = _by(doc, "indicators")["fast-lakarkontakt-andel"]
+    count = _indicator_values(doc, "fast-lakarkontakt-antal")
+    assert _indicator_values(doc, "fast-lakarkontakt-andel") == {
+        ("2024-01-31", None): 10, ("2026-04-30", None): 20}
+    assert count == {("2024-01-31", None): 28000, ("2026-04-30", None): 56470}
+    assert "target" not in share and "target_source" not in share
+    assert "listningssystemet" in share["definition"].lower()
+
+
+def test_agency_nurse_cost_and_st_posts(doc):
+    """001:157 — agency nurses 4.5 MSEK lower in 2025, doctors unchanged; a third of ST posts."""
+    assert _indicator_values(doc, "hyrsjukskoterskor-kostnad") == {("2025-12-31", None): -4.5}
+    assert _indicator_values(doc, "hyrlakare-kostnad") == {("2025-12-31", None): 0}
+    assert _by(doc, "indicators")["hyrsjukskoterskor-kostnad"]["higher_is_better"] is False
+    assert _indicator_values(doc, "st-tjanster-primarvard") == {("2025-12-31", None): 33}
+
+
+def test_continuity_index_names_its_source_and_marks_illustrative_values(doc):
+    """001:77-88 — Ko05L from PrimärvårdsKvalitet, 0–1; the report gives only a picture."""
+    ko05l = _by(doc, "indicators")["ko05l"]
+    assert "PrimärvårdsKvalitet" in ko05l["source"] and "illustrativ" in ko05l["source"]
+    assert all(0 <= v["value"] <= 1 and v.get("organisation") for v in ko05l["values"])
+
+
+def test_2025_directive_milestones(doc):
+    """003:197-238 — BP0 in CLG 2024-11-18, BP1 2024-12-17 in HSN and RS, MS1 June,
+    BP2 end of October, BP3 2025-10-31; MS1 is a status check with no invented light."""
+    ms = {m["code"]: m for m in doc["milestones"] if m["commission"] == "fm2025-uppdragil3"}
+    decisions = _by(doc, "decisions")
+    assert ms["BP0"]["done_on"] == "2024-11-18"
+    assert [decisions[k]["forum"] for k in ms["BP0"]["decided_by"]] == ["clg"]
+    assert ms["BP1"]["due"] == "2024-12-17"
+    bp1_forums = {decisions[k]["forum"]: decisions[k]["date"] for k in ms["BP1"]["decided_by"]}
+    assert bp1_forums == {"hsn": "2024-12-17", "rs": "2024-12-17"}
+    assert ms["MS1"]["due"] == "2025-06-30" and "done_on" not in ms["MS1"]
+    assert ms["BP2"]["due"] == "2025-10-31"
+    assert ms["BP3"]["due"] == "2025-10-31"
+    assert not [r for r in doc.get("status_reports", []) if r["commission"] == "fm2025-uppdragil3"]
+
+
+def test_2025_commission_went_to_hsn_and_rs_and_has_its_directive(doc):
+    """003:107, 003:274 — to HSN and RS; the directive dated 2024-11-18, risk section empty."""
+    c = _by(doc, "commissions")["fm2025-uppdragil3"]
+    assert c["owner"] == "hsn" and c["co_owners"] == ["rs"]
+    directive = _by(doc, "documents")[c["directive"]]
+    assert directive["kind"] == "directive" and directive["date"] == "2024-11-18"
+    assert not [r for r in doc.get("risks", []) if r["commission"] == "fm2025-uppdragil3"]
+    # the five prerequisites are not recommendations (003:127-133, 003:175-181)
+    texts = " ".join(r["text"] for r in doc["recommendations"])
+    assert "invånarperspektiv" not in texts and "organisatoriskt stöd" not in texts
+
+
+def test_2025_commission_members_include_the_hospital_side(doc):
+    """003:223 — områdeschefer NSVU, NSV Skellefteå and LSO2; LSO 2 is county hospital care."""
+    people, orgs = _by(doc, "people"), _by(doc, "organisations")
+    members = _by(doc, "commissions")["fm2025-uppdragil3"]["members"]
+    lso2 = [p for p in members if people[p]["organisation"] == "rv-lso2"]
+    assert lso2, "the LSO 2 area manager is a member"
+    assert orgs["rv-lso2"]["parent"] == "rv-sjukhusvarden"
+    assert "länssjukvårdsområde" in orgs["rv-lso2"]["name"].lower()
+
+
+def test_sub_activities_have_the_directives_owners_and_dates(doc):
+    """003:240-248 — three sub-activities: the lead (March 2025), OC NSV Umeå (September 2025,
+    one action, not split), Beställarenheten (September 2025)."""
+    people = _by(doc, "people")
+    acts = [a for a in doc["actions"] if a.get("commission") == "fm2025-uppdragil3"]
+    assert len(acts) == 3
+    by_due = sorted((a["due"], people[a["owner_person"]]["title"]) for a in acts)
+    assert by_due[0] == ("2025-03-31", people["emma-holmstrom"]["title"])
+    assert {title for _, title in by_due[1:]} == {"Områdeschef NSV Umeå",
+                                                    "Strateg Beställarenheten"}
+    assert all(due == "2025-09-30" for due, _ in by_due[1:])
+
+
+def test_2024_commission_given_by_rf_and_its_report_approved(doc):
+    """000:5-11, 000:68-72 — given by the council; RF decides "Rapporten godkänns"."""
+    c = _by(doc, "commissions")["fm2024-samspel"]
+    assert c["owner"] == "rf" and "co_owners" not in c
+    approval = [d for d in doc["decisions"]
+                if d["forum"] == "rf" and d["title"] == "Rapporten godkänns"]
+    assert len(approval) == 1
+    report = _by(doc, "documents")[approval[0]["documents"][0]]
+    assert report["kind"] == "report"
+
+
+def test_teleq_is_region_wide_with_invanartjanster(doc):
+    """001:100 — TeleQ updated for all receptions incl. hospitals and dental care."""
+    teleq = _by(doc, "actions")["a-teleq"]
+    assert _by(doc, "people")[teleq["owner_person"]]["organisation"] == "rv-invanartjanster"
+    assert "Skellefteå" not in teleq["title"]
+
+
+def test_document_hierarchy_road_map_to_joint_plan(doc):
+    """003:144, 001:185 — the road map is made concrete by the joint plan; the six-point
+    definition is a document of its own (002:91-131)."""
+    docs = _by(doc, "documents")
+    assert docs["plan-halsa-vard-omsorg"]["parent"] == "fardplan-2030"
+    assert docs["gemensam-plan-pv"]["parent"] == "fardplan-2030"
+    nav = docs["primarvard-som-nav"]
+    assert nav["kind"] == "definition" and nav["summary"].count(")") >= 6
+
+
+def test_lsg_covers_all_fifteen_municipalities_and_representatives_act_for_them(doc):
+    """000:26-28, 004:261 — LSG is where the region and all 15 municipalities meet; the
+    representatives LSG appointed act for all municipalities."""
+    orgs, people = _by(doc, "organisations"), _by(doc, "people")
+    municipalities = {k for k, o in orgs.items() if o["kind"] == "municipality"}
+    assert len(municipalities) == 15
+    lsg = _by(doc, "forums")["lsg"]
+    assert {people[m["person"]]["organisation"] for m in lsg["members"]} >= municipalities
+    plan_group = {m["person"]: m for m in _by(doc, "forums")["gp-primarvard"]["members"]}
+    acting = set(plan_group["jessica-nyberg"]["on_behalf_of"]) | {"lycksele"}
+    assert acting == municipalities
+
+
+def test_no_forum_claims_a_meeting_frequency_the_documents_do_not_give(doc):
+    """No document says how often a forum meets."""
+    assert not [f["key"] for f in doc["forums"] if f.get("meets")]
+
+
+def test_meetings_are_marked_illustrative(doc):
+    """The meetings are illustrative (the documents record none) and say so."""
+    assert doc["meetings"]
+    assert all("illustrativ" in m["title"].lower() for m in doc["meetings"])
+    held = [date.fromisoformat(m["date"]) for m in doc["meetings"] if m["status"] == "held"]
+    assert max(held) < date(2026, 12, 7)  # later meetings are planned, never held
