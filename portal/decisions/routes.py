@@ -90,7 +90,7 @@ def new(key: str):
 def edit(key: str):
     """Change a draft decision, or make it final."""
     decision = get_by_key(Decision, key, selectinload(Decision.forum))
-    if decision.is_final:
+    if decision.status == "final":
         # A record is not edited: say so and point to the correction instead of "no access".
         newer = queries.superseded_by([decision]).get(decision.id)
         return render_template(

@@ -18,6 +18,25 @@ as_role, english = _decisions.as_role, _decisions.english
 MEETING_DAY = date(2026, 1, 13)
 
 
+@pytest.fixture(autouse=True)
+def _demo_without_meetings(request):
+    """The cycle is tested on a map where nobody has planned meetings yet.
+
+    The demo carries a year of illustrative meetings; the ones no decision was taken in are
+    removed, so counts and keys here are the test's own.
+    """
+    if "db" not in request.fixturenames or "lsg" not in request.fixturenames:
+        return
+    request.getfixturevalue("lsg")
+    db = request.getfixturevalue("db")
+    from portal.models import Decision
+
+    taken_in = select(Decision.meeting_id).where(Decision.meeting_id.is_not(None))
+    for stale in db.session.scalars(select(Meeting).where(Meeting.id.not_in(taken_in))):
+        db.session.delete(stale)
+    db.session.commit()
+
+
 @pytest.fixture
 def meeting(db, lsg, coordinator) -> Meeting:
     """A planned LSG meeting with two agenda items, planned by the coordinator."""

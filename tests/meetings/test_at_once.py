@@ -41,7 +41,7 @@ def _fill(rounds: int):
             services.log_decision(officer, meeting, meeting.agenda[0],
                                   DecisionData(title=f"Beslut {n}"))
             keys.append(meeting.key)
-        members = sorted(m.person.key for m in lsg.current_memberships)
+        members = sorted(m.person.key for m in lsg.memberships if m.ended_on is None)
         return keys, members
 
     return fill
