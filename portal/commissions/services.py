@@ -71,7 +71,9 @@ def check_version(obj: Any, version: int | str | None) -> None:
     try:
         opened_at = int(version)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        opened_at = None
+        # Without the version it was based on, a write could overwrite any later change.
+        raise EntryError({"version": _l("The form lacks the version it was opened at. "
+                                        "Open it again and make your change.")}) from None
     if opened_at != obj.version:
         raise StaleEdit(obj)
 
@@ -87,10 +89,12 @@ def commit_change(actor: User | None, obj: Any, action: str, before: dict | None
         mapper = sa_inspect(obj).mapper
         flag_modified(obj, next(a.key for a in mapper.column_attrs
                                 if a.key not in ("id", "version")))
-    db.session.flush()
     kind, key = entity_ref(obj)
-    record(actor, action, kind, key, before=before, after=after)
     try:
+        # The UPDATE says `WHERE version = <opened at>`: a concurrent save that came first makes
+        # it match no row, here at the flush (or at the commit), never anywhere else.
+        db.session.flush()
+        record(actor, action, kind, key, before=before, after=after)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()

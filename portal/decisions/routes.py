@@ -89,6 +89,10 @@ def new(key: str):
 def edit(key: str):
     """Change a draft decision, or make it final."""
     decision = get_by_key(Decision, key, selectinload(Decision.forum))
+    if decision.is_final and can_log_decision(current_user, decision.forum):
+        raise services.Conflict(  # made final since the form was opened: say so, with 409
+            _("The decision is final. A final decision is corrected with a new version."),
+            link=("decisions.detail", {"key": decision.key}, decision.title))
     if not can_edit_decision(current_user, decision):
         abort(403)
     form = DecisionForm()
@@ -108,6 +112,8 @@ def correct(key: str):
     decision = get_by_key(Decision, key, selectinload(Decision.forum))
     if not can_correct_decision(current_user, decision):
         abort(403)
+    if request.method == "POST":
+        services.refuse_corrected(decision)  # 409 naming the newer version, before any form
     form = CorrectionForm()
     if request.method == "GET":
         form.fill_from(decision)
@@ -124,6 +130,10 @@ def correct(key: str):
 def discard(key: str):
     """Discard a draft decision (a final decision is never deleted)."""
     decision = get_by_key(Decision, key, selectinload(Decision.forum))
+    if decision.is_final and can_log_decision(current_user, decision.forum):
+        raise services.Conflict(
+            _("The decision is final. A final decision is never deleted."),
+            link=("decisions.detail", {"key": decision.key}, decision.title))
     if not can_edit_decision(current_user, decision):
         abort(403)
     forum_key = decision.forum.key

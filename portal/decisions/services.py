@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from portal.audit.services import record
 from portal.audit.snapshot import snapshot
@@ -21,6 +23,7 @@ from portal.auth.permissions import (
     can_edit_decision,
     can_log_decision,
 )
+from portal.concurrency import Conflict, lock_row
 from portal.entries import EntryError, entry_errors, free_key, unique_key
 from portal.exchange.schema import KEY_LENGTH, LONG_TEXT
 from portal.extensions import db
@@ -32,12 +35,14 @@ if TYPE_CHECKING:
     from portal.models import User
 
 __all__ = [
+    "Conflict",
     "DecisionData",
     "FinalDecisionError",
     "NewAction",
     "correct_decision",
     "discard_draft",
     "log_decision",
+    "refuse_corrected",
     "update_draft",
 ]
 
@@ -102,13 +107,15 @@ def update_draft(actor: User, decision: Decision, data: DecisionData,
     _require(can_edit_decision(actor, decision))
     data = _cleaned(data)
     _check(decision.forum, decision.key, data)
+    _claim_draft(decision)
     before = snapshot(decision)
     created = _create_actions(actor, decision.key, data.new_actions)
     decision.title, decision.decided_on, decision.text = data.title, data.date, data.text
     decision.actions = _actions(data.actions) + created
+    db.session.flush()  # the links first: once final, the database keeps them as they are
     if final:
         decision.status = "final"
-    db.session.flush()
+        db.session.flush()
     record(actor, "finalise" if final else "update", "decision", decision.key, before=before,
            after=snapshot(decision), data=_extra(decision))
     db.session.commit()
@@ -125,6 +132,7 @@ def discard_draft(actor: User, decision: Decision) -> None:
     """
     _refuse_final(decision)
     _require(can_edit_decision(actor, decision))
+    _claim_draft(decision)
     before, extra = snapshot(decision), _extra(decision)
     db.session.delete(decision)
     record(actor, "delete", "decision", decision.key, before=before, data=extra)
@@ -142,12 +150,9 @@ def correct_decision(actor: User, decision: Decision, data: DecisionData,
     if decision.status == "draft":
         raise EntryError({"version": str(_l("A draft is edited, not corrected."))})
     _require(can_correct_decision(actor, decision))
-    newer = db.session.scalar(select(Decision).where(Decision.supersedes_id == decision.id))
-    if newer is not None:
-        raise EntryError({"version": str(_l(
-            "This version has already been corrected by %(key)s. Correct the latest version.",
-            key=newer.key))})
     data, reason = _cleaned(data), empty_to_none(reason)
+    lock_row(Decision, decision.id)  # the check below and the new version: one writer at a time
+    refuse_corrected(decision)
     number = decision.version_no + 1
     key = _version_key(decision, number)
     errors = _errors(decision.forum, key, data)
@@ -156,6 +161,7 @@ def correct_decision(actor: User, decision: Decision, data: DecisionData,
     elif len(reason) > LONG_TEXT:
         errors["reason"] = str(_l("Too long: at most %(limit)s characters.", limit=LONG_TEXT))
     if errors:
+        db.session.rollback()  # let go of the lock before the form is shown again
         raise EntryError(errors)
     version = Decision(
         key=key, forum=decision.forum, title=data.title, decided_on=data.date, text=data.text,
@@ -164,7 +170,12 @@ def correct_decision(actor: User, decision: Decision, data: DecisionData,
         actions=_actions(data.actions) + _create_actions(actor, key, data.new_actions),
     )
     db.session.add(version)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # `supersedes` is unique: another correction of it came first
+        db.session.rollback()
+        refuse_corrected(decision)
+        raise
     record(actor, "correct", "decision", key, before=snapshot(decision),
            after=snapshot(version), data=_extra(version))
     db.session.commit()
@@ -186,6 +197,41 @@ def _refuse_final(decision: Decision) -> None:
         raise FinalDecisionError(
             f"decision {decision.key!r} is final: correct it with a new version instead"
         )
+
+
+def _claim_draft(decision: Decision) -> None:
+    """Take the decision for this write only if it is still a draft: one conditional UPDATE.
+
+    The statement waits for any other writer of the row and then sees what it committed, so a
+    draft made final (or discarded) in the meantime is refused here, with 409, instead of being
+    written over. What was loaded before is read again inside the lock.
+    """
+    table = Decision.__table__
+    claimed = db.session.execute(
+        update(table).where(table.c.id == decision.id, table.c.status == "draft")
+        .values(status="draft")
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        current = db.session.get(Decision, decision.id)
+        if current is None:
+            raise Conflict(_("The draft was discarded in the meantime."))
+        raise Conflict(
+            _("The decision was made final in the meantime, as “%(title)s”. A final decision "
+              "is corrected with a new version.", title=current.title),
+            link=("decisions.detail", {"key": current.key}, current.key))
+    db.session.expire(decision)
+
+
+def refuse_corrected(decision: Decision) -> None:
+    """Refuse to correct a version that a newer version already corrects (409, names it)."""
+    newer = db.session.scalar(select(Decision).where(Decision.supersedes_id == decision.id))
+    if newer is not None:
+        db.session.rollback()
+        raise Conflict(
+            _("This version has already been corrected by %(key)s. Correct the latest version.",
+              key=newer.key),
+            link=("decisions.detail", {"key": newer.key}, newer.key))
 
 
 def _cleaned(data: DecisionData) -> DecisionData:

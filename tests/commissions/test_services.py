@@ -109,11 +109,20 @@ def test_a_stale_edit_is_refused_with_the_current_values(db, users, action):
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == writes
 
 
-@pytest.mark.parametrize("version", [None, "", "abc", 0, 99])
-def test_a_missing_or_wrong_version_is_stale(db, users, milestone, version):
+@pytest.mark.parametrize("version", [0, 99])
+def test_a_wrong_version_is_stale(db, users, milestone, version):
     """Only the stored version lets a change through."""
     with pytest.raises(StaleEdit):
         services.set_milestone_reached(users["admin"], milestone, version, date(2025, 10, 1))
+
+
+@pytest.mark.parametrize("version", [None, "", "abc"])
+def test_a_missing_version_is_refused_as_an_entry_error(db, users, milestone, version):
+    """A change that does not say which version it was based on is refused (422), not let
+    through with the stored version."""
+    with pytest.raises(EntryError) as refused:
+        services.set_milestone_reached(users["admin"], milestone, version, date(2025, 10, 1))
+    assert "version" in refused.value.errors
 
 
 def test_an_import_makes_open_forms_stale(db, users, action, recommendation):
