@@ -76,7 +76,7 @@ def test_upgrade_command_on_an_empty_database(empty_database):
 def test_upgrade_joins_versions_split_by_simultaneous_corrections(empty_database):
     """Two "version 2" records of one decision become v2 and v3 of one chain, audit-trailed;
     after that a version can be corrected only once (the database says so)."""
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     from sqlalchemy import select
     from sqlalchemy.exc import IntegrityError
@@ -94,7 +94,7 @@ def test_upgrade_joins_versions_split_by_simultaneous_corrections(empty_database
             db.session.add(Decision(
                 key=key, forum=first.forum, title=f"Rättad {n}", decided_on=first.decided_on,
                 status="final", version_no=2, supersedes_id=first.id, corrected_reason="Fel",
-                created_at=datetime(2026, 1, 1 + n, tzinfo=timezone.utc)))
+                created_at=datetime(2026, 1, 1 + n, tzinfo=UTC)))
         db.session.commit()
         db.session.remove()
         upgrade(directory=str(ROOT / "migrations"))
@@ -111,9 +111,9 @@ def test_upgrade_joins_versions_split_by_simultaneous_corrections(empty_database
         forum_id = db.session.scalar(select(Decision.forum_id).limit(1))
         v1 = db.session.scalar(select(Decision.id).where(Decision.key == "lsg-2024-10-nav"))
         db.session.remove()
-        with db.engine.connect() as connection:  # a second correction of v1 cannot be stored
-            with pytest.raises(IntegrityError):
-                connection.execute(Decision.__table__.insert().values(
-                    key="another-v2", forum_id=forum_id, title="x", status="draft",
-                    decided_on=datetime(2026, 1, 1).date(), version_no=2, supersedes_id=v1))
+        # a second correction of v1 cannot be stored
+        with db.engine.connect() as connection, pytest.raises(IntegrityError):
+            connection.execute(Decision.__table__.insert().values(
+                key="another-v2", forum_id=forum_id, title="x", status="draft",
+                decided_on=datetime(2026, 1, 1).date(), version_no=2, supersedes_id=v1))
         db.engine.dispose()

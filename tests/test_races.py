@@ -58,8 +58,10 @@ def test_finalising_and_editing_a_draft_at_once_never_changes_the_final_record(l
     for key in keys:
         url = f"/beslut/{key}/redigera"
         answers = live_portal.at_once([
-            lambda: a.post(url, data=_decision_form(a.csrf, title="Slutlig", intent="final")),
-            lambda: b.post(url, data=_decision_form(b.csrf, title="Ändrad", intent="draft")),
+            lambda url=url: a.post(url, data=_decision_form(a.csrf, title="Slutlig",
+                                                            intent="final")),
+            lambda url=url: b.post(url, data=_decision_form(b.csrf, title="Ändrad",
+                                                            intent="draft")),
         ])
         finalised, edited = _codes(answers)
         assert finalised == 303, answers[0].text
@@ -85,8 +87,8 @@ def test_simultaneous_corrections_make_one_new_version(live_portal):
     for round_no in range(ROUNDS):
         url = f"/beslut/{latest}/rattelse"
         answers = live_portal.at_once([
-            lambda c=c, n=n: c.post(url, data=_decision_form(
-                c.csrf, title=f"Rättad {round_no}-{n}", reason="Fel i protokollet"))
+            lambda c=c, n=n, url=url, r=round_no: c.post(url, data=_decision_form(
+                c.csrf, title=f"Rättad {r}-{n}", reason="Fel i protokollet"))
             for n, c in enumerate(clients)
         ])
         codes = _codes(answers)
@@ -115,7 +117,7 @@ def test_simultaneous_edits_of_an_action_have_one_winner(live_portal):
             version, status = action.version, action.status
             db.session.remove()
 
-        def save(client, n):
+        def save(client, n, version=version, status=status, round_no=round_no):
             return client.post(f"/atgarder/{key}/redigera", data={
                 "csrf_token": client.csrf, prefix + "version": str(version),
                 prefix + "title": f"Gemensam plan {round_no}-{n}", prefix + "status": status,

@@ -18,6 +18,8 @@ or a race between two requests cannot change them either:
   any other client that tries an UPDATE fails with "no such function".
 - `decision`: UPDATE and DELETE of a row whose stored status is `final` are refused; drafts
   may change and become final.
+- `status_report`: a status report is a record too; UPDATE and DELETE are refused, except
+  that its author's account may go (`author_id` set to NULL by the foreign key).
 - `decision_action` (the actions a decision links to): on PostgreSQL, links of a final
   decision can be neither added, changed nor removed, except in the transaction that wrote the
   decision itself (it creates the links with the record). On SQLite, which cannot tell one
@@ -122,6 +124,21 @@ BEGIN
 END;
 $$
 """
+# A status report is a record too (exchange format, second round): never changed or deleted.
+# The one change let through is its author's account going away (`author_id` SET NULL).
+_PG_REPORT_FUNCTION = """
+CREATE OR REPLACE FUNCTION portal_status_report_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.author_id IS NULL
+     AND (to_jsonb(NEW) - 'author_id') = (to_jsonb(OLD) - 'author_id') THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'status report % is a record: % refused', OLD.key, TG_OP
+    USING ERRCODE = 'insufficient_privilege';
+END;
+$$
+"""
 _PG_TRIGGERS = (
     ("audit_entry", "portal_audit_append_only", "portal_audit_append_only()",
      "UPDATE OR DELETE"),
@@ -129,11 +146,15 @@ _PG_TRIGGERS = (
      "UPDATE OR DELETE"),
     ("decision_action", "portal_final_decision_links_guard",
      "portal_final_decision_links_guard()", "INSERT OR UPDATE OR DELETE"),
+    ("status_report", "portal_status_report_guard", "portal_status_report_guard()",
+     "UPDATE OR DELETE"),
 )
 
 _FINAL = "(SELECT status FROM decision WHERE id = {}.decision_id) = 'final'"
 _SAME_IDENTITY = " AND ".join(
     f"NEW.{c} IS OLD.{c}" for c in ("id", "at", "user_id", "actor", "action", "entity_type"))
+_REPORT = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in (
+    "id", "key", "commission_id", "reported_on", "light", "comment", "created_at"))
 # table: {trigger: (event, condition or None)}
 _SQLITE_TRIGGERS = {
     "audit_entry": {
@@ -143,6 +164,10 @@ _SQLITE_TRIGGERS = {
     "decision": {
         "portal_final_decision_no_update": ("UPDATE", "OLD.status = 'final'"),
         "portal_final_decision_no_delete": ("DELETE", "OLD.status = 'final'"),
+    },
+    "status_report": {
+        "portal_status_report_no_delete": ("DELETE", None),
+        "portal_status_report_no_update": ("UPDATE", f"NOT (NEW.author_id IS NULL AND {_REPORT})"),
     },
     "decision_action": {
         "portal_final_decision_links_no_delete": ("DELETE", _FINAL.format("OLD")),
@@ -154,6 +179,7 @@ _SQLITE_MESSAGES = {
     "audit_entry": "audit_entry is append-only",
     "decision": "decision is final: correct it with a new version",
     "decision_action": "decision is final: its actions cannot change",
+    "status_report": "a status report is a record: it is never changed",
 }
 
 
@@ -183,7 +209,10 @@ def _install_postgresql(connection: Connection, tables: set[str]) -> None:
     if "status" in columns:  # the decision guards need the draft/final status
         connection.execute(text(_PG_DECISION_FUNCTION))
         connection.execute(text(_PG_LINK_FUNCTION))
-        guarded += [t for t in _PG_TRIGGERS[1:] if t[0] in tables]
+        guarded += [t for t in _PG_TRIGGERS[1:3] if t[0] in tables]
+    if "status_report" in tables:
+        connection.execute(text(_PG_REPORT_FUNCTION))
+        guarded.append(_PG_TRIGGERS[3])
     for table, name, function, events in guarded:
         connection.execute(text(f'DROP TRIGGER IF EXISTS {name} ON "{table}"'))
         connection.execute(text(

@@ -176,3 +176,43 @@ def test_guards_can_be_removed_and_installed_again(db, entry):
     with pytest.raises(DBAPIError, match="append-only"):
         db.session.execute(text("UPDATE audit_entry SET actor = 'x'"))
     db.session.rollback()
+
+
+@pytest.fixture
+def report(db, demo):
+    """A stored status report of a demo commission."""
+    from datetime import date
+
+    from portal.models import Commission, StatusReport
+
+    made = StatusReport(commission=db.session.scalar(select(Commission).limit(1)),
+                        reported_on=date(2025, 11, 1), light="at_risk", comment="Försenad")
+    db.session.add(made)
+    db.session.commit()
+    return made
+
+
+def test_a_status_report_is_a_record_in_the_orm(db, report):
+    """Changing or deleting a status report through the ORM is refused."""
+    from portal.models.followup import RecordChangeError
+
+    report.light = "on_track"
+    with pytest.raises(RecordChangeError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(report)
+    with pytest.raises(RecordChangeError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_status_report_is_a_record_in_sql(db, report):
+    """UPDATE and DELETE of a status report are refused by the database, on either one."""
+    for statement in ("UPDATE status_report SET light = 'on_track' WHERE id = :id",
+                      "DELETE FROM status_report WHERE id = :id"):
+        with pytest.raises(DBAPIError, match="record"):
+            db.session.execute(text(statement), {"id": report.id})
+        db.session.rollback()
+    db.session.execute(text("UPDATE status_report SET author_id = NULL WHERE id = :id"),
+                       {"id": report.id})  # the author's account may go
+    db.session.rollback()
