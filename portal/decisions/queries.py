@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from portal.directory.queries import like_pattern
 from portal.extensions import db
 from portal.models import Action, Commission, Decision, Forum
+from portal.paging import last_page_if_past
 
 PER_PAGE = 50
 ACTION_CHOICES = 30
@@ -22,18 +23,20 @@ def all_decisions(page: int):
     """Final decisions of every forum, newest first, and how many there are."""
     stmt = _final_decisions()
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    page = last_page_if_past(page, total, PER_PAGE)
     decisions = db.session.scalars(
         stmt.options(selectinload(Decision.forum), selectinload(Decision.actions))
         .order_by(Decision.decided_on.desc(), Decision.title)
         .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).all()
-    return decisions, total
+    return decisions, total, page
 
 
 def forum_log(forum: Forum, page: int) -> dict:
     """A forum's final decisions newest first, which are superseded, and its drafts."""
     stmt = _final_decisions().where(Decision.forum_id == forum.id)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    page = last_page_if_past(page, total, PER_PAGE)
     decisions = db.session.scalars(
         stmt.options(selectinload(Decision.actions))
         .order_by(Decision.decided_on.desc(), Decision.id.desc())
@@ -43,7 +46,7 @@ def forum_log(forum: Forum, page: int) -> dict:
         select(Decision).where(Decision.forum_id == forum.id, Decision.status == "draft")
         .options(selectinload(Decision.created_by)).order_by(Decision.decided_on.desc())
     ).all()
-    return {"decisions": decisions, "total": total, "drafts": drafts,
+    return {"decisions": decisions, "total": total, "drafts": drafts, "page": page,
             "superseded_by": superseded_by(decisions)}
 
 

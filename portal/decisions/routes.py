@@ -23,8 +23,7 @@ bp = Blueprint("decisions", __name__)
 @bp.get("/beslut")
 def index():
     """List the final decisions of all forums, newest first."""
-    page = page_number()
-    decisions, total = queries.all_decisions(page)
+    decisions, total, page = queries.all_decisions(page_number())
     return render_template(
         "decisions/index.html", decisions=decisions, total=total, page=page,
         per_page=queries.PER_PAGE, superseded_by=queries.superseded_by(decisions),
@@ -51,10 +50,9 @@ def detail(key: str):
 def log(key: str):
     """A forum's decision log: its final decisions, corrections marked, and its drafts."""
     forum = get_by_key(Forum, key)
-    page = page_number()
     return render(
         "decisions/log.html", "decisions/_log.html",
-        forum=forum, page=page, per_page=queries.PER_PAGE, **queries.forum_log(forum, page),
+        forum=forum, per_page=queries.PER_PAGE, **queries.forum_log(forum, page_number()),
     )
 
 

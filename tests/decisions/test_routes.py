@@ -196,3 +196,20 @@ def test_drafts_are_not_decisions_yet(client, db, draft, as_role):
     as_role("member")
     assert draft.title not in client.get("/beslut").get_data(as_text=True)
     assert f"/beslut/{draft.key}" in client.get("/forum/lsg/beslut").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/beslut", "/personer", "/organisationer", "/forum",
+                                 "/forum/lsg/beslut"])
+def test_an_absurd_page_number_is_no_server_error(client, db, as_role, url):
+    """?page=922337203685477580 used to overflow the database's OFFSET (500)."""
+    as_role("leadership")
+    response = client.get(f"{url}?page=922337203685477580")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/beslut", "/forum/lsg/beslut"])
+def test_a_page_past_the_end_shows_the_last_page(client, db, as_role, url):
+    """The decision lists show their last page (with its decisions) for a page past it."""
+    as_role("leadership")
+    page = client.get(f"{url}?page=99").get_data(as_text=True)
+    assert "lsg-2024-10-nav" in page
