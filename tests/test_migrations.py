@@ -117,3 +117,32 @@ def test_upgrade_joins_versions_split_by_simultaneous_corrections(empty_database
                 key="another-v2", forum_id=forum_id, title="x", status="draft",
                 decided_on=datetime(2026, 1, 1).date(), version_no=2, supersedes_id=v1))
         db.engine.dispose()
+
+
+def test_upgrade_lists_stored_dates_outside_the_portals_range(empty_database):
+    """A date stored before dates had one range (an action due 9999-12-31) is named."""
+    import importlib.util
+    from datetime import date
+
+    from sqlalchemy import update
+
+    from portal.demo.loader import load_demo
+    from portal.models import Action
+
+    path = next((ROOT / "migrations" / "versions").glob("*_3b8e51d0a9c4_*.py"))
+    spec = importlib.util.spec_from_file_location("records_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "TESTING": True})
+    init_migrate(app)
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        load_demo()
+        db.session.execute(update(Action).where(Action.key == "a25-gemensam-plan")
+                           .values(due_on=date(9999, 12, 31)))
+        db.session.commit()
+        with db.engine.connect() as connection:
+            assert migration.dates_out_of_range(connection) == [
+                "action.due_on a25-gemensam-plan: 9999-12-31"]
+        db.session.remove()
+        db.engine.dispose()

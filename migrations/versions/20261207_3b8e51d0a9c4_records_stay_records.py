@@ -10,14 +10,18 @@
   goes through the SECURITY DEFINER function `portal_rewrite_audit` of the role
   `portal_audit_rewriter`, and the role `portal_app` gets its GRANTs (docs/security.md).
   On PostgreSQL this needs a role that may create roles (or a superuser) the first time.
+- Every date in the portal lies between 1900-01-01 and 2199-12-31 (the exchange format's
+  range); dates stored before the range was enforced are listed (logged as warnings, one line
+  per table, column and key) for an admin to correct. Nothing is changed.
 
 Revision ID: 3b8e51d0a9c4
 Revises: 1675932dc0cc
 Create Date: 2026-12-07 12:40:00
 
 """
+import logging
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from alembic import op
 import sqlalchemy as sa
@@ -96,8 +100,35 @@ def _rechain_split_versions(connection) -> int:
     return changed
 
 
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def dates_out_of_range(connection) -> list[str]:
+    """Each stored date outside the portal's range: `table.column key: date`."""
+    found = []
+    inspector = sa.inspect(connection)
+    for name in sorted(inspector.get_table_names()):
+        columns = inspector.get_columns(name)
+        dated = [c['name'] for c in columns if isinstance(c['type'], sa.Date)
+                 and not isinstance(c['type'], sa.DateTime)]
+        if not dated:
+            continue
+        names = {c['name'] for c in columns}
+        label = 'key' if 'key' in names else 'id'
+        table = sa.table(name, *(sa.column(c) for c in [label, *dated]))
+        for column in dated:
+            col = table.c[column]
+            rows = connection.execute(sa.select(table.c[label], col).where(
+                sa.or_(col < FIRST_DATE, col > LAST_DATE)).order_by(table.c[label])).all()
+            found += [f"{name}.{column} {row[0]}: {row[1]}" for row in rows]
+    return found
+
+
 def upgrade():
     connection = op.get_bind()
+    for line in dates_out_of_range(connection):
+        logging.getLogger('alembic.runtime.migration').warning(
+            'date outside 1900-01-01..2199-12-31, correct it: %s', line)
     remove_guards(connection)  # the rechaining changes final decisions, once, here
     _rechain_split_versions(connection)
     op.drop_index('ix_decision_supersedes_id', table_name='decision')

@@ -23,7 +23,7 @@ from portal.audit.snapshot import snapshot
 from portal.auth.permissions import PermissionDenied, can_edit
 from portal.dates import today
 from portal.entries import EntryError, free_key, slug
-from portal.exchange.schema import LONG_TEXT
+from portal.exchange.schema import FIRST_DATE, LAST_DATE, LONG_TEXT
 from portal.extensions import db
 from portal.models import Action, Area, Commission, Forum, Milestone, Person, Recommendation
 from portal.models.base import KEY_LENGTH
@@ -36,7 +36,7 @@ __all__ = ["EntryError", "PermissionDenied", "StaleEdit"]
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 TITLE_MAX = TEXT_MAX = LONG_TEXT  # what an import accepts, a form accepts
-EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
+EARLIEST, LATEST = FIRST_DATE, LAST_DATE  # one range for every date in the portal
 
 
 class StaleEdit(Exception):

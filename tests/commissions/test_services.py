@@ -275,3 +275,17 @@ def test_risks_are_added_changed_and_checked(db, users, commission, risk):
         with pytest.raises(EntryError) as refused:
             followup.update_risk(lead, risk, risk.version, **bad)
         assert field in refused.value.errors
+
+
+@pytest.mark.parametrize(("due", "accepted"), [
+    (date(1900, 1, 1), True), (date(2199, 12, 31), True),
+    (date(1899, 12, 31), False), (date(2200, 1, 1), False), (date(9999, 12, 31), False)])
+def test_a_due_date_has_the_portals_one_range(db, users, action, due, accepted):
+    """Forms take the dates an import takes (1900-01-01 to 2199-12-31), no others."""
+    if accepted:
+        services.update_action(users["admin"], action, action.version, due_on=due)
+        assert action.due_on == due
+        return
+    with pytest.raises(EntryError) as refused:
+        services.update_action(users["admin"], action, action.version, due_on=due)
+    assert "due_on" in refused.value.errors

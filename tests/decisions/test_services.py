@@ -223,3 +223,17 @@ def test_imported_decisions_are_final(db, final_decision):
     """Decisions that come from a file are records: final, version 1."""
     assert (final_decision.status, final_decision.version_no) == ("final", 1)
     assert db.session.scalar(select(Action).limit(1)) is not None
+
+
+@pytest.mark.parametrize("due", [date(9999, 12, 31), date(1899, 12, 31), date(2200, 1, 1)])
+def test_a_new_action_due_outside_the_portals_range_is_refused(db, lsg, coordinator, due):
+    """One date range for every date (1900-01-01 to 2199-12-31), named at the field."""
+    from portal.decisions.services import NewAction
+
+    with pytest.raises(EntryError) as refused:
+        log_decision(coordinator, lsg, _data(new_actions=[NewAction(
+            title="Ett för sent datum", owner_forum="lsg", due=due)]))
+    assert "new_actions-0-due" in refused.value.errors
+    with pytest.raises(EntryError) as refused:
+        log_decision(coordinator, lsg, _data(date=due))
+    assert "date" in refused.value.errors
