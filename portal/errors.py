@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -43,6 +44,12 @@ def _render(code: int, detail: str | None = None, link: tuple[str, str] | None =
         return jsonify(body), code
     return render_template("errors/error.html", code=code, title=title, detail=detail,
                            link=link), code
+
+
+def _is_unique_violation(error: IntegrityError) -> bool:
+    """True when a unique constraint refused the row (PostgreSQL 23505, SQLite's message)."""
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    return code == "23505" or "UNIQUE constraint failed" in str(error.orig)
 
 
 def init_app(app: Flask) -> None:
@@ -88,6 +95,18 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         return _render(409, _("Someone else saved this in the meantime. Open it again to see "
                               "what is stored now, then make your change."))
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        """Two writes of the same new thing at once (a key, a unique link): 409, not 500.
+
+        Anything else the database refused is a fault and stays one.
+        """
+        db.session.rollback()
+        if not _is_unique_violation(error):
+            raise error
+        return _render(409, _("Someone else saved the same thing at the same moment. Open "
+                              "the page again to see what is stored now."))
 
     if app.testing:
         return  # tests see the real exception and its traceback

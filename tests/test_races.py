@@ -135,3 +135,23 @@ def test_simultaneous_edits_of_an_action_have_one_winner(live_portal):
             winner = codes.index(303)
             assert stored.title == f"Gemensam plan {round_no}-{winner}"
             db.session.remove()
+
+
+def test_the_same_decision_logged_twice_at_once(live_portal):
+    """Four members log the same decision at the same moment: each gets its own record or a
+    409 (the key was taken between reading and writing), never a 500."""
+    live_portal.load(load_demo)
+    live_portal.start()
+    clients = live_portal.signed_in("forum@example.org", DEMO_PASSWORD, times=4)
+    for round_no in range(ROUNDS):
+        title = f"Samma beslut {round_no}"
+        answers = live_portal.at_once([
+            lambda c=c, t=title: c.post("/forum/lsg/beslut/ny",
+                                        data=_decision_form(c.csrf, title=t))
+            for c in clients])
+        codes = _codes(answers)
+        assert set(codes) <= {303, 409} and 303 in codes, codes
+        with live_portal.app.app_context():
+            stored = db.session.scalars(select(Decision.key).where(Decision.title == title))
+            assert len(stored.all()) == codes.count(303)
+            db.session.remove()
