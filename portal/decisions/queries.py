@@ -32,8 +32,9 @@ def all_decisions(page: int):
     return decisions, total, page
 
 
-def forum_log(forum: Forum, page: int) -> dict:
-    """A forum's final decisions newest first, which are superseded, and its drafts."""
+def forum_log(forum: Forum, page: int, drafts: bool = True) -> dict:
+    """A forum's final decisions newest first, which are superseded, and (when `drafts`, for
+    those who may read them) its drafts."""
     stmt = _final_decisions().where(Decision.forum_id == forum.id)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     page = last_page_if_past(page, total, PER_PAGE)
@@ -42,11 +43,11 @@ def forum_log(forum: Forum, page: int) -> dict:
         .order_by(Decision.decided_on.desc(), Decision.id.desc())
         .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).all()
-    drafts = db.session.scalars(
+    shown_drafts = db.session.scalars(
         select(Decision).where(Decision.forum_id == forum.id, Decision.status == "draft")
         .options(selectinload(Decision.created_by)).order_by(Decision.decided_on.desc())
-    ).all()
-    return {"decisions": decisions, "total": total, "drafts": drafts, "page": page,
+    ).all() if drafts else []
+    return {"decisions": decisions, "total": total, "drafts": shown_drafts, "page": page,
             "superseded_by": superseded_by(decisions)}
 
 

@@ -7,7 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from portal.auth.permissions import can_correct_decision, can_edit_decision, can_log_decision
+from portal.auth.permissions import (
+    can_correct_decision,
+    can_edit_decision,
+    can_log_decision,
+    can_read_drafts,
+)
 from portal.dates import today
 from portal.decisions import queries, services
 from portal.decisions.forms import MAX_NEW_ACTIONS, CorrectionForm, DecisionForm
@@ -38,6 +43,8 @@ def detail(key: str):
         selectinload(Decision.actions).selectinload(Action.owner_person),
         selectinload(Decision.actions).selectinload(Action.owner_forum),
     )
+    if not obj.is_final and not can_read_drafts(current_user, obj.forum):
+        abort(404)  # a draft is its forum's working material: not even its existence shows
     versions = queries.versions(obj)
     newer = queries.superseded_by([obj]).get(obj.id)
     return render_template(
@@ -52,7 +59,8 @@ def log(key: str):
     forum = get_by_key(Forum, key)
     return render(
         "decisions/log.html", "decisions/_log.html",
-        forum=forum, per_page=queries.PER_PAGE, **queries.forum_log(forum, page_number()),
+        forum=forum, per_page=queries.PER_PAGE,
+        **queries.forum_log(forum, page_number(), drafts=can_read_drafts(current_user, forum)),
     )
 
 
