@@ -190,6 +190,17 @@ def _action_values(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _check_recommendation_scope(actor: User | None, chosen: Recommendation | None,
+                                stored: Recommendation | None) -> None:
+    """An action counts towards a recommendation's progress, so linking one to a
+    recommendation of a commission the actor does not lead (its lead would see it as done)
+    is refused; a link that is already stored stays."""
+    if chosen is None or chosen is stored or can_edit(actor, chosen):
+        return
+    raise EntryError({"recommendation": _l(
+        "Link only to recommendations of commissions you lead.")})
+
+
 def _areas(errors: dict, keys: Iterable[str]) -> list[Area]:
     """The focus areas with these keys; an error when one is unknown."""
     keys = sorted(set(keys))
@@ -203,6 +214,7 @@ def create_action(actor: User | None, commission: Commission, **data: Any) -> Ac
     """Add an action to a commission, with a key made from its title."""
     require_edit(actor, commission)
     values = _action_values(data)
+    _check_recommendation_scope(actor, values["recommendation"], None)
     action = Action(key=new_key(Action, "a", values["title"]), commission=commission, **values)
     db.session.add(action)
     commit_change(actor, action, "create", None)
@@ -223,6 +235,7 @@ def update_action(actor: User | None, action: Action, version: int | str | None,
                "owner_forum": stored["owner_forum"], "recommendation": stored["recommendation"],
                "areas": stored["areas"]}
     values = _action_values({**current, **data})
+    _check_recommendation_scope(actor, values["recommendation"], action.recommendation)
     for name, value in values.items():
         setattr(action, name, value)
     commit_change(actor, action, "update", stored)

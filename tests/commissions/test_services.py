@@ -289,3 +289,22 @@ def test_a_due_date_has_the_portals_one_range(db, users, action, due, accepted):
     with pytest.raises(EntryError) as refused:
         services.update_action(users["admin"], action, action.version, due_on=due)
     assert "due_on" in refused.value.errors
+
+
+def test_an_action_links_only_to_recommendations_of_commissions_one_leads(db, users):
+    """A lead's action cannot count towards another commission's recommendation (that
+    commission would show it as done); an admin may link it, and the link then stays."""
+    from portal.models import Recommendation
+
+    action = by_key(db, Action, "a23-bestallarroll")  # the 2023 commission's, led by other_lead
+    other = by_key(db, Recommendation, "r25-samverkan")  # the 2025 commission's
+    lead = users["other_lead"]
+    with pytest.raises(EntryError) as refused:
+        services.update_action(lead, action, action.version, recommendation=other.key)
+    assert "recommendation" in refused.value.errors
+    db.session.rollback()
+    assert action.recommendation is None
+    services.update_action(users["admin"], action, action.version, recommendation=other.key)
+    assert action.recommendation == other
+    services.update_action(lead, action, action.version, title="Ny titel")  # the link stays
+    assert (action.recommendation, action.title) == (other, "Ny titel")
