@@ -82,7 +82,7 @@ def log_decision(actor: User, forum: Forum, data: DecisionData, final: bool = Tr
     _require(can_log_decision(actor, forum))
     data = _cleaned(data)
     key = unique_key(Decision, f"{forum.key}-{data.date or ''}-{data.title or ''}")
-    _check(forum, key, data)
+    _check(forum, key, data, actor)
     decision = Decision(
         key=key, forum=forum, title=data.title, decided_on=data.date, text=data.text,
         status="final" if final else "draft", version_no=1, created_by=actor,
@@ -106,7 +106,7 @@ def update_draft(actor: User, decision: Decision, data: DecisionData,
     _refuse_final(decision)
     _require(can_edit_decision(actor, decision))
     data = _cleaned(data)
-    _check(decision.forum, decision.key, data)
+    _check(decision.forum, decision.key, data, actor)
     _claim_draft(decision)
     before = snapshot(decision)
     created = _create_actions(actor, decision.key, data.new_actions)
@@ -155,7 +155,7 @@ def correct_decision(actor: User, decision: Decision, data: DecisionData,
     refuse_corrected(decision)
     number = decision.version_no + 1
     key = _version_key(decision, number)
-    errors = _errors(decision.forum, key, data)
+    errors = _errors(decision.forum, key, data, actor)
     if reason is None:
         errors["reason"] = str(_l("Say why the decision is corrected."))
     elif len(reason) > LONG_TEXT:
@@ -248,15 +248,19 @@ def _cleaned(data: DecisionData) -> DecisionData:
     )
 
 
-def _check(forum: Forum, key: str, data: DecisionData) -> None:
+def _check(forum: Forum, key: str, data: DecisionData, actor: User) -> None:
     """Refuse the data with every problem found, by field."""
-    errors = _errors(forum, key, data)
+    errors = _errors(forum, key, data, actor)
     if errors:
         raise EntryError(errors)
 
 
-def _errors(forum: Forum, key: str, data: DecisionData) -> dict[str, str]:
-    """The decision and each new action checked as the import would check them."""
+def _errors(forum: Forum, key: str, data: DecisionData, actor: User) -> dict[str, str]:
+    """The decision and each new action checked as the import would check them.
+
+    A forum decides for itself: a new action is owned by the deciding forum or by a forum the
+    actor sits in (admins: any forum); a person of any forum may own it.
+    """
     errors = entry_errors("decisions", {
         "key": key, "title": data.title, "forum": forum.key, "date": data.date,
         "text": data.text, "actions": data.actions,
@@ -270,6 +274,11 @@ def _errors(forum: Forum, key: str, data: DecisionData) -> dict[str, str]:
         if not (new.owner_person or new.owner_forum):
             errors.setdefault(prefix + "owner_person", str(_l(
                 "Choose who owns the action: a person, a forum or both.")))
+        elif new.owner_forum and new.owner_forum != forum.key:
+            owner = _by_keys(Forum, [new.owner_forum])  # an unknown key is named above
+            if owner and not can_log_decision(actor, owner[0]):
+                errors.setdefault(prefix + "owner_forum", str(_l(
+                    "A decision gives actions to its own forum or to forums you sit in.")))
     return errors
 
 

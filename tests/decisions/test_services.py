@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from portal.auth.permissions import PermissionDenied
+from portal.auth.permissions import PermissionDenied, can_log_decision
 from portal.concurrency import Conflict
 from portal.decisions.services import (
     DecisionData,
@@ -237,3 +237,24 @@ def test_a_new_action_due_outside_the_portals_range_is_refused(db, lsg, coordina
     with pytest.raises(EntryError) as refused:
         log_decision(coordinator, lsg, _data(date=due))
     assert "date" in refused.value.errors
+
+
+def test_a_decision_gives_actions_only_to_its_own_forum_or_the_deciders(db, lsg, coordinator):
+    """A forum member cannot make another forum (where they have no seat) own an action;
+    an admin can; any person may own one."""
+    from portal.decisions.services import NewAction
+    from portal.models import Forum
+
+    other = next(f for f in db.session.scalars(select(Forum).where(Forum.key != "lsg"))
+                 if not can_log_decision(coordinator, f))
+    given = _data(new_actions=[NewAction(title="Gör något", owner_forum=other.key)])
+    with pytest.raises(EntryError) as refused:
+        log_decision(coordinator, lsg, given)
+    assert "new_actions-0-owner_forum" in refused.value.errors
+    db.session.rollback()
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+    made = log_decision(admin, lsg, given)
+    assert made.actions[0].owner_forum == other
+    own = log_decision(coordinator, lsg, _data(title="Eget", new_actions=[
+        NewAction(title="Gör det själva", owner_forum="lsg")]))
+    assert own.actions[0].owner_forum == lsg
