@@ -124,6 +124,9 @@ def _init_extensions(app: Flask) -> None:
                    default_translation_directories=str(PACKAGE / "translations"))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _enable_sqlite_foreign_keys(app)
+    from portal.audit.guards import install_on_create
+
+    install_on_create(db.metadata)  # a schema made by create_all has the append-only triggers
 
 
 def _unicode_lower(text):
@@ -139,17 +142,19 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
     """
     from sqlalchemy import event
 
+    from portal.audit.guards import enable_sqlite_guards
     from portal.extensions import db
 
     with app.app_context():
         engine = db.engine
 
         @event.listens_for(engine, "connect")
-        def _fk_on(dbapi_connection, _record) -> None:  # pragma: no cover - driver callback
+        def _fk_on(dbapi_connection, record) -> None:  # pragma: no cover - driver callback
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
             dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+            enable_sqlite_guards(dbapi_connection, record)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -45,10 +45,14 @@ def get_by_key(model, key: str, *options):
     return obj
 
 
+# No list has this many pages; a larger number would overflow the database's OFFSET.
+MAX_PAGE = 100_000
+
+
 def page_number() -> int:
-    """The requested page of a list, 1 when absent or nonsense."""
+    """The requested page of a list, 1 when absent or nonsense, at most MAX_PAGE."""
     try:
-        return max(1, int(request.args.get("page", "1")))
+        return min(MAX_PAGE, max(1, int(request.args.get("page", "1")[:20])))
     except ValueError:
         return 1
 

@@ -71,3 +71,78 @@ def test_upgrade_command_on_an_empty_database(empty_database):
     with app.app_context():
         assert "forum" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_upgrade_joins_versions_split_by_simultaneous_corrections(empty_database):
+    """Two "version 2" records of one decision become v2 and v3 of one chain, audit-trailed;
+    after that a version can be corrected only once (the database says so)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+    from sqlalchemy.exc import IntegrityError
+
+    from portal.demo.loader import load_demo
+    from portal.models import AuditEntry, Decision
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "TESTING": True})
+    init_migrate(app)
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"), revision="1675932dc0cc")
+        load_demo()
+        first = db.session.scalar(select(Decision).where(Decision.key == "lsg-2024-10-nav"))
+        for n, key in enumerate(["lsg-2024-10-nav.v2", "lsg-2024-10-nav.v2-2"]):
+            db.session.add(Decision(
+                key=key, forum=first.forum, title=f"Rättad {n}", decided_on=first.decided_on,
+                status="final", version_no=2, supersedes_id=first.id, corrected_reason="Fel",
+                created_at=datetime(2026, 1, 1 + n, tzinfo=UTC)))
+        db.session.commit()
+        db.session.remove()
+        upgrade(directory=str(ROOT / "migrations"))
+        chain = {d.key: (d.supersedes.key if d.supersedes else None, d.version_no)
+                 for d in db.session.scalars(select(Decision).where(
+                     Decision.key.like("lsg-2024-10-nav%")))}
+        assert chain == {"lsg-2024-10-nav": (None, 1),
+                         "lsg-2024-10-nav.v2": ("lsg-2024-10-nav", 2),
+                         "lsg-2024-10-nav.v2-2": ("lsg-2024-10-nav.v2", 3)}
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "rechain"))
+        assert (entry.entity_key, entry.after) == (
+            "lsg-2024-10-nav.v2-2", {"supersedes": "lsg-2024-10-nav.v2", "version_no": 3})
+        db.session.remove()
+        forum_id = db.session.scalar(select(Decision.forum_id).limit(1))
+        v1 = db.session.scalar(select(Decision.id).where(Decision.key == "lsg-2024-10-nav"))
+        db.session.remove()
+        # a second correction of v1 cannot be stored
+        with db.engine.connect() as connection, pytest.raises(IntegrityError):
+            connection.execute(Decision.__table__.insert().values(
+                key="another-v2", forum_id=forum_id, title="x", status="draft",
+                decided_on=datetime(2026, 1, 1).date(), version_no=2, supersedes_id=v1))
+        db.engine.dispose()
+
+
+def test_upgrade_lists_stored_dates_outside_the_portals_range(empty_database):
+    """A date stored before dates had one range (an action due 9999-12-31) is named."""
+    import importlib.util
+    from datetime import date
+
+    from sqlalchemy import update
+
+    from portal.demo.loader import load_demo
+    from portal.models import Action
+
+    path = next((ROOT / "migrations" / "versions").glob("*_3b8e51d0a9c4_*.py"))
+    spec = importlib.util.spec_from_file_location("records_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "TESTING": True})
+    init_migrate(app)
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        load_demo()
+        db.session.execute(update(Action).where(Action.key == "a25-gemensam-plan")
+                           .values(due_on=date(9999, 12, 31)))
+        db.session.commit()
+        with db.engine.connect() as connection:
+            assert migration.dates_out_of_range(connection) == [
+                "action.due_on a25-gemensam-plan: 9999-12-31"]
+        db.session.remove()
+        db.engine.dispose()

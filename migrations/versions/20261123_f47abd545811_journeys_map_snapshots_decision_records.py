@@ -93,7 +93,7 @@ def upgrade():
     # ### end Alembic commands ###
 
     # Append-only records below the application (PostgreSQL triggers; nothing on SQLite).
-    install_guards(op.get_bind())
+    install_guards(op.get_bind(), sqlite=False)  # SQLite: by 20261207_3b8e51d0a9c4
 
 
 def downgrade():

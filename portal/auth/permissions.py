@@ -98,6 +98,11 @@ def can_log_decision(user: Any, forum: Forum | None) -> bool:
     return _acts_in(user, forum) and forum.closed_on is None
 
 
+def can_read_drafts(user: Any, forum: Forum | None) -> bool:
+    """A forum's draft decisions are its working material: its members and admins read them."""
+    return is_admin(user) or _acts_in(user, forum)
+
+
 def can_edit_decision(user: Any, decision: Decision) -> bool:
     """Only a draft can be edited, by those who log the forum's decisions."""
     return decision.status == "draft" and can_log_decision(user, decision.forum)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from portal.exchange.schema import FIRST_DATE, LAST_DATE
+
 TIMEZONE = "Europe/Stockholm"
 # Reminders in the calendar app, as the portal's mails: at 08:00 seven days and one day before
 # the (all-day) date, which starts at midnight.
@@ -45,6 +47,8 @@ def build(entries: list[Entry], name: str, stamp: datetime | None = None) -> byt
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", TIMEZONE)
     for entry in entries:
+        if not FIRST_DATE <= entry.day <= LAST_DATE:
+            continue  # a date outside the portal's range (stored before it had one): not served
         event = Event()
         event.add("uid", entry.uid)
         event.add("dtstamp", stamp)

@@ -88,10 +88,21 @@ def recommendation_choices() -> list[SelectChoice]:
     return options([NOBODY, *((k, t if len(t) <= 110 else t[:109] + "…") for k, t in rows)])
 
 
+class VersionField(HiddenField):
+    """The version a form was opened at: only ever what was sent, never the stored one.
+
+    A field left out of a submitted form would otherwise keep the object's current version
+    and so pass the check against lost edits; without it the service refuses the write (422).
+    """
+
+    def process_formdata(self, valuelist):
+        self.data = valuelist[0] if valuelist else None
+
+
 class EditForm(FlaskForm):
     """A form that edits one stored object and carries the version it was opened at."""
 
-    version = HiddenField()
+    version = VersionField()
 
     def values(self) -> dict[str, Any]:
         """The submitted values as the service takes them (empty choices are None)."""

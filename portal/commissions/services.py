@@ -23,7 +23,7 @@ from portal.audit.snapshot import snapshot
 from portal.auth.permissions import PermissionDenied, can_edit
 from portal.dates import today
 from portal.entries import EntryError, free_key, slug
-from portal.exchange.schema import LONG_TEXT
+from portal.exchange.schema import FIRST_DATE, LAST_DATE, LONG_TEXT
 from portal.extensions import db
 from portal.models import Action, Area, Commission, Forum, Milestone, Person, Recommendation
 from portal.models.base import KEY_LENGTH
@@ -36,7 +36,7 @@ __all__ = ["EntryError", "PermissionDenied", "StaleEdit"]
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 TITLE_MAX = TEXT_MAX = LONG_TEXT  # what an import accepts, a form accepts
-EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
+EARLIEST, LATEST = FIRST_DATE, LAST_DATE  # one range for every date in the portal
 
 
 class StaleEdit(Exception):
@@ -71,7 +71,9 @@ def check_version(obj: Any, version: int | str | None) -> None:
     try:
         opened_at = int(version)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        opened_at = None
+        # Without the version it was based on, a write could overwrite any later change.
+        raise EntryError({"version": _l("The form lacks the version it was opened at. "
+                                        "Open it again and make your change.")}) from None
     if opened_at != obj.version:
         raise StaleEdit(obj)
 
@@ -87,10 +89,12 @@ def commit_change(actor: User | None, obj: Any, action: str, before: dict | None
         mapper = sa_inspect(obj).mapper
         flag_modified(obj, next(a.key for a in mapper.column_attrs
                                 if a.key not in ("id", "version")))
-    db.session.flush()
     kind, key = entity_ref(obj)
-    record(actor, action, kind, key, before=before, after=after)
     try:
+        # The UPDATE says `WHERE version = <opened at>`: a concurrent save that came first makes
+        # it match no row, here at the flush (or at the commit), never anywhere else.
+        db.session.flush()
+        record(actor, action, kind, key, before=before, after=after)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -186,6 +190,17 @@ def _action_values(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _check_recommendation_scope(actor: User | None, chosen: Recommendation | None,
+                                stored: Recommendation | None) -> None:
+    """An action counts towards a recommendation's progress, so linking one to a
+    recommendation of a commission the actor does not lead (its lead would see it as done)
+    is refused; a link that is already stored stays."""
+    if chosen is None or chosen is stored or can_edit(actor, chosen):
+        return
+    raise EntryError({"recommendation": _l(
+        "Link only to recommendations of commissions you lead.")})
+
+
 def _areas(errors: dict, keys: Iterable[str]) -> list[Area]:
     """The focus areas with these keys; an error when one is unknown."""
     keys = sorted(set(keys))
@@ -199,6 +214,7 @@ def create_action(actor: User | None, commission: Commission, **data: Any) -> Ac
     """Add an action to a commission, with a key made from its title."""
     require_edit(actor, commission)
     values = _action_values(data)
+    _check_recommendation_scope(actor, values["recommendation"], None)
     action = Action(key=new_key(Action, "a", values["title"]), commission=commission, **values)
     db.session.add(action)
     commit_change(actor, action, "create", None)
@@ -219,6 +235,7 @@ def update_action(actor: User | None, action: Action, version: int | str | None,
                "owner_forum": stored["owner_forum"], "recommendation": stored["recommendation"],
                "areas": stored["areas"]}
     values = _action_values({**current, **data})
+    _check_recommendation_scope(actor, values["recommendation"], action.recommendation)
     for name, value in values.items():
         setattr(action, name, value)
     commit_change(actor, action, "update", stored)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.models import Action, Commission, Decision, Forum
+from portal.paging import last_page_if_past
 from portal.queries import like_pattern
 
 PER_PAGE = 50
@@ -32,28 +33,31 @@ def all_decisions(page: int):
     """Final decisions of every forum, newest first, and how many there are."""
     stmt = _final_decisions()
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    page = last_page_if_past(page, total, PER_PAGE)
     decisions = db.session.scalars(
         stmt.options(selectinload(Decision.forum), selectinload(Decision.actions))
         .order_by(Decision.decided_on.desc(), Decision.title)
         .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).all()
-    return decisions, total
+    return decisions, total, page
 
 
-def forum_log(forum: Forum, page: int) -> dict:
-    """A forum's final decisions newest first, which are superseded, and its drafts."""
+def forum_log(forum: Forum, page: int, drafts: bool = True) -> dict:
+    """A forum's final decisions newest first, which are superseded, and (when `drafts`, for
+    those who may read them) its drafts."""
     stmt = _final_decisions().where(Decision.forum_id == forum.id)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    page = last_page_if_past(page, total, PER_PAGE)
     decisions = db.session.scalars(
         stmt.options(selectinload(Decision.actions))
         .order_by(Decision.decided_on.desc(), Decision.id.desc())
         .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).all()
-    drafts = db.session.scalars(
+    shown_drafts = db.session.scalars(
         select(Decision).where(Decision.forum_id == forum.id, Decision.status == "draft")
         .options(selectinload(Decision.created_by)).order_by(Decision.decided_on.desc())
-    ).all()
-    return {"decisions": decisions, "total": total, "drafts": drafts,
+    ).all() if drafts else []
+    return {"decisions": decisions, "total": total, "drafts": shown_drafts, "page": page,
             "count": decision_count(forum),
             "superseded_by": superseded_by(decisions)}
 

@@ -7,7 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from portal.auth.permissions import can_correct_decision, can_edit_decision, can_log_decision
+from portal.auth.permissions import (
+    can_correct_decision,
+    can_edit_decision,
+    can_log_decision,
+    can_read_drafts,
+)
 from portal.dates import today
 from portal.decisions import queries, services
 from portal.decisions.forms import MAX_NEW_ACTIONS, CorrectionForm, DecisionForm
@@ -23,8 +28,7 @@ bp = Blueprint("decisions", __name__)
 @bp.get("/beslut")
 def index():
     """List the final decisions of all forums, newest first."""
-    page = page_number()
-    decisions, total = queries.all_decisions(page)
+    decisions, total, page = queries.all_decisions(page_number())
     return render_template(
         "decisions/index.html", decisions=decisions, total=total, page=page,
         per_page=queries.PER_PAGE, superseded_by=queries.superseded_by(decisions),
@@ -40,6 +44,8 @@ def detail(key: str):
         selectinload(Decision.actions).selectinload(Action.owner_person),
         selectinload(Decision.actions).selectinload(Action.owner_forum),
     )
+    if obj.status != "final" and not can_read_drafts(current_user, obj.forum):
+        abort(404)  # a draft is its forum's working material: not even its existence shows
     versions = queries.versions(obj)
     newer = queries.superseded_by([obj]).get(obj.id)
     return render_template(
@@ -52,10 +58,10 @@ def detail(key: str):
 def log(key: str):
     """A forum's decision log: its final decisions, corrections marked, and its drafts."""
     forum = get_by_key(Forum, key)
-    page = page_number()
     return render(
         "decisions/log.html", "decisions/_log.html",
-        forum=forum, page=page, per_page=queries.PER_PAGE, **queries.forum_log(forum, page),
+        forum=forum, per_page=queries.PER_PAGE,
+        **queries.forum_log(forum, page_number(), drafts=can_read_drafts(current_user, forum)),
     )
 
 
@@ -116,6 +122,8 @@ def correct(key: str):
     decision = get_by_key(Decision, key, selectinload(Decision.forum))
     if not can_correct_decision(current_user, decision):
         abort(403)
+    if request.method == "POST":
+        services.refuse_corrected(decision)  # 409 naming the newer version, before any form
     form = CorrectionForm()
     if request.method == "GET":
         form.fill_from(decision)
@@ -132,6 +140,10 @@ def correct(key: str):
 def discard(key: str):
     """Discard a draft decision (a final decision is never deleted)."""
     decision = get_by_key(Decision, key, selectinload(Decision.forum))
+    if decision.status == "final" and can_log_decision(current_user, decision.forum):
+        raise services.Conflict(
+            _("The decision is final. A final decision is never deleted."),
+            link=("decisions.detail", {"key": decision.key}, decision.title))
     if not can_edit_decision(current_user, decision):
         abort(403)
     forum_key = decision.forum.key

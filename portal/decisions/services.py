@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from portal.audit.services import record
 from portal.audit.snapshot import snapshot
@@ -21,6 +23,7 @@ from portal.auth.permissions import (
     can_edit_decision,
     can_log_decision,
 )
+from portal.concurrency import Conflict, lock_row
 from portal.entries import EntryError, entry_errors, free_key, unique_key
 from portal.exchange.schema import KEY_LENGTH, LONG_TEXT
 from portal.extensions import db
@@ -32,12 +35,14 @@ if TYPE_CHECKING:
     from portal.models import User
 
 __all__ = [
+    "Conflict",
     "DecisionData",
     "FinalDecisionError",
     "NewAction",
     "correct_decision",
     "discard_draft",
     "log_decision",
+    "refuse_corrected",
     "update_draft",
 ]
 
@@ -80,7 +85,7 @@ def log_decision(actor: User, forum: Forum, data: DecisionData, final: bool = Tr
     _require(can_log_decision(actor, forum))
     data = _cleaned(data)
     key = unique_key(Decision, f"{forum.key}-{data.date or ''}-{data.title or ''}")
-    _check(forum, key, data)
+    _check(forum, key, data, actor)
     decision = Decision(
         key=key, forum=forum, title=data.title, decided_on=data.date, text=data.text,
         status="final" if final else "draft", version_no=1, created_by=actor,
@@ -112,14 +117,16 @@ def update_draft(actor: User, decision: Decision, data: DecisionData,
             "A decision taken in a meeting becomes final when the minutes are approved."))})
     data = _cleaned(data)
     data.meeting = decision.meeting.key if decision.meeting else None
-    _check(decision.forum, decision.key, data)
+    _check(decision.forum, decision.key, data, actor)
+    _claim_draft(decision)
     before = snapshot(decision)
     created = _create_actions(actor, decision.key, data.new_actions)
     decision.title, decision.decided_on, decision.text = data.title, data.date, data.text
     decision.actions = _actions(data.actions) + created
+    db.session.flush()  # the links first: once final, the database keeps them as they are
     if final:
         decision.status = "final"
-    db.session.flush()
+        db.session.flush()
     record(actor, "finalise" if final else "update", "decision", decision.key, before=before,
            after=snapshot(decision), data=_extra(decision))
     db.session.commit()
@@ -136,6 +143,7 @@ def discard_draft(actor: User, decision: Decision) -> None:
     """
     _refuse_final(decision)
     _require(can_edit_decision(actor, decision))
+    _claim_draft(decision)
     before, extra = snapshot(decision), _extra(decision)
     db.session.delete(decision)
     record(actor, "delete", "decision", decision.key, before=before, data=extra)
@@ -153,20 +161,18 @@ def correct_decision(actor: User, decision: Decision, data: DecisionData,
     if decision.status == "draft":
         raise EntryError({"version": str(_l("A draft is edited, not corrected."))})
     _require(can_correct_decision(actor, decision))
-    newer = db.session.scalar(select(Decision).where(Decision.supersedes_id == decision.id))
-    if newer is not None:
-        raise EntryError({"version": str(_l(
-            "This version has already been corrected by %(key)s. Correct the latest version.",
-            key=newer.key))})
     data, reason = _cleaned(data), empty_to_none(reason)
+    lock_row(Decision, decision.id)  # the check below and the new version: one writer at a time
+    refuse_corrected(decision)
     number = decision.version_no + 1
     key = _version_key(decision, number)
-    errors = _errors(decision.forum, key, data)
+    errors = _errors(decision.forum, key, data, actor)
     if reason is None:
         errors["reason"] = str(_l("Say why the decision is corrected."))
     elif len(reason) > LONG_TEXT:
         errors["reason"] = str(_l("Too long: at most %(limit)s characters.", limit=LONG_TEXT))
     if errors:
+        db.session.rollback()  # let go of the lock before the form is shown again
         raise EntryError(errors)
     version = Decision(
         key=key, forum=decision.forum, title=data.title, decided_on=data.date, text=data.text,
@@ -175,7 +181,12 @@ def correct_decision(actor: User, decision: Decision, data: DecisionData,
         actions=_actions(data.actions) + _create_actions(actor, key, data.new_actions),
     )
     db.session.add(version)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # `supersedes` is unique: another correction of it came first
+        db.session.rollback()
+        refuse_corrected(decision)
+        raise
     record(actor, "correct", "decision", key, before=snapshot(decision),
            after=snapshot(version), data=_extra(version))
     db.session.commit()
@@ -199,6 +210,41 @@ def _refuse_final(decision: Decision) -> None:
         )
 
 
+def _claim_draft(decision: Decision) -> None:
+    """Take the decision for this write only if it is still a draft: one conditional UPDATE.
+
+    The statement waits for any other writer of the row and then sees what it committed, so a
+    draft made final (or discarded) in the meantime is refused here, with 409, instead of being
+    written over. What was loaded before is read again inside the lock.
+    """
+    table = Decision.__table__
+    claimed = db.session.execute(
+        update(table).where(table.c.id == decision.id, table.c.status == "draft")
+        .values(status="draft")
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        current = db.session.get(Decision, decision.id)
+        if current is None:
+            raise Conflict(_("The draft was discarded in the meantime."))
+        raise Conflict(
+            _("The decision was made final in the meantime, as “%(title)s”. A final decision "
+              "is corrected with a new version.", title=current.title),
+            link=("decisions.detail", {"key": current.key}, current.key))
+    db.session.expire(decision)
+
+
+def refuse_corrected(decision: Decision) -> None:
+    """Refuse to correct a version that a newer version already corrects (409, names it)."""
+    newer = db.session.scalar(select(Decision).where(Decision.supersedes_id == decision.id))
+    if newer is not None:
+        db.session.rollback()
+        raise Conflict(
+            _("This version has already been corrected by %(key)s. Correct the latest version.",
+              key=newer.key),
+            link=("decisions.detail", {"key": newer.key}, newer.key))
+
+
 def _cleaned(data: DecisionData) -> DecisionData:
     """The data with text trimmed, empty text as None and untouched new-action rows dropped."""
     new_actions = [
@@ -214,15 +260,19 @@ def _cleaned(data: DecisionData) -> DecisionData:
     )
 
 
-def _check(forum: Forum, key: str, data: DecisionData) -> None:
+def _check(forum: Forum, key: str, data: DecisionData, actor: User) -> None:
     """Refuse the data with every problem found, by field."""
-    errors = _errors(forum, key, data)
+    errors = _errors(forum, key, data, actor)
     if errors:
         raise EntryError(errors)
 
 
-def _errors(forum: Forum, key: str, data: DecisionData) -> dict[str, str]:
-    """The decision and each new action checked as the import would check them."""
+def _errors(forum: Forum, key: str, data: DecisionData, actor: User) -> dict[str, str]:
+    """The decision and each new action checked as the import would check them.
+
+    A forum decides for itself: a new action is owned by the deciding forum or by a forum the
+    actor sits in (admins: any forum); a person of any forum may own it.
+    """
     errors = entry_errors("decisions", {
         "key": key, "title": data.title, "forum": forum.key, "date": data.date,
         "text": data.text, "actions": data.actions, "meeting": data.meeting,
@@ -236,6 +286,11 @@ def _errors(forum: Forum, key: str, data: DecisionData) -> dict[str, str]:
         if not (new.owner_person or new.owner_forum):
             errors.setdefault(prefix + "owner_person", str(_l(
                 "Choose who owns the action: a person, a forum or both.")))
+        elif new.owner_forum and new.owner_forum != forum.key:
+            owner = _by_keys(Forum, [new.owner_forum])  # an unknown key is named above
+            if owner and not can_log_decision(actor, owner[0]):
+                errors.setdefault(prefix + "owner_forum", str(_l(
+                    "A decision gives actions to its own forum or to forums you sit in.")))
     return errors
 
 

@@ -53,7 +53,10 @@ class Decision(KeyedMixin, db.Model):
     # Imported decisions come from minutes, so they are final unless a form says otherwise.
     status: Mapped[str] = mapped_column(String(16), default="final", server_default="final")
     version_no: Mapped[int] = mapped_column(default=1, server_default="1")
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"), index=True)
+    # Unique: a version is corrected once; two corrections at once leave one winner.
+    supersedes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decision.id"), index=True, unique=True
+    )
     corrected_reason: Mapped[str | None] = mapped_column(Text)
     # The meeting whose minutes hold the decision, and the agenda item it was taken on.
     meeting_id: Mapped[int | None] = mapped_column(

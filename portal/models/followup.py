@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import DateTime, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -47,6 +47,22 @@ class StatusReport(db.Model):
 
     def __repr__(self) -> str:
         return f"<StatusReport {self.commission_id} {self.reported_on} {self.light}>"
+
+
+class RecordChangeError(RuntimeError):
+    """A status report was about to be changed or deleted; it is a record."""
+
+
+@event.listens_for(StatusReport, "before_update")
+def _refuse_update_of_report(_mapper, _connection, target: StatusReport) -> None:
+    """Nothing that goes through the ORM changes a status report."""
+    raise RecordChangeError(f"status report {target.key!r} is a record and cannot be changed")
+
+
+@event.listens_for(StatusReport, "before_delete")
+def _refuse_delete_of_report(_mapper, _connection, target: StatusReport) -> None:
+    """Nothing that goes through the ORM deletes a status report."""
+    raise RecordChangeError(f"status report {target.key!r} is a record and cannot be deleted")
 
 
 class Risk(db.Model):

@@ -68,31 +68,48 @@ def test_the_controlled_rewrite_changes_only_personal_fields(db, entry):
     db.session.rollback()
 
 
-@pytest.mark.postgres
-def test_sql_update_and_delete_of_the_audit_trail_fail(postgresql, entry):
-    """On PostgreSQL a plain UPDATE or DELETE of audit_entry is refused by a trigger."""
+def test_sql_update_and_delete_of_the_audit_trail_fail(db, entry):
+    """A plain UPDATE or DELETE of audit_entry is refused by a trigger, on either database."""
     for statement in ("UPDATE audit_entry SET actor = 'x'", "DELETE FROM audit_entry"):
         with pytest.raises(DBAPIError, match="append-only"):
-            postgresql.session.execute(text(statement))
-        postgresql.session.rollback()
-    assert postgresql.session.scalar(select(AuditEntry.actor)) == "system"
+            db.session.execute(text(statement))
+        db.session.rollback()
+    assert db.session.scalar(select(AuditEntry.actor)) == "system"
 
 
 @pytest.mark.postgres
-def test_sql_rewrite_setting_allows_only_personal_fields(postgresql, entry):
-    """With the rewrite setting on, the trigger lets before/after change and nothing else."""
+def test_no_setting_opens_the_audit_trail(postgresql, entry):
+    """The old switch `portal.audit_rewrite` opens nothing any more, for any client."""
     session = postgresql.session
     session.execute(text("SELECT set_config('portal.audit_rewrite', 'on', true)"))
-    session.execute(text("UPDATE audit_entry SET after = '{}'"))
     with pytest.raises(DBAPIError, match="append-only"):
-        session.execute(text("UPDATE audit_entry SET at = now()"))
+        session.execute(text("UPDATE audit_entry SET after = '{}'"))
     session.rollback()
 
 
 @pytest.mark.postgres
-def test_sql_cannot_change_or_delete_a_final_decision(postgresql, demo):
-    """A final decision is refused at the SQL level; a draft may still change."""
+def test_the_application_role_may_only_rewrite_through_the_function(postgresql, entry):
+    """As `portal_app`: no UPDATE or DELETE of the audit trail at all, setting or not; the
+    SECURITY DEFINER function rewrites personal fields, and only those."""
     session = postgresql.session
+    for statement in ("UPDATE audit_entry SET after = '{}'", "DELETE FROM audit_entry"):
+        session.execute(text("SET LOCAL ROLE portal_app"))
+        session.execute(text("SELECT set_config('portal.audit_rewrite', 'on', true)"))
+        with pytest.raises(DBAPIError, match="permission denied"):
+            session.execute(text(statement))
+        session.rollback()
+    session.execute(text("SET LOCAL ROLE portal_app"))
+    session.execute(text("SELECT portal_rewrite_audit(:id, NULL, CAST(:after AS json), NULL, "
+                         "NULL)"), {"id": entry.id, "after": '{"name": "Pseudonym"}'})
+    session.commit()
+    stored = session.get(AuditEntry, entry.id)
+    session.refresh(stored)
+    assert (stored.after, stored.actor) == ({"name": "Pseudonym"}, "system")
+
+
+def test_sql_cannot_change_or_delete_a_final_decision(db, demo):
+    """A final decision is refused at the SQL level; a draft may still change."""
+    session = db.session
     final = session.scalar(select(Decision).where(Decision.status == "final").limit(1))
     for statement in ("UPDATE decision SET title = 'x' WHERE id = :id",
                       "DELETE FROM decision WHERE id = :id"):
@@ -112,21 +129,90 @@ def test_sql_cannot_change_or_delete_a_final_decision(postgresql, demo):
     session.rollback()
 
 
+def _final_with_actions(session):
+    return session.execute(text(
+        "SELECT d.id, min(l.action_id) FROM decision d JOIN decision_action l "
+        "ON l.decision_id = d.id WHERE d.status = 'final' GROUP BY d.id LIMIT 1")).one()
+
+
+def test_sql_cannot_detach_the_actions_of_a_final_decision(db, demo):
+    """DELETE or UPDATE of a final decision's links in decision_action is refused."""
+    session = db.session
+    decision_id, action_id = _final_with_actions(session)
+    for statement in ("DELETE FROM decision_action WHERE decision_id = :d",
+                      "UPDATE decision_action SET action_id = action_id WHERE decision_id = :d"):
+        with pytest.raises(DBAPIError, match="is final"):
+            session.execute(text(statement), {"d": decision_id})
+        session.rollback()
+    count = "SELECT count(*) FROM decision_action WHERE decision_id = :d"
+    assert session.scalar(text(count), {"d": decision_id}) >= 1
+
+
 @pytest.mark.postgres
-def test_guards_can_be_removed_and_installed_again(postgresql, entry):
+def test_sql_cannot_add_actions_to_a_final_decision_later(postgresql, demo):
+    """On PostgreSQL a link to a final decision is refused unless it is written with it."""
+    session = postgresql.session
+    decision_id, _action = _final_with_actions(session)
+    other = session.scalar(text(
+        "SELECT id FROM action WHERE id NOT IN "
+        "(SELECT action_id FROM decision_action WHERE decision_id = :d) LIMIT 1"),
+        {"d": decision_id})
+    with pytest.raises(DBAPIError, match="is final"):
+        session.execute(text("INSERT INTO decision_action (decision_id, action_id) "
+                             "VALUES (:d, :a)"), {"d": decision_id, "a": other})
+    session.rollback()
+
+
+def test_guards_can_be_removed_and_installed_again(db, entry):
     """The migration's downgrade removes the triggers; installing them again works."""
-    with postgresql.engine.begin() as connection:
+    with db.engine.begin() as connection:
         assert remove_guards(connection)
     try:
-        postgresql.session.execute(text("UPDATE audit_entry SET actor = 'x'"))
-        postgresql.session.rollback()
+        db.session.execute(text("UPDATE audit_entry SET actor = 'x'"))
+        db.session.rollback()
     finally:
-        with postgresql.engine.begin() as connection:
+        with db.engine.begin() as connection:
             assert install_guards(connection)
+    with pytest.raises(DBAPIError, match="append-only"):
+        db.session.execute(text("UPDATE audit_entry SET actor = 'x'"))
+    db.session.rollback()
 
 
-@pytest.mark.sqlite_only
-def test_guards_are_orm_only_on_sqlite(db):
-    """On SQLite there are no triggers to install; the ORM guards are what there is."""
-    with db.engine.begin() as connection:
-        assert install_guards(connection) is False
+@pytest.fixture
+def report(db, demo):
+    """A stored status report of a demo commission."""
+    from datetime import date
+
+    from portal.models import Commission, StatusReport
+
+    made = StatusReport(commission=db.session.scalar(select(Commission).limit(1)),
+                        reported_on=date(2025, 11, 1), light="at_risk", comment="Försenad")
+    db.session.add(made)
+    db.session.commit()
+    return made
+
+
+def test_a_status_report_is_a_record_in_the_orm(db, report):
+    """Changing or deleting a status report through the ORM is refused."""
+    from portal.models.followup import RecordChangeError
+
+    report.light = "on_track"
+    with pytest.raises(RecordChangeError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(report)
+    with pytest.raises(RecordChangeError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_status_report_is_a_record_in_sql(db, report):
+    """UPDATE and DELETE of a status report are refused by the database, on either one."""
+    for statement in ("UPDATE status_report SET light = 'on_track' WHERE id = :id",
+                      "DELETE FROM status_report WHERE id = :id"):
+        with pytest.raises(DBAPIError, match="record"):
+            db.session.execute(text(statement), {"id": report.id})
+        db.session.rollback()
+    db.session.execute(text("UPDATE status_report SET author_id = NULL WHERE id = :id"),
+                       {"id": report.id})  # the author's account may go
+    db.session.rollback()

@@ -209,3 +209,16 @@ def test_first_link_does_not_claim_an_older_one_stopped(client, auth, demo):
         "://", 1)[1]
     second = client.post("/kalender", data={"csrf_token": auth.csrf_token("/kalender")})
     assert "Din äldre länk fungerar inte längre" in second.get_data(as_text=True)
+
+
+def test_a_stored_absurd_date_does_not_break_the_feed(client, auth, demo, db):
+    """An action due 9999-12-31 (stored before dates had a range) is left out; the rest of
+    the feed is served (it used to answer 500 with an OverflowError)."""
+    lsg = db.session.scalar(select(Forum).where(Forum.key == "lsg"))
+    action = db.session.scalar(select(Action).where(Action.owner_forum_id.is_(None)).limit(1))
+    action.owner_forum_id, action.owner_person_id = lsg.id, None
+    action.status, action.due_on = "in_progress", date(9999, 12, 31)
+    db.session.commit()
+    found = events(client, new_link(client, auth, MEMBER))
+    assert f"action-{action.key}@samverkansportalen" not in found
+    assert found  # the other deadlines are still there

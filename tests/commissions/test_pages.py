@@ -102,6 +102,19 @@ def test_a_stale_milestone_form_shows_the_conflict(client, as_role, users, miles
     assert milestone.done_on == date(2025, 9, 29)
 
 
+def test_an_edit_without_its_version_is_refused(client, as_role, action):
+    """Leaving the version field out cannot skip the check against lost edits: 422."""
+    as_role("commission_lead")
+    prefix = f"action-{action.key}-"
+    response = client.post(f"/atgarder/{action.key}/redigera", data={
+        prefix + "csrf_token": csrf(client), prefix + "title": "Utan version",
+        prefix + "status": "planned", prefix + "progress": "10", prefix + "due_on": "",
+        prefix + "owner_person": "", prefix + "owner_forum": "lsg",
+        prefix + "recommendation": ""})
+    assert response.status_code == 422
+    assert action.title != "Utan version"
+
+
 def test_the_history_shows_changes_in_words(client, as_role, users, action):
     """Who changed what: labels for statuses, names for keys, before and after."""
     services.update_action(users["commission_lead"], action, action.version, status="blocked",

@@ -109,11 +109,20 @@ def test_a_stale_edit_is_refused_with_the_current_values(db, users, action):
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == writes
 
 
-@pytest.mark.parametrize("version", [None, "", "abc", 0, 99])
-def test_a_missing_or_wrong_version_is_stale(db, users, milestone, version):
+@pytest.mark.parametrize("version", [0, 99])
+def test_a_wrong_version_is_stale(db, users, milestone, version):
     """Only the stored version lets a change through."""
     with pytest.raises(StaleEdit):
         services.set_milestone_reached(users["admin"], milestone, version, date(2025, 10, 1))
+
+
+@pytest.mark.parametrize("version", [None, "", "abc"])
+def test_a_missing_version_is_refused_as_an_entry_error(db, users, milestone, version):
+    """A change that does not say which version it was based on is refused (422), not let
+    through with the stored version."""
+    with pytest.raises(EntryError) as refused:
+        services.set_milestone_reached(users["admin"], milestone, version, date(2025, 10, 1))
+    assert "version" in refused.value.errors
 
 
 def test_an_import_makes_open_forms_stale(db, users, action, recommendation):
@@ -266,3 +275,36 @@ def test_risks_are_added_changed_and_checked(db, users, commission, risk):
         with pytest.raises(EntryError) as refused:
             followup.update_risk(lead, risk, risk.version, **bad)
         assert field in refused.value.errors
+
+
+@pytest.mark.parametrize(("due", "accepted"), [
+    (date(1900, 1, 1), True), (date(2199, 12, 31), True),
+    (date(1899, 12, 31), False), (date(2200, 1, 1), False), (date(9999, 12, 31), False)])
+def test_a_due_date_has_the_portals_one_range(db, users, action, due, accepted):
+    """Forms take the dates an import takes (1900-01-01 to 2199-12-31), no others."""
+    if accepted:
+        services.update_action(users["admin"], action, action.version, due_on=due)
+        assert action.due_on == due
+        return
+    with pytest.raises(EntryError) as refused:
+        services.update_action(users["admin"], action, action.version, due_on=due)
+    assert "due_on" in refused.value.errors
+
+
+def test_an_action_links_only_to_recommendations_of_commissions_one_leads(db, users):
+    """A lead's action cannot count towards another commission's recommendation (that
+    commission would show it as done); an admin may link it, and the link then stays."""
+    from portal.models import Recommendation
+
+    action = by_key(db, Action, "a23-bestallarroll")  # the 2023 commission's, led by other_lead
+    other = by_key(db, Recommendation, "r25-samverkan")  # the 2025 commission's
+    lead = users["other_lead"]
+    with pytest.raises(EntryError) as refused:
+        services.update_action(lead, action, action.version, recommendation=other.key)
+    assert "recommendation" in refused.value.errors
+    db.session.rollback()
+    assert action.recommendation is None
+    services.update_action(users["admin"], action, action.version, recommendation=other.key)
+    assert action.recommendation == other
+    services.update_action(lead, action, action.version, title="Ny titel")  # the link stays
+    assert (action.recommendation, action.title) == (other, "Ny titel")

@@ -196,3 +196,40 @@ def test_drafts_are_not_decisions_yet(client, db, draft, as_role):
     as_role("member")
     assert draft.title not in client.get("/beslut").get_data(as_text=True)
     assert f"/beslut/{draft.key}" in client.get("/forum/lsg/beslut").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/beslut", "/personer", "/organisationer", "/forum",
+                                 "/forum/lsg/beslut"])
+def test_an_absurd_page_number_is_no_server_error(client, db, as_role, url):
+    """?page=922337203685477580 used to overflow the database's OFFSET (500)."""
+    as_role("leadership")
+    response = client.get(f"{url}?page=922337203685477580")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/beslut", "/forum/lsg/beslut"])
+def test_a_page_past_the_end_shows_the_last_page(client, db, as_role, url):
+    """The decision lists show their last page (with its decisions) for a page past it."""
+    as_role("leadership")
+    page = client.get(f"{url}?page=99").get_data(as_text=True)
+    assert "lsg-2024-10-nav" in page
+
+
+DRAFT_READERS = {"admin", "officer", "member"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_drafts_are_read_only_by_the_forums_members_and_admins(client, db, draft, as_role,
+                                                               role):
+    """A draft is working material: others get 404 for it and do not see it in the log."""
+    as_role(role)
+    response = client.get(f"/beslut/{draft.key}")
+    log = client.get("/forum/lsg/beslut").get_data(as_text=True)
+    if role == "anonymous":
+        assert response.status_code == 302
+    elif role in DRAFT_READERS:
+        assert response.status_code == 200
+        assert f"/beslut/{draft.key}" in log
+    else:
+        assert response.status_code == 404
+        assert f"/beslut/{draft.key}" not in log and draft.title not in log

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from portal.auth.permissions import PermissionDenied
+from portal.auth.permissions import PermissionDenied, can_log_decision
+from portal.concurrency import Conflict
 from portal.decisions.services import (
     DecisionData,
     NewAction,
@@ -135,9 +136,11 @@ def test_final_decision_cannot_be_changed_through_the_orm(db, final_decision, ch
 
 
 def test_final_decision_cannot_be_deleted_through_the_orm(db, final_decision):
-    """A before_delete event refuses deleting a final decision."""
+    """A before_delete event (or, for its links, the database's trigger) refuses it."""
+    from sqlalchemy.exc import DBAPIError
+
     db.session.delete(final_decision)
-    with pytest.raises(FinalDecisionError):
+    with pytest.raises((FinalDecisionError, DBAPIError)):
         db.session.flush()
     db.session.rollback()
     assert db.session.get(Decision, final_decision.id) is not None
@@ -198,9 +201,9 @@ def test_versions_chain_and_only_the_latest_is_corrected(db, coordinator, final_
     assert v3.key == "lsg-2024-10-nav.v3" and v3.version_no == 3
     assert [v.key for v in versions(final_decision)] == [final_decision.key, v2.key, v3.key]
     assert [v.key for v in versions(v3)] == [final_decision.key, v2.key, v3.key]
-    with pytest.raises(EntryError) as info:
+    with pytest.raises(Conflict) as conflict:  # 409, naming the version to correct instead
         correct_decision(coordinator, final_decision, _data(), reason="Tre")
-    assert "already been corrected" in info.value.errors["version"]
+    assert "already been corrected by lsg-2024-10-nav.v2" in conflict.value.message
     with pytest.raises(EntryError) as info:
         correct_decision(coordinator, v3, _data(), reason="  ")
     assert "reason" in info.value.errors
@@ -220,3 +223,38 @@ def test_imported_decisions_are_final(db, final_decision):
     """Decisions that come from a file are records: final, version 1."""
     assert (final_decision.status, final_decision.version_no) == ("final", 1)
     assert db.session.scalar(select(Action).limit(1)) is not None
+
+
+@pytest.mark.parametrize("due", [date(9999, 12, 31), date(1899, 12, 31), date(2200, 1, 1)])
+def test_a_new_action_due_outside_the_portals_range_is_refused(db, lsg, coordinator, due):
+    """One date range for every date (1900-01-01 to 2199-12-31), named at the field."""
+    from portal.decisions.services import NewAction
+
+    with pytest.raises(EntryError) as refused:
+        log_decision(coordinator, lsg, _data(new_actions=[NewAction(
+            title="Ett för sent datum", owner_forum="lsg", due=due)]))
+    assert "new_actions-0-due" in refused.value.errors
+    with pytest.raises(EntryError) as refused:
+        log_decision(coordinator, lsg, _data(date=due))
+    assert "date" in refused.value.errors
+
+
+def test_a_decision_gives_actions_only_to_its_own_forum_or_the_deciders(db, lsg, coordinator):
+    """A forum member cannot make another forum (where they have no seat) own an action;
+    an admin can; any person may own one."""
+    from portal.decisions.services import NewAction
+    from portal.models import Forum
+
+    other = next(f for f in db.session.scalars(select(Forum).where(Forum.key != "lsg"))
+                 if not can_log_decision(coordinator, f))
+    given = _data(new_actions=[NewAction(title="Gör något", owner_forum=other.key)])
+    with pytest.raises(EntryError) as refused:
+        log_decision(coordinator, lsg, given)
+    assert "new_actions-0-owner_forum" in refused.value.errors
+    db.session.rollback()
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+    made = log_decision(admin, lsg, given)
+    assert made.actions[0].owner_forum == other
+    own = log_decision(coordinator, lsg, _data(title="Eget", new_actions=[
+        NewAction(title="Gör det själva", owner_forum="lsg")]))
+    assert own.actions[0].owner_forum == lsg
