@@ -51,7 +51,7 @@ def edit(key: str):
     """Change a document (admins)."""
     _allow()
     document = get_by_key(Document, key)
-    form = DocumentForm(data=snapshot(document)).without_key()
+    form = DocumentForm(data={**snapshot(document), "date": document.dated_on}).without_key()
     _choices(form, document)
     return _entry_page(
         form, lambda entry: services.update_document(current_user, document, entry),

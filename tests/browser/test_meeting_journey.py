@@ -102,6 +102,9 @@ def _submit(page, button) -> None:
 
 
 def _english(page) -> None:
+    menu = page.get_by_role("button", name="Meny")
+    if menu.is_visible():  # on a phone the language switch is inside the compact menu
+        menu.click()
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 

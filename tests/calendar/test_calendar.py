@@ -51,7 +51,7 @@ def test_lead_feed_holds_milestones_with_stable_uids(client, auth, demo):
         assert "UPPDRAGiL" in str(event_["DESCRIPTION"]) or "Uppdrag:" in str(event_["DESCRIPTION"])
         assert "/uppdrag/fm2025-uppdragil3" in str(event_["URL"])
         assert isinstance(event_.decoded("DTSTART"), date)
-    assert first["milestone-fm2025-bp2@samverkansportalen"].decoded("DTSTART") == date(2025, 10, 1)
+    assert first["milestone-fm2025-bp2@samverkansportalen"].decoded("DTSTART") == date(2025, 10, 31)
 
 
 def test_forum_member_feed_holds_forum_action_deadlines(client, auth, demo, db):

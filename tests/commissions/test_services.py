@@ -294,10 +294,13 @@ def test_a_due_date_has_the_portals_one_range(db, users, action, due, accepted):
 def test_an_action_links_only_to_recommendations_of_commissions_one_leads(db, users):
     """A lead's action cannot count towards another commission's recommendation (that
     commission would show it as done); an admin may link it, and the link then stays."""
-    from portal.models import Recommendation
+    from portal.models import Commission, Recommendation
 
-    action = by_key(db, Action, "a23-bestallarroll")  # the 2023 commission's, led by other_lead
-    other = by_key(db, Recommendation, "r25-samverkan")  # the 2025 commission's
+    action = Action(key="a23-bestallarroll", title="Beställarrollen",  # led by other_lead
+                    commission=by_key(db, Commission, "fm2023-genomlysning"))
+    db.session.add(action)
+    db.session.commit()
+    other = by_key(db, Recommendation, "r24-nav")  # the 2024 commission's
     lead = users["other_lead"]
     with pytest.raises(EntryError) as refused:
         services.update_action(lead, action, action.version, recommendation=other.key)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from sqlalchemy import select
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from portal import ROOT
 from portal.backup.services import write_backup
@@ -25,8 +25,14 @@ LOGGED_ON_GET = {"audit_entry", "user_session", "analysis_result"}
 
 def _url(rule, key: str = "x") -> str:
     """A URL of the rule, with every argument filled in (a key, or 1 for numbers)."""
-    values = {name: 1 if isinstance(conv, IntegerConverter) else key
-              for name, conv in rule._converters.items()}
+    def value(conv):
+        if isinstance(conv, IntegerConverter):
+            return 1
+        if isinstance(conv, AnyConverter):  # <any(upp,ner):what>: one of its own words
+            return sorted(conv.items)[0]
+        return key
+
+    values = {name: value(conv) for name, conv in rule._converters.items()}
     return rule.build(values, append_unknown=False)[1]
 
 
