@@ -87,6 +87,10 @@ class LivePortal:
         self._process = subprocess.Popen(  # noqa: S603 - our own server
             [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",
              "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
+             # Keep idle connections far longer than a test pauses between rounds: with
+             # gunicorn's 2 s default, a client could reuse a connection just as the server
+             # closes it, and the request is lost ("Server disconnected").
+             "--keep-alive", "300", "--timeout", "120",
              "portal:create_app()"],
             cwd=ROOT, env=env,
         )
