@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal.entries import EntryError
 from portal.extensions import db
+from portal.forms import apply_errors
 
 
 def wants_fragment() -> bool:
@@ -29,6 +32,28 @@ def render(template: str, fragment: str | None = None, **context):
     """Render the full page, or only the fragment when htmx asks for it."""
     name = fragment if fragment and wants_fragment() else template
     return vary_on_htmx(make_response(render_template(name, **context)))
+
+
+def entry_page(form, save, done, heading: str, back: str, **context):
+    """Show a register entry form; on a valid post save it and go to the saved entity (303).
+
+    `save(entry)` returns the saved object and `done(obj)` its page; the entry's errors are
+    shown next to the fields (422).
+    """
+    loose: list[str] = []
+    if form.validate_on_submit():
+        try:
+            obj = save(form.entry())
+        except EntryError as exc:
+            loose = apply_errors(form, exc.errors)
+        else:
+            flash(_("The changes were saved."), "success")
+            return redirect(done(obj), 303)
+    status = 422 if form.is_submitted() else 200
+    return render(
+        "directory/edit.html", "directory/_edit_form.html", form=form, heading=heading,
+        back=back, loose_errors=loose, has_errors=status == 422, **context,
+    ), status
 
 
 def get_by_key(model, key: str, *options):

@@ -7,7 +7,7 @@ next to the fields.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -26,10 +26,8 @@ from portal.directory.forms import (
     RepresentsForm,
     RoleForm,
 )
-from portal.entries import EntryError
-from portal.forms import apply_errors
 from portal.models import Area, Forum, Organisation, Person
-from portal.views import get_by_key, render, table_change
+from portal.views import entry_page, get_by_key, render, table_change
 
 
 @bp.route("/organisationer/ny", methods=["GET", "POST"])
@@ -38,7 +36,7 @@ def organisation_new():
     _allow(can_edit_register(current_user))
     form = OrganisationForm()
     form.set_choices(queries.organisation_choices())
-    return _entry_page(
+    return entry_page(
         form, lambda entry: services.create_organisation(current_user, entry),
         lambda org: url_for("directory.organisation", key=org.key),
         _("New organisation"), url_for("directory.organisations"),
@@ -52,7 +50,7 @@ def organisation_edit(key: str):
     org = get_by_key(Organisation, key)
     form = OrganisationForm(data=snapshot(org)).without_key()
     form.set_choices([c for c in queries.organisation_choices() if c[0] != org.key])
-    return _entry_page(
+    return entry_page(
         form, lambda entry: services.update_organisation(current_user, org, entry),
         lambda org: url_for("directory.organisation", key=org.key),
         _("Edit %(name)s", name=org.name), url_for("directory.organisation", key=org.key),
@@ -65,7 +63,7 @@ def person_new():
     _allow(can_edit_register(current_user))
     form = PersonForm()
     form.set_choices(queries.organisation_choices())
-    return _entry_page(
+    return entry_page(
         form, lambda entry: services.create_person(current_user, entry),
         lambda person: url_for("directory.person", key=person.key),
         _("New person"), url_for("directory.people"),
@@ -79,7 +77,7 @@ def person_edit(key: str):
     person = get_by_key(Person, key)
     form = PersonForm(data=snapshot(person)).without_key()
     form.set_choices(queries.organisation_choices())
-    return _entry_page(
+    return entry_page(
         form, lambda entry: services.update_person(current_user, person, entry),
         lambda person: url_for("directory.person", key=person.key),
         _("Edit %(name)s", name=person.name), url_for("directory.person", key=person.key),
@@ -90,7 +88,7 @@ def person_edit(key: str):
 def area_new():
     """Add a focus area (admins)."""
     _allow(can_edit_register(current_user))
-    return _entry_page(
+    return entry_page(
         AreaForm(), lambda entry: services.create_area(current_user, entry),
         lambda area: url_for("directory.area", key=area.key),
         _("New focus area"), url_for("directory.areas"),
@@ -102,7 +100,7 @@ def area_edit(key: str):
     """Change a focus area (admins)."""
     _allow(can_edit_register(current_user))
     area = get_by_key(Area, key)
-    return _entry_page(
+    return entry_page(
         AreaForm(data=snapshot(area)).without_key(),
         lambda entry: services.update_area(current_user, area, entry),
         lambda area: url_for("directory.area", key=area.key),
@@ -117,7 +115,7 @@ def forum_new():
     form = ForumForm()
     del form.closed_on
     form.set_choices(queries.forum_choices(include_closed=True), queries.organisation_choices())
-    return _entry_page(
+    return entry_page(
         form, lambda entry: forum_services.create_forum(current_user, entry),
         lambda forum: url_for("directory.forum", key=forum.key),
         _("New forum"), url_for("directory.forums"), areas=queries.area_choices(),
@@ -131,7 +129,7 @@ def forum_edit(key: str):
     _allow(can_manage_forum(current_user, forum))
     form = ForumForm(data={**snapshot(forum), "closed_on": forum.closed_on}).without_key()
     form.set_choices(queries.forum_choices(include_closed=True), queries.organisation_choices())
-    return _entry_page(
+    return entry_page(
         form, lambda entry: forum_services.update_forum(
             current_user, forum, entry, closed_on=form.closed_on.data),
         lambda forum: url_for("directory.forum", key=forum.key),
@@ -191,23 +189,6 @@ def _allow(allowed: bool) -> None:
     if not allowed:
         abort(403)
 
-
-def _entry_page(form, save, done, heading: str, back: str, **context):
-    """Show an entry form; on a valid post save it and go to the saved entity (303)."""
-    loose: list[str] = []
-    if form.validate_on_submit():
-        try:
-            obj = save(form.entry())
-        except EntryError as exc:
-            loose = apply_errors(form, exc.errors)
-        else:
-            flash(_("The changes were saved."), "success")
-            return redirect(done(obj), 303)
-    status = 422 if form.is_submitted() else 200
-    return render(
-        "directory/edit.html", "directory/_edit_form.html", form=form, heading=heading,
-        back=back, loose_errors=loose, has_errors=status == 422, **context,
-    ), status
 
 
 def _seat(key: str, person_key: str):

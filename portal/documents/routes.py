@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -12,10 +12,8 @@ from portal.auth.permissions import can_edit_register
 from portal.directory import queries
 from portal.documents import services
 from portal.documents.forms import DocumentForm
-from portal.entries import EntryError
-from portal.forms import apply_errors
 from portal.models import Document
-from portal.views import get_by_key, render
+from portal.views import entry_page, get_by_key
 
 bp = Blueprint("documents", __name__)
 
@@ -42,8 +40,9 @@ def new():
     _allow()
     form = DocumentForm()
     _choices(form)
-    return _entry_page(form, lambda entry: services.create_document(current_user, entry),
-                       _("New document"), url_for("documents.index"))
+    return entry_page(form, lambda entry: services.create_document(current_user, entry),
+                      _detail, _("New document"), url_for("documents.index"),
+                      areas=form.areas.choices)
 
 
 @bp.route("/dokument/<key>/redigera", methods=["GET", "POST"])
@@ -53,9 +52,14 @@ def edit(key: str):
     document = get_by_key(Document, key)
     form = DocumentForm(data={**snapshot(document), "date": document.dated_on}).without_key()
     _choices(form, document)
-    return _entry_page(
-        form, lambda entry: services.update_document(current_user, document, entry),
-        _("Edit %(name)s", name=document.title), url_for("documents.detail", key=document.key))
+    return entry_page(
+        form, lambda entry: services.update_document(current_user, document, entry), _detail,
+        _("Edit %(name)s", name=document.title), url_for("documents.detail", key=document.key),
+        areas=form.areas.choices)
+
+
+def _detail(document: Document) -> str:
+    return url_for("documents.detail", key=document.key)
 
 
 def _allow() -> None:
@@ -68,19 +72,3 @@ def _choices(form: DocumentForm, document: Document | None = None) -> None:
     form.set_choices(queries.forum_choices(include_closed=True),
                      services.document_choices(document), queries.area_choices())
 
-
-def _entry_page(form: DocumentForm, save, heading: str, back: str):
-    """Show the form; on a valid post save and go to the document (303); else 422."""
-    loose: list[str] = []
-    if form.validate_on_submit():
-        try:
-            document = save(form.entry())
-        except EntryError as exc:
-            loose = apply_errors(form, exc.errors)
-        else:
-            flash(_("The changes were saved."), "success")
-            return redirect(url_for("documents.detail", key=document.key), 303)
-    status = 422 if form.is_submitted() else 200
-    return render("directory/edit.html", "directory/_edit_form.html", form=form,
-                  heading=heading, back=back, loose_errors=loose, has_errors=status == 422,
-                  areas=form.areas.choices), status
