@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 import threading
 
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.flask_client import OAuth
 from flask import (
     Blueprint,
     Flask,
@@ -23,8 +21,6 @@ from flask import (
     session,
 )
 from flask_babel import gettext as _
-from joserfc.errors import JoseError
-from requests import RequestException
 
 from portal.auth import services
 from portal.auth.web import finish_sign_in
@@ -36,6 +32,25 @@ CLIENT = "region"
 ID_TOKEN_KEY = "oidc_id_token"  # noqa: S105 - a session key, not a secret
 NEXT_KEY = "oidc_next"
 _LOCK = threading.Lock()
+
+
+def _errors(*more: type[Exception]) -> tuple[type[Exception], ...]:
+    """The exceptions of a failed exchange with the provider.
+
+    Authlib, joserfc and requests are imported on first use: they take a tenth of a second to
+    import, which every `flask` command and worker would pay although most installations sign in
+    with passwords.
+    """
+    from authlib.common.errors import AuthlibBaseError
+    from requests import RequestException
+
+    return (AuthlibBaseError, RequestException, ValueError, *more)
+
+
+def _jose_error() -> type[Exception]:
+    from joserfc.errors import JoseError
+
+    return JoseError
 
 
 def init_app(app: Flask) -> None:
@@ -57,6 +72,8 @@ def _client():
             scopes = app.config.get("OIDC_SCOPES") or "openid email profile"
             if "openid" not in scopes.split():
                 scopes = "openid " + scopes  # without it there is no ID token, no nonce check
+            from authlib.integrations.flask_client import OAuth
+
             oauth = OAuth(app)
             oauth.register(
                 CLIENT,
@@ -83,7 +100,7 @@ def start():
     session[NEXT_KEY] = request.args.get("next") or None  # the page asked for before sign-in
     try:
         return _client().authorize_redirect(redirect_uri())
-    except (RequestException, AuthlibBaseError, ValueError) as exc:
+    except _errors() as exc:
         log.warning("OIDC provider unreachable: %s", exc)
         return _refuse(_("The region's sign-in service does not answer. Try again later."),
                        503)
@@ -98,7 +115,7 @@ def callback():
         return _refuse(_("The region's sign-in was cancelled or refused."), 401)
     try:
         token = _client().authorize_access_token()
-    except (AuthlibBaseError, JoseError, RequestException, KeyError, ValueError) as exc:
+    except _errors(_jose_error(), KeyError) as exc:
         log.warning("OIDC callback refused: %s: %s", type(exc).__name__, exc)
         services.record_failed_sign_in(None, "?", "oidc_invalid")
         return _refuse(_("The answer from the region's sign-in could not be verified. "
@@ -124,7 +141,7 @@ def _email_of(claims, token) -> str:
     if not value and token.get("access_token"):
         try:
             value = _client().userinfo(token=token).get(name)
-        except (AuthlibBaseError, RequestException, ValueError):
+        except _errors():
             value = None
     return str(value or "").strip()
 
@@ -158,7 +175,7 @@ def logout_url(id_token: str | None) -> str | None:
         return None
     try:
         metadata = _client().load_server_metadata()
-    except (RequestException, AuthlibBaseError, ValueError):
+    except _errors():
         return None
     endpoint = metadata.get("end_session_endpoint")
     if not endpoint:

@@ -22,14 +22,15 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-import snowballstemmer
+from snowballstemmer.swedish_stemmer import SwedishStemmer
 from sqlalchemy import Connection, column, delete, event, insert, select, table, text, update
 from sqlalchemy.orm import Session
 
 from portal.models.search import SearchEntry
 
 WORD = re.compile(r"[^\W_]+")
-_STEMMER = snowballstemmer.stemmer("swedish")
+# The Swedish stemmer alone: the package itself imports the stemmers of 30 languages.
+_STEMMER = SwedishStemmer()
 
 
 @lru_cache(maxsize=200_000)
