@@ -88,6 +88,9 @@ class Config:
     RESET_VALID_HOURS = 2
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(32 * 1024 * 1024)))
+    SPREADSHEET_PARSE_SECONDS = float(os.environ.get("SPREADSHEET_PARSE_SECONDS", "10"))
+    # HMAC key of backup digests (flask backup / restore); without one, plain SHA-256.
+    BACKUP_KEY = os.environ.get("BACKUP_KEY") or None
     PRIVACY_CONTACT_EMAIL = os.environ.get(
         "PRIVACY_CONTACT_EMAIL", "dataskyddsombud@regionvasterbotten.example")
     ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(

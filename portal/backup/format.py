@@ -8,6 +8,8 @@ binary data as base64, JSON columns as the JSON they hold.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import math
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,12 +19,36 @@ from typing import Any
 from sqlalchemy import types
 
 FORMAT = "samverkan-backup"
-VERSION = 1
+VERSION = 2  # 2: digests per table and over the whole file; 1 had none
+READABLE = (1, 2)
 ABOUT = "Samverkansportalen backup: JSON lines, see docs/backup-format.md"
+KEYED, PLAIN = "hmac-sha256", "sha256"
 
 
 class BackupError(Exception):
     """A backup could not be made or restored; the message says why."""
+
+
+def algorithm(key: bytes | None) -> str:
+    """The digest a backup made with `key` (or without one) carries."""
+    return KEYED if key else PLAIN
+
+
+def hasher(key: bytes | None):
+    """A new digest of backup lines: HMAC-SHA256 with the key, else plain SHA-256."""
+    return hmac.new(key, digestmod=hashlib.sha256) if key else hashlib.sha256()
+
+
+def line_bytes(line: str) -> bytes:
+    """What a digest covers of one line: its text in UTF-8 with one newline."""
+    return line.rstrip("\n").encode("utf-8") + b"\n"
+
+
+def key_bytes(key: str | bytes | None) -> bytes | None:
+    """The configured BACKUP_KEY as bytes (None or empty: no key)."""
+    if not key:
+        return None
+    return key if isinstance(key, bytes) else key.encode("utf-8")
 
 
 def kind(column_type: types.TypeEngine) -> str:

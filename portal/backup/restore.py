@@ -1,16 +1,34 @@
-"""Restore a backup into an empty database, in one transaction, in dependency order."""
+"""Restore a backup into an empty database, in one transaction, in dependency order.
+
+A version 2 file is read twice: first every digest is checked (nothing is written), then the
+rows are inserted. A version 1 file has no digests: it is restored with a warning that it
+could not be verified.
+"""
 
 from __future__ import annotations
 
+import hmac
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Table, and_, bindparam, func, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.schema import sort_tables_and_constraints
 
-from portal.backup.format import FORMAT, VERSION, BackupError, decode, kind
+from portal.backup.format import (
+    FORMAT,
+    KEYED,
+    PLAIN,
+    READABLE,
+    BackupError,
+    decode,
+    hasher,
+    kind,
+    line_bytes,
+)
 
 BATCH = 1000
 
@@ -29,8 +47,8 @@ class _Reader:
         self._lines = iter(lines)
         self.number = 0
 
-    def next(self, what: str) -> Any:
-        """The next line's value; a missing line means the file was cut short."""
+    def line(self, what: str) -> str:
+        """The next line's text; a missing line means the file was cut short."""
         try:
             line = next(self._lines)
         except StopIteration:
@@ -39,6 +57,14 @@ class _Reader:
         except UnicodeDecodeError:
             raise BackupError(f"line {self.number + 1}: not UTF-8 text") from None
         self.number += 1
+        return line
+
+    def next(self, what: str) -> Any:
+        """The next line's value."""
+        return self.value(self.line(what))
+
+    def value(self, line: str) -> Any:
+        """A line's JSON value."""
         try:
             return json.loads(line)
         except ValueError as exc:
@@ -49,10 +75,98 @@ def _check_header(header: Any) -> list[str]:
     """Refuse another format or version; return the table names the file holds."""
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise BackupError(f"this is not a {FORMAT} file")
-    if header.get("version") != VERSION:
-        raise BackupError(f"the file is {FORMAT} version {header.get('version')}; this portal "
-                          f"restores version {VERSION} only")
-    return list(header.get("tables") or [])
+    if header.get("version") not in READABLE:
+        raise BackupError(f"the file is {FORMAT} version {header.get('version')}; this "
+                          f"portal restores versions {', '.join(map(str, READABLE))}")
+    tables = header.get("tables")
+    if not (isinstance(tables, list) and all(isinstance(name, str) for name in tables)):
+        raise BackupError("the header does not list the tables")
+    return tables
+
+
+Lines = Callable[[], AbstractContextManager[Iterable[str]]]
+
+
+@dataclass
+class Restored:
+    """What a restore did: rows per table, and whether the file's digests were checked."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    verified: bool = True
+
+    @property
+    def warning(self) -> str | None:
+        """Why the restored content could not be vouched for, when it could not."""
+        if self.verified:
+            return None
+        return ("the file is backup format version 1, which has no digests: it could not be "
+                "verified that it is the backup as it was made")
+
+
+def verify(lines: Iterable[str], key: bytes | None) -> bool:
+    """Check every digest of a backup before anything is written.
+
+    Returns False for a version 1 file (it has none to check).
+
+    :raise BackupError: naming the table whose lines do not match their digest, or saying that
+        the header or end line was changed, that the file ends early, or that it needs the key.
+    """
+    reader = _Reader(lines)
+    first = reader.line("the header")
+    header = reader.value(first)
+    names = _check_header(header)
+    if header["version"] == 1:
+        return False
+    made_with = header.get("digest")
+    if made_with not in (KEYED, PLAIN):
+        raise BackupError(f"the header names no known digest ({made_with!r})")
+    if made_with == KEYED and not key:
+        raise BackupError("the file's digests were made with BACKUP_KEY: set the same "
+                          "BACKUP_KEY to restore it")
+    if made_with == PLAIN and key:
+        raise BackupError("BACKUP_KEY is set but the file's digests were made without a key, "
+                          "so they cannot show that nobody changed it; unset BACKUP_KEY for "
+                          "this restore only if you trust where the file has been")
+    whole = hasher(key)
+    whole.update(line_bytes(first))
+    found: dict[str, str] = {}
+    for name in names:
+        own = hasher(key)
+        line = reader.line(f"the table {name}")
+        section = reader.value(line)
+        if not isinstance(section, dict) or section.get("table") != name:
+            raise BackupError(f"line {reader.number}: the table {name} was expected")
+        rows = _row_count(section, reader.number)
+        _feed(line, whole, own)
+        for _ in range(rows):
+            _feed(reader.line(f"a row of {name}"), whole, own)
+        found[name] = own.hexdigest()
+    end = reader.next("the end line")
+    stated = end.get("tables") if isinstance(end, dict) else None
+    if not isinstance(stated, dict):
+        raise BackupError("the end line has no table digests; nothing was restored")
+    for name in names:
+        if not hmac.compare_digest(str(stated.get(name, "")), found[name]):
+            raise BackupError(
+                f"the table {name} does not match its digest: the file was changed after the "
+                "backup was made (or BACKUP_KEY is not the key it was made with); nothing was "
+                "restored")
+    if not hmac.compare_digest(str(end.get("digest", "")), whole.hexdigest()):
+        raise BackupError("the file does not match its digest: its header or end line was "
+                          "changed after the backup was made; nothing was restored")
+    return True
+
+
+def _feed(line: str, *digests) -> None:
+    for digest in digests:
+        digest.update(line_bytes(line))
+
+
+def _row_count(section: dict, line: int) -> int:
+    rows = section.get("rows")
+    if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
+        raise BackupError(f"line {line}: the number of rows is missing")
+    return rows
 
 
 def _check_target(connection: Connection, metadata, header: dict, names: list[str]) -> None:
@@ -82,12 +196,23 @@ def _deferred_constraints(metadata) -> set:
     return set(last[1]) if last[0] is None else set()
 
 
-def restore(engine: Engine, metadata, lines: Iterable[str]) -> dict[str, int]:
-    """Insert every row of a backup into an empty database and commit once at the end.
+def restore(engine: Engine, metadata, lines: Lines, key: bytes | None = None) -> Restored:
+    """Verify a backup, then insert every row into an empty database and commit once.
 
-    :raise BackupError: for another format or version, a non-empty database, a schema that
-        differs or an incomplete file; nothing is written then.
+    `lines` opens the file afresh (it is read twice); `key` is BACKUP_KEY.
+
+    :raise BackupError: for another format or version, digests that do not match, a non-empty
+        database, a schema that differs or an incomplete file; nothing is written then.
     """
+    with lines() as first_read:
+        verified = verify(first_read, key)
+    with lines() as second_read:
+        counts = _restore(engine, metadata, second_read)
+    return Restored(counts, verified)
+
+
+def _restore(engine: Engine, metadata, lines: Iterable[str]) -> dict[str, int]:
+    """Insert every row of a backup (checked already) in one transaction."""
     reader = _Reader(lines)
     header = reader.next("the header")
     names = _check_header(header)

@@ -22,8 +22,18 @@ from typing import IO, Any
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection, Engine
 
-from portal.backup.format import ABOUT, FORMAT, VERSION, BackupError, encode, kind
-from portal.backup.restore import restore, schema_revision
+from portal.backup.format import (
+    ABOUT,
+    FORMAT,
+    VERSION,
+    BackupError,
+    algorithm,
+    encode,
+    hasher,
+    kind,
+    line_bytes,
+)
+from portal.backup.restore import Restored, restore, schema_revision
 from portal.models.base import utcnow
 
 BATCH = 1000
@@ -47,51 +57,67 @@ def _snapshot(engine: Engine) -> Iterator[Connection]:
             connection.rollback()
 
 
-def _write_line(out: IO[str], value: Any) -> None:
-    out.write(json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")))
+def _write_line(out: IO[str], value: Any, *digests) -> None:
+    line = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    out.write(line)
     out.write("\n")
+    for digest in digests:
+        digest.update(line_bytes(line))
 
 
-def write_backup(engine: Engine, metadata, out: IO[str]) -> dict[str, int]:
-    """Write every table of `metadata` to `out`; return the number of rows per table."""
+def write_backup(engine: Engine, metadata, out: IO[str], key: bytes | None = None
+                 ) -> dict[str, int]:
+    """Write every table of `metadata` to `out`; return the number of rows per table.
+
+    Each table's lines get a digest, and every line before the end line one more; with `key`
+    (BACKUP_KEY) they are HMAC-SHA256, without it plain SHA-256. The end line carries them.
+    """
     tables = list(metadata.sorted_tables)  # parents before the tables that refer to them
     counts: dict[str, int] = {}
+    digests: dict[str, str] = {}
+    whole = hasher(key)
     with _snapshot(engine) as connection:
         _write_line(out, {
             "format": FORMAT, "version": VERSION, "about": ABOUT,
             "created_at": utcnow().isoformat(), "database": engine.dialect.name,
             "schema_revision": schema_revision(connection),
-            "tables": [t.name for t in tables],
-        })
+            "tables": [t.name for t in tables], "digest": algorithm(key),
+        }, whole)
         for table in tables:
             columns = list(table.columns)
             kinds = [kind(c.type) for c in columns]
             total = connection.scalar(select(func.count()).select_from(table))
+            own = hasher(key)
             _write_line(out, {"table": table.name, "columns": [c.name for c in columns],
-                              "kinds": kinds, "rows": total})
+                              "kinds": kinds, "rows": total}, whole, own)
             order = list(table.primary_key.columns) or columns
             result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(
                 select(*columns).order_by(*order))
             written = 0
             for row in result:
-                _write_line(out, [encode(v, k) for v, k in zip(row, kinds, strict=True)])
+                _write_line(out, [encode(v, k) for v, k in zip(row, kinds, strict=True)],
+                            whole, own)
                 written += 1
             if written != total:  # cannot happen inside one snapshot; refuse a torn copy
                 raise BackupError(f"table {table.name} changed while it was read")
             counts[table.name] = total
-        _write_line(out, {"end": True, "rows": sum(counts.values())})
+            digests[table.name] = own.hexdigest()
+        _write_line(out, {"end": True, "rows": sum(counts.values()), "tables": digests,
+                          "digest": whole.hexdigest()})
     return counts
 
 
-def backup_file(engine: Engine, metadata, path: Path) -> dict[str, int]:
-    """Write a backup to `path` (gzip when it ends in .gz), replacing it only when complete."""
+def backup_file(engine: Engine, metadata, path: Path, key: bytes | None = None
+                ) -> dict[str, int]:
+    """Write a backup to `path` (gzip when it ends in .gz), replacing it only when complete;
+    `key` (BACKUP_KEY) makes its digests HMACs."""
     path = Path(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     os.close(handle)
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(temporary, "wt", encoding="utf-8", newline="\n") as out:
-            counts = write_backup(engine, metadata, out)
+            counts = write_backup(engine, metadata, out, key)
         with open(temporary, "rb+") as written:  # on disk before it takes the name
             os.fsync(written.fileno())
         os.replace(temporary, path)
@@ -111,8 +137,8 @@ def open_backup(path: Path) -> IO[str]:
     return path.open(encoding="utf-8")
 
 
-def restore_file(engine: Engine, metadata, path: Path) -> dict[str, int]:
-    """Restore a backup file into an empty database; return the rows restored per table."""
-    with open_backup(path) as lines:
-        return restore(engine, metadata, lines)
+def restore_file(engine: Engine, metadata, path: Path, key: bytes | None = None) -> Restored:
+    """Verify a backup file, then restore it into an empty database (the file is read twice:
+    nothing is written until every digest has been checked)."""
+    return restore(engine, metadata, lambda: open_backup(path), key)
 

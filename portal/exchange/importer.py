@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from portal.exchange.exporter import export_document
 from portal.exchange.schema import LISTS
 from portal.exchange.validator import ExchangeError, ExchangeValidationError, canonical
+from portal.faults import pause_at
 from portal.models import (
     Action,
     Area,
@@ -127,6 +128,7 @@ class _Writer:
         self.audit_rows: list[dict[str, Any]] = []
         self.report = ImportReport()
         self.now = utcnow()
+        self.written = 0
 
     def execute(self, statement, rows: list[dict] | None = None) -> None:
         """Run a Core statement, for many rows at once when given."""
@@ -134,6 +136,8 @@ class _Writer:
             self.connection.execute(statement)
         elif rows:
             self.connection.execute(statement, rows)
+        self.written += len(rows) if rows else 1
+        pause_at("import-rows", self.written)  # crash tests only: inert unless switched on
 
     def key_ids(self, list_name: str) -> dict[str, int]:
         """Return (and cache) key -> id for one table, read after its inserts."""

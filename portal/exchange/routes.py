@@ -27,7 +27,14 @@ from portal.exchange.forms import (
 )
 from portal.exchange.messages import error_text
 from portal.exchange.preview import describe
-from portal.exchange.spreadsheet import MAX_BYTES, SpreadsheetError, read_upload
+from portal.exchange.spreadsheet import (
+    MAX_BYTES,
+    CellError,
+    SpreadsheetError,
+    dump_tables,
+    load_tables,
+    read_upload,
+)
 from portal.exchange.validator import ExchangeValidationError
 from portal.findings.kinds import NAMES
 
@@ -158,12 +165,15 @@ def spreadsheet():
     upload = form.sheet.data
     data = upload.read(MAX_BYTES + 1)
     try:
-        tables = read_upload(data, upload.filename or "", form.kind.data)
+        tables = read_upload(data, upload.filename or "", form.kind.data,
+                             current_app.config["SPREADSHEET_PARSE_SECONDS"])
         preview = services.preview_spreadsheet(tables)
     except SpreadsheetError as exc:
-        errors = [str(e) for e in exc.errors]
-        return render_template("exchange/spreadsheet.html", form=form, errors=errors), 400
-    confirm = ConfirmSpreadsheetForm(token=_stash(data, upload.filename or "", form.kind.data))
+        return render_template("exchange/spreadsheet.html", form=form,
+                               errors=_sheet_errors(exc)), 400
+    # The rows as read wait for the confirmation: the file is read once, never twice.
+    confirm = ConfirmSpreadsheetForm(token=_stash(dump_tables(tables), upload.filename or "",
+                                                  form.kind.data))
     return render_template("exchange/spreadsheet.html", form=form, errors=[], preview=preview,
                            confirm=confirm, filename=upload.filename)
 
@@ -176,14 +186,12 @@ def spreadsheet_confirm():
     stashed = _unstash(confirm.token.data) if confirm.validate_on_submit() else None
     if stashed is None or stashed.user != current_user.get_id():
         abort(400, _("The preview has expired or is not valid. Upload the file again."))
-    data, name, kind, path = stashed.data, stashed.name, stashed.kind, stashed.path
     try:
-        report = services.import_spreadsheet(read_upload(data, name, kind), current_user)
+        report = services.import_spreadsheet(load_tables(stashed.data), current_user)
     except SpreadsheetError as exc:
-        errors = [str(e) for e in exc.errors]
         return render_template("exchange/spreadsheet.html", form=SpreadsheetForm(formdata=None),
-                               errors=errors), 400
-    path.unlink(missing_ok=True)
+                               errors=_sheet_errors(exc)), 400
+    stashed.path.unlink(missing_ok=True)
     created, updated = report.created, report.updated
     flash(_("The spreadsheet was imported: %(people)d new and %(changed)d changed people, "
             "%(forums)d forums updated.", people=created.get("people", 0),
@@ -192,6 +200,12 @@ def spreadsheet_confirm():
         flash(_("%(num)d indicators got new or changed values.",
                 num=updated["indicators"]), "success")
     return redirect(url_for("exchange.spreadsheet"), 303)
+
+
+def _sheet_errors(exc: SpreadsheetError) -> list[str]:
+    """A spreadsheet's problems, located and in the user's language."""
+    lang = str(get_locale())
+    return [e.text(_) if isinstance(e, CellError) else error_text(e, lang) for e in exc.errors]
 
 
 class Stashed(NamedTuple):

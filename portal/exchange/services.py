@@ -28,6 +28,7 @@ from portal.exchange.validator import (
     parse_json,
 )
 from portal.extensions import db
+from portal.faults import pause_at
 from portal.findings.services import current_settings, findings, map_document
 from portal.models import Decision, Forum, Organisation
 from portal.models.document import Document
@@ -242,6 +243,9 @@ def import_text(text: str | bytes, actor: User | None, source: str = "import",
     except BaseException:
         db.session.rollback()
         raise
+    # Everything the import writes (rows, audit, search index, the derived data's version) is
+    # in the transaction above; nothing is written after the commit. Crash tests stop here.
+    pause_at("import-committed")
     return report
 
 

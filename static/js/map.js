@@ -176,6 +176,7 @@
   function scheduleLabels() {
     if (labelTimer) { clearTimeout(labelTimer); }
     labelTimer = setTimeout(placeLabels, 80);
+    canvas.dataset.labels = "pending";  // for the tests: wait for "placed", not for a time
   }
 
   // The order in which names claim their place: the chosen one, what a finding is about, the
@@ -200,6 +201,7 @@
   // their turn as the reader zooms in. A large (national) map keeps its zoom-dependent names.
   function placeLabels() {
     labelTimer = null;
+    canvas.dataset.labels = "placed";
     if (!cy || drawnLarge) { return; }
     var zoom = cy.zoom();
     if (styledZoom === null || Math.abs(zoom - styledZoom) / styledZoom > 0.001) {
@@ -245,6 +247,7 @@
     if (event.buttons === 0 && drawnLarge) { event.stopPropagation(); }
   }, true);
 
+  var slicing = 0;  // large drawings still adding slices (an old one stops at its next slice)
   function draw(data, mine) {
     var large = data.nodes.length > LARGE;
     drawnLarge = large;
@@ -258,13 +261,20 @@
       return finish(data, large);
     }
     status.textContent = format(msg.msgDrawing, { nodes: data.nodes.length });
+    slicing += 1;
+    canvas.dataset.slicing = String(slicing);  // for the tests: drawings still under way
     return new Promise(function (resolve) {
       var at = 0;
+      function stop(value) {
+        slicing -= 1;
+        canvas.dataset.slicing = String(slicing);
+        resolve(value);
+      }
       (function addSlice() {
-        if (mine !== drawing) { return resolve(data); }
+        if (mine !== drawing) { return stop(data); }
         cy.add(elements.slice(at, at + SLICE));
         at += SLICE;
-        if (at < elements.length) { setTimeout(addSlice, 0); } else { resolve(finish(data, large)); }
+        if (at < elements.length) { setTimeout(addSlice, 0); } else { stop(finish(data, large)); }
       })();
     });
   }

@@ -57,11 +57,13 @@ def _add_awkward_rows() -> None:
 
 
 def _body(path) -> list[str]:
-    """The file's lines after the header, and the header without its time stamp."""
+    """The file's lines, the header without its time stamp and the end line without the
+    digest over the whole file (which covers the time stamp)."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    header = json.loads(lines[0])
+    header, end = json.loads(lines[0]), json.loads(lines[-1])
     header.pop("created_at")
-    return [json.dumps(header, sort_keys=True), *lines[1:]]
+    end.pop("digest")
+    return [json.dumps(header, sort_keys=True), *lines[1:-1], json.dumps(end, sort_keys=True)]
 
 
 def test_backup_restore_backup_gives_the_same_content(make_database, tmp_path):
@@ -103,11 +105,12 @@ def test_every_table_is_in_the_backup(app, db, tmp_path):
     assert app.test_cli_runner().invoke(args=["backup", str(path)]).exit_code == 0
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     header, sections = lines[0], [x for x in lines if isinstance(x, dict) and "table" in x]
-    assert header["format"] == "samverkan-backup" and header["version"] == 1
+    assert header["format"] == "samverkan-backup" and header["version"] == 2
     names = [t.name for t in db.metadata.sorted_tables]
     assert header["tables"] == [s["table"] for s in sections] == names
     assert {"audit_entry", "user", "user_session", "decision"} <= set(names)
-    assert lines[-1] == {"end": True, "rows": sum(s["rows"] for s in sections)}
+    assert lines[-1]["end"] is True and lines[-1]["rows"] == sum(s["rows"] for s in sections)
+    assert set(lines[-1]["tables"]) == set(names) and len(lines[-1]["digest"]) == 64
 
 
 def _restore(app, path):
@@ -133,8 +136,8 @@ def test_restore_refuses_a_database_that_is_not_empty(make_database, tmp_path):
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (lambda lines: [json.dumps({**json.loads(lines[0]), "version": 2}), *lines[1:]],
-     "version 2"),
+    (lambda lines: [json.dumps({**json.loads(lines[0]), "version": 3}), *lines[1:]],
+     "version 3"),
     (lambda lines: [json.dumps({"format": "samverkan/1"}), *lines[1:]], "not a samverkan-backup"),
     (lambda lines: lines[:-7], "ends early"),
     (lambda lines: lines[:-1], "ends early"),

@@ -56,6 +56,8 @@ def test_a_new_filter_while_drawing_shows_only_the_new_view(page, large_server):
     drawn = int(canvas.get_attribute("data-drawn"))
     assert drawn < 1500
     expect(page.locator("#map-status")).to_contain_text(f"Visar {drawn} forum")
-    page.wait_for_timeout(1000)  # an old drawing that went on would overwrite the status now
+    # The whole map's drawing stops at its next slice; had it gone on, it would now have
+    # overwritten what is shown.
+    page.wait_for_function("document.getElementById('map-canvas').dataset.slicing === '0'")
     assert canvas.get_attribute("data-drawn") == str(drawn)
     expect(page.locator("#map-status")).to_contain_text(f"Visar {drawn} forum")

@@ -36,9 +36,14 @@ def _open(page, base, width=1280, height=900):
     page.wait_for_function("document.getElementById('map-canvas').dataset.labelled")
 
 
+SETTLED = """() => { const c = document.getElementById('map-canvas');
+  return c.dataset.labels === 'placed' && !c.cy.animated(); }"""
+
+
 def _settled(page):
-    """Wait until the names are placed for the current view (placement follows the zoom)."""
-    page.wait_for_timeout(400)
+    """Wait until the view has stopped moving and the names are placed for it (placement
+    follows the zoom, a moment after the last change)."""
+    page.wait_for_function(SETTLED)
 
 
 def _check_readable(labels, size):
@@ -97,7 +102,7 @@ def test_search_on_the_map_centres_on_a_forum(page, live_server):
     canvas = page.locator("#map-canvas")
     expect(canvas).to_have_attribute("data-selected", "f:lsg")
     expect(page.locator("#map-detail .panel-title")).to_have_text("Länssamverkansgruppen (LSG)")
-    page.wait_for_timeout(500)  # the centring is animated
+    _settled(page)  # the centring is animated
     offset = page.evaluate("""() => {
       const c = document.getElementById('map-canvas');
       const p = c.cy.getElementById('f:lsg').renderedPosition();
@@ -155,6 +160,7 @@ def test_the_neighbourhood_on_its_own(page, live_server):
     """The chosen forum and its neighbours alone, all named; the button says it is pressed."""
     _open(page, live_server)
     page.locator("#map-nodes button", has_text="Länssamverkansgruppen (LSG)").click()
+    expect(page.locator("#map-detail .panel-title")).to_have_text("Länssamverkansgruppen (LSG)")
     button = page.get_by_role("button", name="Bara den valda och dess grannar")
     expect(button).to_be_enabled()
     button.click()

@@ -73,9 +73,9 @@ def test_errors_are_located_by_row_and_column(db, client, signed_in, seeded):
     response = _upload(client, book, "varden.xlsx")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    for where in ("värden, row 2, column indicator", "värden, row 3, column organisation",
-                  "värden, row 4, column date", "värden, row 5, column value",
-                  "värden, row 7, column date"):
+    for where in ("värden, rad 2, kolumn indicator", "värden, rad 3, kolumn organisation",
+                  "värden, rad 4, kolumn date", "värden, rad 5, kolumn value",
+                  "värden, rad 7, kolumn date"):
         assert where in page, where
     assert db.session.scalar(select(func.count()).select_from(IndicatorValue)) == 2
     assert db.session.scalar(select(Indicator.key)) == "flk"
