@@ -30,6 +30,7 @@ from portal.exchange.preview import describe
 from portal.exchange.spreadsheet import MAX_BYTES, SpreadsheetError, read_upload
 from portal.exchange.validator import ExchangeValidationError
 from portal.findings.kinds import NAMES
+from portal.stored_dates import out_of_range
 
 bp = Blueprint("exchange", __name__)
 STASH_SECONDS = 3600  # how long a previewed upload waits for its confirmation
@@ -62,7 +63,8 @@ def admin():
     form = ImportForm()
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
-        return render_template("exchange/admin.html", form=form, errors=[]), status
+        return render_template("exchange/admin.html", form=form, errors=[],
+                               bad_dates=out_of_range()), status
     limit = current_app.config["IMPORT_MAX_BYTES"]
     upload = form.document.data
     data = upload.read(limit + 1)
