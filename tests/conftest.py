@@ -22,8 +22,10 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test accounts only
 # On PostgreSQL the portal under test connects as this login role, a member of `portal_app`
 # and nothing else, as in production (docs/security.md); TEST_DATABASE_URL names the owner,
-# who creates and empties the schema. Trust authentication on 127.0.0.1: no password.
+# who creates and empties the schema. The password serves servers that ask for one (md5,
+# scram); with trust authentication on 127.0.0.1 it is not even read.
 APPLICATION_LOGIN = "samverkan_test_app"
+APPLICATION_PASSWORD = "samverkan-test-app"  # noqa: S105 - a test database's role
 
 
 class FreshContextClient(FlaskClient):
@@ -78,7 +80,7 @@ def application_url(owner_url: str) -> str:
     """The same database as the portal connects to it: as APPLICATION_LOGIN on PostgreSQL."""
     if owner_url.startswith("sqlite"):
         return owner_url
-    url = make_url(owner_url).set(username=APPLICATION_LOGIN, password=None)
+    url = make_url(owner_url).set(username=APPLICATION_LOGIN, password=APPLICATION_PASSWORD)
     return url.render_as_string(hide_password=False)
 
 
@@ -99,7 +101,8 @@ def _create_application_login(owner_url: str) -> None:
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APPLICATION_LOGIN}') THEN
-    CREATE ROLE {APPLICATION_LOGIN} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+    CREATE ROLE {APPLICATION_LOGIN} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE
+      PASSWORD '{APPLICATION_PASSWORD}';
   END IF;
 EXCEPTION WHEN duplicate_object OR unique_violation THEN
   NULL;  -- another worker (or another database of the cluster) made it at the same moment
