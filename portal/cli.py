@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(check_dates_command)
     from portal.demo.loader import demo_command
     from portal.findings.cli import analyze_command
 
@@ -119,6 +120,25 @@ def export_command(file: str) -> None:
     else:
         Path(file).write_text(text + "\n", encoding="utf-8")
         click.echo(f"Exported to {file}", err=True)
+
+
+@click.command("check-dates")
+def check_dates_command() -> None:
+    """List stored dates outside the portal's range; exit 1 when there are any.
+
+    Nothing is changed: each line names the object, the field, the stored value and the page
+    where an admin corrects it.
+    """
+    from portal.dates import FIRST_DATE, LAST_DATE
+    from portal.stored_dates import out_of_range
+
+    found = out_of_range()
+    for d in found:
+        click.echo(f"{d.kind} {d.name}: {d.field} = {d.value}  {d.url}")
+    if found:
+        click.echo(f"{len(found)} stored date(s) outside {FIRST_DATE} to {LAST_DATE}.", err=True)
+        sys.exit(1)
+    click.echo(f"Every stored date is from {FIRST_DATE} to {LAST_DATE}.")
 
 
 @click.command("create-user")

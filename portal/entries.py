@@ -130,6 +130,8 @@ _EXPLANATIONS: dict[str, Callable[[dict[str, Any]], Any]] = {
         "There is already a value for %(date)s and this organisation.", date=p["date"]),
     "date_format": lambda p: _BAD_DATE,
     "date_no_such_day": lambda p: _BAD_DATE,
+    "date_range": lambda p: _l("Give a date from %(first)s to %(last)s.",
+                               first=p["first"], last=p["last"]),
     "enum_invalid": lambda p: _l("Choose one of the listed options."),
     "not_number": lambda p: _NOT_NUMBER,
     "number_range": lambda p: _NOT_NUMBER,

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, FieldList, Form, FormField
+from wtforms.validators import ValidationError
+
+from portal.dates import FIRST_DATE, LAST_DATE, in_range
+
+# What a date input shows the browser: the portal's range (the server checks it again).
+DATE_INPUT = {"min": FIRST_DATE.isoformat(), "max": LAST_DATE.isoformat()}
 
 
 def all_fields(form: Form) -> Iterator[Field]:
@@ -40,3 +49,22 @@ def empty_to_none(value: str | None) -> str | None:
         return None
     value = value.strip()
     return value or None
+
+
+def date_range_error(value: Any) -> str | None:
+    """The message for a date outside the portal's range, saying the range; None inside it."""
+    if not isinstance(value, date) or in_range(value):
+        return None
+    return str(_l("Give a date from %(first)s to %(last)s.",
+                  first=FIRST_DATE.isoformat(), last=LAST_DATE.isoformat()))
+
+
+class InDateRange:
+    """A date field's value lies in the portal's range (an empty field is for other rules)."""
+
+    field_flags = DATE_INPUT
+
+    def __call__(self, form: Form, field: Field) -> None:
+        message = date_range_error(field.data)
+        if message:
+            raise ValidationError(message)

@@ -8,6 +8,7 @@ from babel.numbers import format_decimal
 from flask import Flask, current_app, session
 from flask_babel import format_date, format_datetime, get_locale
 
+from portal.forms import DATE_INPUT
 from portal.labels import label
 
 
@@ -58,3 +59,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(number, "number")
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     app.jinja_env.globals["label"] = label
+    app.jinja_env.globals["date_input"] = DATE_INPUT  # a raw date input's min and max

@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from config import TestConfig
 from portal import create_app
@@ -17,6 +20,12 @@ from portal.extensions import db as _db
 FIXTURES = Path(__file__).parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test accounts only
+# On PostgreSQL the portal under test connects as this login role, a member of `portal_app`
+# and nothing else, as in production (docs/security.md); TEST_DATABASE_URL names the owner,
+# who creates and empties the schema. The password serves servers that ask for one (md5,
+# scram); with trust authentication on 127.0.0.1 it is not even read.
+APPLICATION_LOGIN = "samverkan_test_app"
+APPLICATION_PASSWORD = "samverkan-test-app"  # noqa: S105 - a test database's role
 
 
 class FreshContextClient(FlaskClient):
@@ -44,8 +53,6 @@ def _check_database(url: str) -> None:
 
 def _worker_database(url: str) -> str:
     """With pytest-xdist, each worker gets its own PostgreSQL database next to the named one."""
-    from sqlalchemy.engine import make_url
-
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not worker:
         return url
@@ -61,7 +68,7 @@ def _worker_database(url: str) -> str:
 
 @pytest.fixture(scope="session")
 def database_url() -> str:
-    """The database the suite runs on (one per xdist worker on PostgreSQL)."""
+    """The database the suite runs on (one per xdist worker on PostgreSQL), as its owner."""
     url = TestConfig.SQLALCHEMY_DATABASE_URI
     if url.startswith("sqlite"):
         return url
@@ -69,51 +76,103 @@ def database_url() -> str:
     return _worker_database(url)
 
 
-@pytest.fixture(scope="session")
-def test_config(database_url):
-    """The test configuration, pointed at this worker's database."""
-    return type("WorkerTestConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})
+def application_url(owner_url: str) -> str:
+    """The same database as the portal connects to it: as APPLICATION_LOGIN on PostgreSQL."""
+    if owner_url.startswith("sqlite"):
+        return owner_url
+    url = make_url(owner_url).set(username=APPLICATION_LOGIN, password=APPLICATION_PASSWORD)
+    return url.render_as_string(hide_password=False)
+
+
+_OWNER_ENGINES: dict[str, Engine] = {}
+
+
+def owner_engine(owner_url: str) -> Engine:
+    """An engine that connects as the owner (no pool: it keeps no connection open)."""
+    if owner_url not in _OWNER_ENGINES:
+        _OWNER_ENGINES[owner_url] = create_engine(owner_url, poolclass=NullPool)
+    return _OWNER_ENGINES[owner_url]
+
+
+def _create_application_login(owner_url: str) -> None:
+    """The application's login role: LOGIN, a member of `portal_app` (made by the guards)."""
+    with owner_engine(owner_url).begin() as connection:
+        connection.execute(text(f"""
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APPLICATION_LOGIN}') THEN
+    CREATE ROLE {APPLICATION_LOGIN} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE
+      PASSWORD '{APPLICATION_PASSWORD}';
+  END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+  NULL;  -- another worker (or another database of the cluster) made it at the same moment
+END;
+$$"""))
+        connection.execute(text(f"GRANT portal_app TO {APPLICATION_LOGIN}"))
 
 
 @pytest.fixture(scope="session")
-def _schema(database_url, test_config):
-    """On a server database, create the schema once and empty it between tests."""
+def owner_config(database_url):
+    """The test configuration as the owner of this worker's database (schema, setup)."""
+    return type("OwnerTestConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})
+
+
+@pytest.fixture(scope="session")
+def test_config(database_url, _schema):
+    """The test configuration, pointed at this worker's database as the application's role."""
+    return type("WorkerTestConfig", (TestConfig,),
+                {"SQLALCHEMY_DATABASE_URI": application_url(database_url)})
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, owner_config):
+    """On a server database, create the schema once (as its owner) and empty it between tests."""
     if database_url.startswith("sqlite"):
         yield None
         return
     from portal.audit.guards import install_guards, remove_guards
 
-    app = create_app(test_config)
+    app = create_app(owner_config)
     with app.app_context():
         _db.drop_all()
         _db.create_all()
         with _db.engine.begin() as connection:  # as the migration does: append-only in SQL
-            install_guards(connection)
+            install_guards(connection)  # and the GRANTs of portal_app
+        _db.engine.dispose()
+    _create_application_login(database_url)
     yield app
     with app.app_context():
         with _db.engine.begin() as connection:
             remove_guards(connection)
         _db.drop_all()
         _db.engine.dispose()
+    owner_engine(database_url).dispose()
 
 
-def _empty_tables() -> None:
-    """Remove every row, fast, keeping the schema."""
+def _empty_tables(owner_url: str) -> None:
+    """Remove every row, fast, keeping the schema: as the owner (the portal may not TRUNCATE).
+
+    The current app's session ends its transaction first, so that it holds no lock.
+    """
+    from flask import has_app_context
+
+    if has_app_context():
+        _db.session.remove()
     tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
-    _db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    _db.session.commit()
+    with owner_engine(owner_url).begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture
 def app(database_url, test_config, _schema):
-    """A fresh application with an empty database."""
+    """A fresh application with an empty database (on PostgreSQL, as the application's role)."""
     app = create_app(test_config)
     app.test_client_class = FreshContextClient
     with app.app_context():
         if database_url.startswith("sqlite"):
             _db.create_all()
         else:
-            _empty_tables()
+            _empty_tables(database_url)
         yield app
         _db.session.remove()
         if database_url.startswith("sqlite"):
@@ -201,36 +260,52 @@ def demo_image(tmp_path_factory, database_url, test_config, _schema):
             _db.engine.dispose()
         return {"path": path, "accounts": accounts}
     image = create_app(test_config)
-    with image.app_context():
-        _empty_tables()
+    with image.app_context():  # loaded by the application's role, as the portal would
+        _empty_tables(database_url)
         accounts = load_demo()
         rows = {
             table.name: [dict(r._mapping) for r in _db.session.execute(table.select())]
             for table in _db.metadata.sorted_tables
         }
-        _empty_tables()
+        _empty_tables(database_url)
         _db.session.remove()
         _db.engine.dispose()
     return {"rows": rows, "accounts": accounts}
 
 
-def _insert_rows(rows: dict[str, list[dict]]) -> None:
-    """Put captured rows back (tables in dependency order) and move the id sequences on."""
-    connection = _db.session.connection()
-    # Rows may point forward inside a table (reports_to, parent): skip FK checks while copying.
-    connection.execute(text("SET LOCAL session_replication_role = replica"))
-    for table in _db.metadata.sorted_tables:
-        if rows.get(table.name):
-            connection.execute(table.insert(), rows[table.name])
-            if "id" in table.c:
-                sql = (f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "  # noqa: S608
-                       f'(SELECT max(id) FROM "{table.name}"))')  # table names: our metadata
-                connection.execute(text(sql))
-    _db.session.commit()
+def _insert_rows(owner_url: str, rows: dict[str, list[dict]]) -> None:
+    """Put captured rows back (tables in dependency order) and move the id sequences on.
+
+    As the owner: skipping the foreign-key checks while copying (rows may point forward
+    inside a table: reports_to, parent) needs `session_replication_role`, a superuser's.
+    """
+    with owner_engine(owner_url).begin() as connection:
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+        for table in _db.metadata.sorted_tables:
+            if rows.get(table.name):
+                connection.execute(table.insert(), rows[table.name])
+                if "id" in table.c:
+                    sql = (f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "  # noqa: S608
+                           f'(SELECT max(id) FROM "{table.name}"))')  # table names: our metadata
+                    connection.execute(text(sql))
 
 
 @pytest.fixture
-def demo(app, demo_image):
+def owner_session(app, database_url):
+    """A session as the database's owner, for tests that act as a hostile SQL client with
+    every table privilege (the triggers, not the GRANTs, must stop it); on SQLite the app's."""
+    if database_url.startswith("sqlite"):
+        yield _db.session
+        return
+    session = Session(bind=owner_engine(database_url))
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def demo(app, demo_image, database_url):
     """The Region Västerbotten demo data and its accounts (copied from the session's image)."""
     import sqlite3
 
@@ -243,7 +318,7 @@ def demo(app, demo_image):
             target.close()
             source.close()
     else:
-        _insert_rows(demo_image["rows"])
+        _insert_rows(database_url, demo_image["rows"])
     return demo_image["accounts"]
 
 

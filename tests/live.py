@@ -1,9 +1,9 @@
 """A real portal under gunicorn, for tests that make requests at the same time through HTTP.
 
 `live_portal` (a fixture, see `tests/conftest.py`) migrates a database of its own (a SQLite
-file, or a fresh PostgreSQL database beside the suite's), lets the test fill it in-process,
-then serves it with gunicorn: two worker processes with four threads each, so that requests
-really overlap, as they do in production.
+file, or a fresh PostgreSQL database beside the suite's) as its owner, lets the test fill it
+in-process, then serves it with gunicorn, connected as the application's role: two worker
+processes with four threads each, so that requests really overlap, as they do in production.
 
     def test_two_saves_at_once(live_portal):
         live_portal.load(load_demo)
@@ -65,6 +65,10 @@ class LivePortal:
         init_migrate(app)
         with app.app_context():
             upgrade(directory=str(ROOT / "migrations"))
+        if not self.database_url.startswith("sqlite"):
+            from tests.conftest import _create_application_login
+
+            _create_application_login(self.database_url)  # portal_app exists now
         return app
 
     def load(self, fill: Callable[[], object]) -> object:
@@ -81,7 +85,11 @@ class LivePortal:
 
     def start(self) -> LivePortal:
         """Start gunicorn and wait until it answers /health."""
-        env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": "live-" + "x" * 40,
+        from tests.conftest import application_url
+
+        # The server connects as the application's role (the owner migrated and filled it).
+        env = {**os.environ, "DATABASE_URL": application_url(self.database_url),
+               "SECRET_KEY": "live-" + "x" * 40,
                "PORTAL_ENV": "development", "LOGIN_RATE_LIMIT": "10000 per minute",
                "PYTHONPATH": str(ROOT)}
         self._process = subprocess.Popen(  # noqa: S603 - our own server

@@ -12,6 +12,9 @@ from portal.analysis.core import KINDS
 from portal.analysis.settings import DEFAULT_SETTINGS, INTEGER_RANGES, SHARES
 from portal.exchange.schema import FIELDS, FORMAT, KEY_LENGTH, LISTS, Field, Kind
 
+# A date in the portal's range (portal.dates): the years 1900 to 2199.
+AS_OF_PATTERN = r"^(19|2[01])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
 ERROR = {
     "type": "object",
     "required": ["error", "status"],
@@ -140,8 +143,9 @@ SPEC: dict[str, Any] = {
             "summary": "The analysis of the map: gaps, overlaps, overdue work.",
             "parameters": [{
                 "name": "as_of", "in": "query", "required": False,
-                "description": "Analyse as on this date (YYYY-MM-DD); today when absent.",
-                "schema": {"type": "string", "format": "date"},
+                "description": "Analyse as on this date (YYYY-MM-DD, from 1900-01-01 to "
+                               "2199-12-31, the portal's range); today when absent.",
+                "schema": {"type": "string", "format": "date", "pattern": AS_OF_PATTERN},
             }, *SETTING_PARAMETERS],
             "responses": _responses(FINDINGS, "The findings document, in the user's language.",
                                     bad_request=True),

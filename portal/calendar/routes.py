@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user
 
 from portal.calendar import services
-from portal.calendar.feed import Entry, build, uid
+from portal.calendar.feed import Entry, build, entries_of, uid
 from portal.calendar.meetings import meeting_entry
 from portal.dashboard import work
 from portal.dates import today
@@ -51,8 +51,8 @@ def feed(token: str):
         abort(404)
     mine = work.milestones_of(work.commission_ids_of(user))
     actions = [a for a in work.actions_of(user) if a.is_open and a.due_on is not None]
-    entries = [_milestone_entry(m) for m in mine] + [_action_entry(a) for a in actions]
-    entries += [meeting_entry(m) for m in calendar_meetings(user, today())]
+    entries = entries_of(mine, _milestone_entry) + entries_of(actions, _action_entry)
+    entries += entries_of(calendar_meetings(user, today()), meeting_entry)
     body = build(entries, "Samverkansportalen")
     response = Response(body, content_type="text/calendar; charset=utf-8")
     response.headers["Cache-Control"] = "no-store"

@@ -29,6 +29,7 @@ from portal.commissions.services import TEXT_MAX, TITLE_MAX
 from portal.dates import today
 from portal.exchange.importer import jsonable
 from portal.extensions import db
+from portal.forms import InDateRange
 from portal.labels import LABELS
 from portal.models import Area, Forum, Organisation, Person, Recommendation
 from portal.models.commission import ACTION_STATUSES
@@ -121,7 +122,7 @@ class EditForm(FlaskForm):
 class MilestoneForm(EditForm):
     """Mark a milestone reached on a date, or send an empty date to un-reach it."""
 
-    done_on = DateField(_l("Reached on"), validators=[Optional()],
+    done_on = DateField(_l("Reached on"), validators=[Optional(), InDateRange()],
                         invalid_value_message=BAD_DATE)
 
     @classmethod
@@ -140,7 +141,8 @@ class ActionForm(EditForm):
                          default="planned")
     progress = IntegerField(_l("Progress (%)"), validators=[InputRequired(), NumberRange(0, 100)],
                             widget=NumberInput(min=0, max=100, step=5), default=0)
-    due_on = DateField(_l("Due"), validators=[Optional()], invalid_value_message=BAD_DATE)
+    due_on = DateField(_l("Due"), validators=[Optional(), InDateRange()],
+                       invalid_value_message=BAD_DATE)
     owner_person = SelectField(_l("Owner (person)"), default="")
     owner_forum = SelectField(_l("Owner (forum)"), default="")
     recommendation = SelectField(_l("Realises recommendation"), default="")
@@ -186,7 +188,7 @@ class RecommendationForm(EditForm):
 class StatusReportForm(FlaskForm):
     """A new status report: a date, a traffic light and a comment."""
 
-    reported_on = DateField(_l("Report date"), validators=[InputRequired()],
+    reported_on = DateField(_l("Report date"), validators=[InputRequired(), InDateRange()],
                             invalid_value_message=BAD_DATE)
     light = RadioField(_l("How is the commission doing?"),
                        choices=_labelled("status_light", STATUS_LIGHTS),

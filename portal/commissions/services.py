@@ -23,8 +23,9 @@ from portal.audit.snapshot import snapshot
 from portal.auth.permissions import PermissionDenied, can_edit
 from portal.dates import today
 from portal.entries import EntryError, free_key, slug
-from portal.exchange.schema import FIRST_DATE, LAST_DATE, LONG_TEXT
+from portal.exchange.schema import LONG_TEXT
 from portal.extensions import db
+from portal.forms import date_range_error
 from portal.models import Action, Area, Commission, Forum, Milestone, Person, Recommendation
 from portal.models.base import KEY_LENGTH
 from portal.models.commission import ACTION_STATUSES
@@ -36,7 +37,6 @@ __all__ = ["EntryError", "PermissionDenied", "StaleEdit"]
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 TITLE_MAX = TEXT_MAX = LONG_TEXT  # what an import accepts, a form accepts
-EARLIEST, LATEST = FIRST_DATE, LAST_DATE  # one range for every date in the portal
 
 
 class StaleEdit(Exception):
@@ -110,8 +110,10 @@ def check_date(errors: dict, field: str, value: Any, *, required: bool = False,
         if required:
             errors[field] = _l("Enter a date.")
         return
-    if not isinstance(value, date) or not EARLIEST <= value <= LATEST:
+    if not isinstance(value, date):
         errors[field] = _l("Enter a real date, such as 2025-10-31.")
+    elif date_range_error(value):  # one range for every date in the portal
+        errors[field] = date_range_error(value)
     elif not_after is not None and value > not_after:
         errors[field] = _l("The date cannot be in the future.")
 

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from portal.decisions.services import DecisionData, NewAction
+from portal.forms import InDateRange
 
 MAX_NEW_ACTIONS = 10
 
@@ -27,7 +28,7 @@ class NewActionForm(Form):
     title = StringField(_l("What is to be done"))
     owner_person = SelectField(_l("Owner (person)"), validate_choice=False)
     owner_forum = SelectField(_l("Owner (forum)"), validate_choice=False)
-    due = DateField(_l("Due date"), validators=[Optional()])
+    due = DateField(_l("Due date"), validators=[Optional(), InDateRange()])
     areas = SelectMultipleField(_l("Focus areas"), validate_choice=False)
 
 
@@ -38,7 +39,7 @@ class DecisionForm(FlaskForm):
     does, so that one answer lists every problem at once.
     """
 
-    date = DateField(_l("Date of the decision"), validators=[Optional()])
+    date = DateField(_l("Date of the decision"), validators=[Optional(), InDateRange()])
     title = StringField(_l("Title"))
     text = TextAreaField(_l("Decision text"))
     actions = SelectMultipleField(_l("Existing actions"), validate_choice=False)

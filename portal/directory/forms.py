@@ -26,6 +26,7 @@ from portal.exchange.schema import (
     ORGANISATION_KINDS,
     SHORT_TEXT,
 )
+from portal.forms import InDateRange
 from portal.labels import label
 
 KEY_HINT = _l("Used in links and in exchange files. Letters A–Z, digits, _ . or -. "
@@ -116,7 +117,7 @@ class ForumForm(EntryForm):
     mandate = TextAreaField(_l("Mandate"), validators=[Optional(), Length(max=LONG_TEXT)])
     meets = StringField(_l("Meets"), description=_l("For example: monthly"),
                         validators=[Optional(), Length(max=LONG_TEXT)])
-    closed_on = DateField(_l("Closed on"), validators=[Optional()],
+    closed_on = DateField(_l("Closed on"), validators=[Optional(), InDateRange()],
                           description=_l("Set when the forum stops meeting. Its members, "
                                          "decisions and actions are kept."))
 
@@ -161,4 +162,4 @@ class RepresentsForm(FlaskForm):
 class EndMembershipForm(FlaskForm):
     """The day a seat ended."""
 
-    ended_on = DateField(_l("Ended on"), validators=[Optional()])
+    ended_on = DateField(_l("Ended on"), validators=[Optional(), InDateRange()])

@@ -19,6 +19,7 @@ from portal.dates import today
 from portal.directory.services import Entry, by_key, by_keys, create, require, update
 from portal.entries import EntryError, entry_errors
 from portal.extensions import db
+from portal.forms import date_range_error
 from portal.models import Area, Forum, ForumMembership, Organisation, Person
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ def update_forum(actor: User, forum: Forum, entry: Entry, closed_on: date | None
     require(can_manage_forum(actor, forum))
     if closed_on is not None and closed_on > today():
         raise EntryError({"closed_on": str(_l("A forum cannot be closed on a day ahead."))})
+    if date_range_error(closed_on):
+        raise EntryError({"closed_on": date_range_error(closed_on)})
     changes = {k: v for k, v in entry.items() if k != "members"}
 
     def apply(obj: Forum, full: Entry) -> None:
@@ -125,6 +128,8 @@ def end_membership(actor: User, membership: ForumMembership,
     ended_on = ended_on or today()
     if ended_on > today():
         raise EntryError({"ended_on": str(_l("A membership cannot end on a day ahead."))})
+    if date_range_error(ended_on):
+        raise EntryError({"ended_on": date_range_error(ended_on)})
     before = snapshot(forum)
     membership.ended_on = ended_on
     return _finish(actor, "end_membership", forum, before, membership)

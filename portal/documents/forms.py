@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from portal.directory.forms import EntryForm, _choices, key_field
 from portal.exchange.schema import DOCUMENT_KINDS, LONG_TEXT, SHORT_TEXT
+from portal.forms import InDateRange
 
 
 class DocumentForm(EntryForm):
@@ -16,7 +17,7 @@ class DocumentForm(EntryForm):
     key = key_field()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=SHORT_TEXT)])
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
-    date = DateField(_l("Date"), validators=[Optional()])
+    date = DateField(_l("Date"), validators=[Optional(), InDateRange()])
     owner = SelectField(_l("Owner"), validate_choice=False,
                         description=_l("The body that owns or adopted the document."))
     parent = SelectField(_l("Implements"), validate_choice=False,

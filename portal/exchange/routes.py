@@ -37,6 +37,7 @@ from portal.exchange.spreadsheet import (
 )
 from portal.exchange.validator import ExchangeValidationError
 from portal.findings.kinds import NAMES
+from portal.stored_dates import out_of_range
 
 bp = Blueprint("exchange", __name__)
 STASH_SECONDS = 3600  # how long a previewed upload waits for its confirmation
@@ -69,7 +70,8 @@ def admin():
     form = ImportForm()
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
-        return render_template("exchange/admin.html", form=form, errors=[]), status
+        return render_template("exchange/admin.html", form=form, errors=[],
+                               bad_dates=out_of_range()), status
     limit = current_app.config["IMPORT_MAX_BYTES"]
     upload = form.document.data
     data = upload.read(limit + 1)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
+
+from portal.dates import FIRST_DATE, LAST_DATE
 
 FORMAT = "samverkan/1"
 
@@ -31,9 +32,9 @@ KEY_LENGTH = 64
 SHORT_TEXT = 500
 LONG_TEXT = 20_000
 MAX_ENTRIES = 200_000
-# One date range for the whole portal: no calendar or report can break on a date inside it.
-FIRST_DATE = dt.date(1900, 1, 1)
-LAST_DATE = dt.date(2199, 12, 31)
+# One date range for the whole portal, FIRST_DATE to LAST_DATE (portal.dates): no calendar or
+# report breaks on a date inside it.
+DATE_RANGE = (FIRST_DATE, LAST_DATE)
 
 
 class Kind(Enum):

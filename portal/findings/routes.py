@@ -29,6 +29,7 @@ from portal.findings import services
 from portal.findings.forms import SettingsForm
 from portal.findings.kinds import GROUPS, NAMES, WHY
 from portal.findings.scope import entities, scope
+from portal.forms import date_range_error
 from portal.map.graph import MAP_KINDS
 from portal.map.whatif import finding_key
 from portal.views import page_number, vary_on_htmx, wants_fragment
@@ -56,14 +57,17 @@ def _as_of() -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
+        day = date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
     except ValueError:
         return _bad_date(text)
+    outside = date_range_error(day)
+    return _bad_date(text, f"as_of: {outside}") if outside else day
 
 
-def _bad_date(text: str):
+def _bad_date(text: str, message: str | None = None):
     """Answer 400 with a message that says what is wrong."""
-    message = _('as_of: invalid date "%(value)s", expected YYYY-MM-DD', value=text[:40])
+    message = message or _('as_of: invalid date "%(value)s", expected YYYY-MM-DD',
+                           value=text[:40])
     if request.path.startswith("/api/"):
         response = jsonify(error=message, status=400)
         response.status_code = 400

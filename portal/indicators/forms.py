@@ -9,6 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField
 from wtforms.validators import DataRequired, InputRequired
 
+from portal.forms import InDateRange
+
 
 class LocalFloatField(FloatField):
     """A number as people write it in their language: `56 470` and `4,5` in Swedish."""
@@ -29,7 +31,7 @@ class LocalFloatField(FloatField):
 class ValueForm(FlaskForm):
     """A value measured on a date."""
 
-    date = DateField(_l("Date measured"), validators=[DataRequired()])
+    date = DateField(_l("Date measured"), validators=[DataRequired(), InDateRange()])
     value = LocalFloatField(_l("Value"), validators=[InputRequired()])
 
 

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from portal.forms import InDateRange
 from portal.meetings.services import Plan
 
 CADENCE_CHOICES = [
@@ -34,7 +35,7 @@ NTH_CHOICES = [
 class MoveForm(FlaskForm):
     """When and where one meeting is held."""
 
-    first = DateField(_l("Date"), validators=[Optional()])
+    first = DateField(_l("Date"), validators=[Optional(), InDateRange()])
     start = TimeField(_l("Starts at"), validators=[Optional()])
     duration = IntegerField(_l("Duration (minutes)"), validators=[Optional()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=500)])
@@ -53,12 +54,12 @@ class MoveForm(FlaskForm):
 class PlanForm(MoveForm):
     """One meeting, or a series from a cadence."""
 
-    first = DateField(_l("Date of the (first) meeting"), validators=[Optional()])
+    first = DateField(_l("Date of the (first) meeting"), validators=[Optional(), InDateRange()])
     cadence = SelectField(_l("How often"), choices=CADENCE_CHOICES, default="once")
     interval = IntegerField(_l("Every how many weeks or months"), default=1,
                             validators=[Optional()])
     nth = SelectField(_l("Which weekday of the month"), choices=NTH_CHOICES, default="")
-    until = DateField(_l("Last date of the series"), validators=[Optional()])
+    until = DateField(_l("Last date of the series"), validators=[Optional(), InDateRange()])
     count = IntegerField(_l("Or: number of meetings"), validators=[Optional()])
 
     def plan(self) -> Plan:

@@ -14,7 +14,7 @@ from portal.auth.permissions import (
     can_plan_meetings,
     can_read_draft_minutes,
 )
-from portal.dates import today
+from portal.dates import in_range, today
 from portal.decisions import queries as decision_queries
 from portal.decisions.forms import MAX_NEW_ACTIONS, DecisionForm
 from portal.directory.queries import area_choices, forum_choices, person_choices
@@ -435,6 +435,8 @@ def participation(key: str):
     try:
         as_of = date.fromisoformat(request.args.get("as_of", ""))
     except ValueError:
+        as_of = today()
+    if not in_range(as_of):  # a year back from it must still be a date
         as_of = today()
     return render_template("meetings/participation.html", forum=forum,
                            **compute(forum, as_of))

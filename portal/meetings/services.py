@@ -24,7 +24,7 @@ from portal.decisions import services as decisions
 from portal.entries import EntryError, unique_key
 from portal.exchange.schema import SHORT_TEXT
 from portal.extensions import db
-from portal.forms import empty_to_none
+from portal.forms import date_range_error, empty_to_none
 from portal.meetings.cadence import MAX_MEETINGS, occurrences
 from portal.models import (
     Action,
@@ -116,8 +116,10 @@ def plan_errors(plan: Plan) -> dict[str, str]:
     errors: dict[str, str] = {}
     if plan.first is None:
         errors["first"] = str(_l("Give the date of the (first) meeting."))
-    elif not date(1900, 1, 1) <= plan.first <= date(2199, 12, 31):
-        errors["first"] = str(_l("Give a date between 1900 and 2199."))
+    elif date_range_error(plan.first):
+        errors["first"] = date_range_error(plan.first)
+    if date_range_error(plan.until):
+        errors["until"] = date_range_error(plan.until)
     if plan.cadence != "once":
         if plan.until is None and not plan.count:
             errors["until"] = str(_l("Say until when, or how many meetings."))
@@ -156,6 +158,8 @@ def plan_meetings(actor: User, forum: Forum, plan: Plan) -> list[Meeting]:
     dates = plan_dates(plan)
     if not dates:
         raise EntryError({"until": str(_l("No meeting falls in this period."))})
+    if date_range_error(dates[-1]):  # a series may run past the portal's last date
+        raise EntryError({"count": date_range_error(dates[-1])})
     series = None
     if plan.cadence != "once":
         series = MeetingSeries(

@@ -64,3 +64,17 @@ def test_a_bad_as_of_gets_the_described_400(app, demo, client, auth):
         response = case.call_and_validate(app=app, cookies={"samverkan_session": cookie},
                                           excluded_checks=[ignored_auth])
         assert response.status_code == 400
+
+
+def test_the_described_as_of_is_the_portals_date_range():
+    """The description promises what the API accepts: 1900-01-01 to 2199-12-31, no more."""
+    import re
+    from datetime import timedelta
+
+    from portal.api.openapi import AS_OF_PATTERN
+    from portal.dates import FIRST_DATE, LAST_DATE
+
+    inside = (FIRST_DATE, LAST_DATE)
+    outside = (FIRST_DATE - timedelta(days=1), LAST_DATE + timedelta(days=1))
+    assert all(re.fullmatch(AS_OF_PATTERN, d.isoformat()) for d in inside)
+    assert not any(re.fullmatch(AS_OF_PATTERN, d.isoformat()) for d in outside)

@@ -68,19 +68,20 @@ def test_the_controlled_rewrite_changes_only_personal_fields(db, entry):
     db.session.rollback()
 
 
-def test_sql_update_and_delete_of_the_audit_trail_fail(db, entry):
-    """A plain UPDATE or DELETE of audit_entry is refused by a trigger, on either database."""
+def test_sql_update_and_delete_of_the_audit_trail_fail(db, entry, owner_session):
+    """A plain UPDATE or DELETE of audit_entry is refused by a trigger, on either database,
+    even for a client that holds every privilege on the table (the owner, on PostgreSQL)."""
     for statement in ("UPDATE audit_entry SET actor = 'x'", "DELETE FROM audit_entry"):
         with pytest.raises(DBAPIError, match="append-only"):
-            db.session.execute(text(statement))
-        db.session.rollback()
+            owner_session.execute(text(statement))
+        owner_session.rollback()
     assert db.session.scalar(select(AuditEntry.actor)) == "system"
 
 
 @pytest.mark.postgres
-def test_no_setting_opens_the_audit_trail(postgresql, entry):
-    """The old switch `portal.audit_rewrite` opens nothing any more, for any client."""
-    session = postgresql.session
+def test_no_setting_opens_the_audit_trail(postgresql, entry, owner_session):
+    """The old switch `portal.audit_rewrite` opens nothing any more, even for the owner."""
+    session = owner_session
     session.execute(text("SELECT set_config('portal.audit_rewrite', 'on', true)"))
     with pytest.raises(DBAPIError, match="append-only"):
         session.execute(text("UPDATE audit_entry SET after = '{}'"))
@@ -163,19 +164,21 @@ def test_sql_cannot_add_actions_to_a_final_decision_later(postgresql, demo):
     session.rollback()
 
 
-def test_guards_can_be_removed_and_installed_again(db, entry):
-    """The migration's downgrade removes the triggers; installing them again works."""
-    with db.engine.begin() as connection:
+def test_guards_can_be_removed_and_installed_again(db, entry, owner_session):
+    """The migration's downgrade (run by the owner) removes the triggers; installing them
+    again works."""
+    owner = owner_session.get_bind()
+    with owner.begin() as connection:
         assert remove_guards(connection)
     try:
-        db.session.execute(text("UPDATE audit_entry SET actor = 'x'"))
-        db.session.rollback()
+        owner_session.execute(text("UPDATE audit_entry SET actor = 'x'"))
+        owner_session.rollback()
     finally:
-        with db.engine.begin() as connection:
+        with owner.begin() as connection:
             assert install_guards(connection)
     with pytest.raises(DBAPIError, match="append-only"):
-        db.session.execute(text("UPDATE audit_entry SET actor = 'x'"))
-    db.session.rollback()
+        owner_session.execute(text("UPDATE audit_entry SET actor = 'x'"))
+    owner_session.rollback()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from config import TestConfig
 from portal import create_app
 from portal.demo.loader import DEMO_PASSWORD, load_demo
 from portal.extensions import db
-from tests.conftest import _empty_tables, require_or_skip
+from tests.conftest import _empty_tables, application_url, require_or_skip
 
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -52,13 +52,13 @@ def serve_portal(tmp_path_factory, database_url: str, load):
     """
     sqlite = database_url.startswith("sqlite")
     database = (f"sqlite:///{tmp_path_factory.mktemp('live') / 'portal.sqlite'}" if sqlite
-                else database_url)
+                else application_url(database_url))
     app = create_app(type("LiveConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database}))
     with app.app_context():
         if sqlite:
             db.create_all()
         else:
-            _empty_tables()
+            _empty_tables(database_url)
         load()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -68,7 +68,7 @@ def serve_portal(tmp_path_factory, database_url: str, load):
     with app.app_context():
         db.session.remove()
         if not sqlite:
-            _empty_tables()
+            _empty_tables(database_url)
         db.engine.dispose()
 
 

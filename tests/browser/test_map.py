@@ -15,21 +15,27 @@ from portal.demo.loader import load_demo
 from portal.extensions import db
 from tests.browser.axe import assert_no_serious_axe_violations
 from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import _empty_tables, application_url
 
 pytestmark = pytest.mark.browser
 LEADERSHIP = "ledning@example.org"
 
 
 @pytest.fixture(scope="module")
-def map_server(tmp_path_factory):
-    """The demo portal served for the module, with its app so a test can change the data."""
-    database = TestConfig.SQLALCHEMY_DATABASE_URI
-    if database.startswith("sqlite"):
-        database = f"sqlite:///{tmp_path_factory.mktemp('map') / 'portal.sqlite'}"
+def map_server(tmp_path_factory, database_url, _schema):
+    """The demo portal served for the module, with its app so a test can change the data.
+
+    On PostgreSQL: this worker's database, as the application's role (emptied by the owner).
+    """
+    sqlite = database_url.startswith("sqlite")
+    database = (f"sqlite:///{tmp_path_factory.mktemp('map') / 'portal.sqlite'}" if sqlite
+                else application_url(database_url))
     app = create_app(type("MapConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database}))
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        if sqlite:
+            db.create_all()
+        else:
+            _empty_tables(database_url)
         load_demo()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -38,7 +44,10 @@ def map_server(tmp_path_factory):
     server.shutdown()
     with app.app_context():
         db.session.remove()
-        db.drop_all()
+        if sqlite:
+            db.drop_all()
+        else:
+            _empty_tables(database_url)
         db.engine.dispose()
 
 

@@ -12,7 +12,7 @@ from portal import create_app
 from portal.demo.loader import load_demo
 from portal.extensions import db
 from tests.browser.conftest import screenshot
-from tests.conftest import _empty_tables
+from tests.conftest import _empty_tables, application_url
 from tests.oidc.harness import CLIENT_ID, CLIENT_SECRET, running_provider
 
 pytestmark = pytest.mark.browser
@@ -23,13 +23,13 @@ def portal_with_provider(tmp_path_factory, database_url, _schema):
     """The demo portal on a free port, and a real OpenID provider that knows it."""
     sqlite = database_url.startswith("sqlite")
     database = (f"sqlite:///{tmp_path_factory.mktemp('oidc') / 'portal.sqlite'}" if sqlite
-                else database_url)
+                else application_url(database_url))
     app = create_app(type("OidcLive", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database}))
     with app.app_context():
         if sqlite:
             db.create_all()
         else:
-            _empty_tables()
+            _empty_tables(database_url)
         load_demo()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
@@ -43,7 +43,7 @@ def portal_with_provider(tmp_path_factory, database_url, _schema):
     with app.app_context():
         db.session.remove()
         if not sqlite:
-            _empty_tables()
+            _empty_tables(database_url)
         db.engine.dispose()
 
 

@@ -127,3 +127,18 @@ def test_search_finds_a_document_and_links_to_its_page(client, db, demo, signed_
     page = client.get("/sok?q=Färdplan").get_data(as_text=True)
     assert 'href="/dokument/fardplan-2030"' in page
     assert client.get("/dokument/fardplan-2030").status_code == 200
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "1899-12-31"])
+def test_a_document_dated_outside_the_portals_range_is_refused(client, db, demo, signed_in, day):
+    """The date comes back with the range, in Swedish, next to its field; nothing is saved."""
+    signed_in("admin")
+    token = _token(client, "/dokument/ny")
+    response = client.post("/dokument/ny", data={
+        "csrf_token": token, "title": "Plan för år 9999", "kind": "plan", "date": day,
+        "owner": "lsg", "parent": "", "areas": [], "summary": "", "url": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="date-error"' in page
+    assert "Ange ett datum från 1900-01-01 till 2199-12-31." in page
+    assert _doc(db, "plan-for-ar-9999") is None

@@ -91,6 +91,19 @@ def test_api_findings_malformed_date_is_400_json(client, db, signed_in, value):
     assert response.get_json()["error"].startswith("as_of:")
 
 
+@pytest.mark.parametrize("value", ["9999-12-31", "1899-12-31", "0001-01-01"])
+def test_api_findings_as_of_outside_the_portals_range_is_400_json(client, db, signed_in, value):
+    """A real date outside 1900-01-01..2199-12-31 is refused with the range, in Swedish."""
+    signed_in("viewer")
+    response = client.get(f"/api/v1/findings?as_of={value}")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == (
+        "as_of: Ange ett datum från 1900-01-01 till 2199-12-31.")
+    page = client.get(f"/analys?as_of={value}")
+    assert page.status_code == 400
+    assert "Ange ett datum från 1900-01-01 till 2199-12-31." in page.get_data(as_text=True)
+
+
 def test_api_findings_follow_the_users_language(client, db, demo, signed_in):
     """Messages are Swedish by default and English after switching language."""
     signed_in("viewer")

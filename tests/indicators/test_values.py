@@ -11,7 +11,7 @@ from portal.auth.permissions import PermissionDenied
 from portal.entries import EntryError
 from portal.indicators import services
 from portal.models import AuditEntry, Indicator, User
-from tests.decisions.conftest import ROLES, expected
+from tests.decisions.conftest import ROLES, expected, in_english
 
 KEY = "fast-lakarkontakt-andel"
 
@@ -123,3 +123,16 @@ def test_unknown_value_date_is_404(client, db, as_role, indicator):
         response = client.post(f"/indikatorer/{KEY}/varden/{on}",
                                data={"value": "1", "csrf_token": token})
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize("day", ["1800-01-31", "2200-01-01"])
+def test_a_value_dated_outside_the_portals_range_is_refused(client, db, as_role, indicator, day):
+    token = as_role("admin")
+    in_english(client, token)
+    count = len(indicator.values)
+    response = client.post(f"/indikatorer/{KEY}/varden", data={"date": day, "value": "12",
+                                                               "csrf_token": token})
+    assert response.status_code == 422
+    assert "Give a date from 1900-01-01 to 2199-12-31." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert len(indicator.values) == count
