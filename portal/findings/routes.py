@@ -31,6 +31,7 @@ from portal.findings.kinds import GROUPS, NAMES, WHY
 from portal.findings.scope import entities, scope
 from portal.map.graph import MAP_KINDS
 from portal.map.whatif import finding_key
+from portal.paging import last_page_if_past
 from portal.views import page_number, vary_on_htmx, wants_fragment
 
 bp = Blueprint("findings", __name__)
@@ -187,7 +188,8 @@ def _render_results(doc: dict, kind: str | None, area: str | None, organisation:
             if (area and area not in areas) or (organisation and organisation not in orgs):
                 continue
         matched[finding["kind"]].append(finding)
-    if kind:  # one kind: all of it, a page at a time
+    if kind:  # one kind: all of it, a page at a time (the last one for a page past it)
+        page = last_page_if_past(page, len(matched[kind]), PER_PAGE)
         shown = {k: v[(page - 1) * PER_PAGE:page * PER_PAGE] for k, v in matched.items()}
     else:  # the overview: the first few of each kind, and a link to the rest
         shown = {k: v[:PREVIEW] for k, v in matched.items()}
