@@ -263,8 +263,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         email = form.email.data
-        if throttle.locked(email, "reset") is None:
-            throttle.count(email, "reset")
+        if throttle.attempt(email, "reset") is None:
             try:
                 services.request_reset(email, str(get_locale()))
             except MailError:

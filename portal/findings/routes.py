@@ -22,7 +22,7 @@ from flask_login import current_user
 
 from portal.analysis.core import KINDS
 from portal.analysis.settings import DEFAULT_SETTINGS, SHARES, validate_settings
-from portal.audit.services import record_now
+from portal.audit.events import count_refusal
 from portal.auth.permissions import can_administer
 from portal.extensions import derived
 from portal.findings import services
@@ -216,8 +216,7 @@ def _render_filters(kind: str | None, area: str | None, organisation: str | None
 def settings():
     """Admins change the thresholds of the analysis."""
     if not can_administer(current_user):
-        record_now(current_user._get_current_object(), "access_denied",
-                   data={"what": "analysis settings"})
+        count_refusal(current_user._get_current_object())
         abort(403)
     current = services.current_settings()
     form = SettingsForm(data=current)
