@@ -39,10 +39,14 @@ class Lock:
 
 
 class DatabaseCounters:
-    """Counters in the table `signin_counter`: one atomic upsert per attempt."""
+    """Counters in the table `signin_counter`: one atomic upsert per counter and attempt."""
 
     def take(self, key: str, period: int, now: int) -> tuple[int, int]:
-        """Count one attempt; (the count in the window, seconds until the window ends)."""
+        """Count one attempt; (the count in the window, seconds until the window ends).
+
+        On PostgreSQL the row stays locked until `done`: counters are always taken in the
+        same order (account, then address), so two attempts never wait for each other.
+        """
         table = SigninCounter.__table__
         ended = table.c.window_start <= now - period
         stmt = upsert(table).values(key=key, window_start=now, count=1)
@@ -52,14 +56,16 @@ class DatabaseCounters:
             "window_start": case((ended, now), else_=table.c.window_start),
         }).returning(table.c.count, table.c.window_start)
         count, start = db.session.execute(stmt).one()
-        db.session.commit()
         return count, start + period - now
 
-    def give_back(self, key: str) -> None:
-        """Take one attempt off the count (a success, or an attempt that was refused)."""
+    def give_back(self, keys: list[str]) -> None:
+        """Take one attempt off each count (a success, or an attempt that was refused)."""
         db.session.execute(update(SigninCounter)
-                           .where(SigninCounter.key == key, SigninCounter.count > 0)
+                           .where(SigninCounter.key.in_(keys), SigninCounter.count > 0)
                            .values(count=SigninCounter.count - 1))
+
+    def done(self) -> None:
+        """Commit what was counted."""
         db.session.commit()
 
 
@@ -91,9 +97,13 @@ class RedisCounters:
         count, left = self._take(keys=[f"{NAMESPACE}:{key}"], args=[period])
         return int(count), max(int(left), 1)
 
-    def give_back(self, key: str) -> None:
-        """Take one attempt off the count."""
-        self._give_back(keys=[f"{NAMESPACE}:{key}"])
+    def give_back(self, keys: list[str]) -> None:
+        """Take one attempt off each count."""
+        for key in keys:
+            self._give_back(keys=[f"{NAMESPACE}:{key}"])
+
+    def done(self) -> None:
+        """Nothing to commit: each script took effect at once."""
 
 
 def init_app(app: Flask) -> None:
@@ -136,19 +146,21 @@ def attempt(email: str, kind: str = "login") -> Lock | None:
     Call it before checking the password, and `succeeded` after a successful sign-in.
     """
     counters, now, taken = _counters(), int(time.time()), []
+    lock = None
     for scope, text, key in _checks(kind, email):
         limit = parse(text)
         count, seconds_left = counters.take(key, limit.get_expiry(), now)
         taken.append(key)
         if count > limit.amount:
-            for key_taken in taken:  # a refused attempt counts nowhere
-                counters.give_back(key_taken)
-            return Lock(scope, max(1, math.ceil(seconds_left / 60)))
-    return None
+            counters.give_back(taken)  # a refused attempt counts nowhere
+            lock = Lock(scope, max(1, math.ceil(seconds_left / 60)))
+            break
+    counters.done()
+    return lock
 
 
 def succeeded(email: str, kind: str = "login") -> None:
     """A successful sign-in gives its places back: success is never counted."""
     counters = _counters()
-    for _scope, _text, key in _checks(kind, email):
-        counters.give_back(key)
+    counters.give_back([key for _scope, _text, key in _checks(kind, email)])
+    counters.done()
