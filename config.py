@@ -59,6 +59,9 @@ class Config:
     LOGIN_FAILURES_PER_ADDRESS = os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "100 per 15 minutes")
     # Requests for a password reset link, per address asked for (mail is not a weapon).
     PASSWORD_RESETS_PER_ACCOUNT = os.environ.get("PASSWORD_RESETS_PER_ACCOUNT", "3 per hour")
+    # Failed sign-ins and refused requests are counted per minute and kept this many days
+    # (`flask security-events prune` deletes older ones; docs/security.md).
+    SECURITY_EVENT_RETENTION_DAYS = int(os.environ.get("SECURITY_EVENT_RETENTION_DAYS", "90"))
     # Behind a reverse proxy: how many proxies set X-Forwarded-* (Werkzeug's ProxyFix).
     PROXY_TRUSTED_HOPS = int(os.environ.get("PROXY_TRUSTED_HOPS", "0") or 0)
     # Host headers the portal answers (comma separated; Flask's own setting); None: any.

@@ -34,6 +34,9 @@ def init_app(app: Flask) -> None:
     from portal.notify.cli import notify_command
 
     app.cli.add_command(notify_command)
+    from portal.audit.cli import security_events_command
+
+    app.cli.add_command(security_events_command)
 
 
 def _print_report(report) -> None:

@@ -64,7 +64,7 @@ HTML_CACHE_SIZE = 256  # rendered fragments of pages, each some tens of kilobyte
 QUIET_TABLES = frozenset({
     "audit_entry", "user", "user_session", "account_token", "notification_preference",
     "notification_sent", "analysis_result", "structure_snapshot", "search_entry", "search_fts",
-    "alembic_version",
+    "alembic_version", "security_event", "signin_counter",
 })
 
 _setting = table("setting", column("key", String), column("value", JSON))

@@ -372,3 +372,13 @@ def live_portal(database_url, tmp_path):
             portal.stop()
             with portal.app.app_context():
                 _db.engine.dispose()
+
+
+def refusals(source: str) -> int:
+    """How many refused requests the security events count for an account (its address)."""
+    from sqlalchemy import func, select
+
+    from portal.models import SecurityEvent
+
+    return _db.session.scalar(select(func.coalesce(func.sum(SecurityEvent.count), 0)).where(
+        SecurityEvent.kind == "access_denied", SecurityEvent.source == source))

@@ -155,3 +155,37 @@ def test_the_same_decision_logged_twice_at_once(live_portal):
             stored = db.session.scalars(select(Decision.key).where(Decision.title == title))
             assert len(stored.all()) == codes.count(303)
             db.session.remove()
+
+
+def test_simultaneous_wrong_passwords_lock_the_account_exactly_at_the_limit(live_portal,
+                                                                            monkeypatch):
+    """Ten wrong passwords for one account at the same moment, with a limit of five: exactly
+    five are checked (401) and five refused (429), in every round; the failures are counted
+    once each among the security events. The counter is taken atomically before the password
+    is checked, so no interleaving lets a sixth through (both databases, two workers)."""
+    from portal.auth.services import create_user
+    from portal.models import SecurityEvent
+
+    monkeypatch.setenv("LOGIN_FAILURES_PER_ADDRESS", "100000 per 15 minutes")
+    limit = 5  # LOGIN_FAILURES_PER_ACCOUNT: "5 per 15 minutes"
+    live_portal.load(lambda: [create_user(None, f"target{n}@region.example", "rätt-lösenord-1",
+                                          "viewer") for n in range(ROUNDS)])
+    live_portal.start()
+    clients = [live_portal.client() for _ in range(2 * limit)]
+    tokens = [live_portal.csrf(c, "/login") for c in clients]
+    for round_no in range(ROUNDS):
+        email = f"target{round_no}@region.example"
+        answers = live_portal.at_once([
+            lambda c=c, t=t, e=email: c.post("/login", data={"email": e, "password": "fel",
+                                                             "csrf_token": t})
+            for c, t in zip(clients, tokens, strict=True)])
+        codes = sorted(_codes(answers))
+        assert codes == [401] * limit + [429] * limit, codes
+        right = clients[0].post("/login", data={"email": email, "password": "rätt-lösenord-1",
+                                                "csrf_token": tokens[0]})
+        assert right.status_code == 429  # locked, whatever the password
+    with live_portal.app.app_context():
+        counted = db.session.scalar(select(db.func.sum(SecurityEvent.count)).where(
+            SecurityEvent.kind == "login_failed"))
+        assert counted == limit * ROUNDS
+        db.session.remove()

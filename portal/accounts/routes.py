@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     abort,
@@ -27,6 +29,7 @@ from portal.accounts.forms import (
     SetPasswordForm,
     UserForm,
 )
+from portal.audit.events import recent_events
 from portal.auth import throttle
 from portal.auth.passwords import MIN_LENGTH
 from portal.auth.permissions import can_administer
@@ -35,6 +38,7 @@ from portal.extensions import db
 from portal.labels import label
 from portal.mail import MailError
 from portal.models import AuditEntry, Person, User
+from portal.models.base import utcnow
 
 bp = Blueprint("accounts", __name__)
 
@@ -109,7 +113,8 @@ def users():
     _require_admin()
     query = request.args.get("q", "")
     return render_template("accounts/users.html", users=services.search_users(query),
-                           query=query)
+                           query=query, events=recent_events(utcnow() - timedelta(days=1)),
+                           retention_days=current_app.config["SECURITY_EVENT_RETENTION_DAYS"])
 
 
 @bp.route("/anvandare/bjud-in", methods=["GET", "POST"])
@@ -173,8 +178,11 @@ def user(user_id: int):
         .order_by(AuditEntry.id.desc()).limit(20)
     ).all()
     status = 422 if request.method == "POST" else 200
+    retention = current_app.config["SECURITY_EVENT_RETENTION_DAYS"]
+    events = recent_events(utcnow() - timedelta(days=retention), source=account.email)
     return render_template("accounts/user.html", account=account, form=form,
-                           history=history, texts=_history_texts()), status
+                           history=history, texts=_history_texts(), events=events,
+                           retention_days=retention), status
 
 
 @bp.post("/anvandare/<int:user_id>/aktivera")
@@ -263,8 +271,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         email = form.email.data
-        if throttle.locked(email, "reset") is None:
-            throttle.count(email, "reset")
+        if throttle.attempt(email, "reset") is None:
             try:
                 services.request_reset(email, str(get_locale()))
             except MailError:

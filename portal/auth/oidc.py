@@ -117,7 +117,7 @@ def callback():
         token = _client().authorize_access_token()
     except _errors(_jose_error(), KeyError) as exc:
         log.warning("OIDC callback refused: %s: %s", type(exc).__name__, exc)
-        services.record_failed_sign_in(None, "?", "oidc_invalid")
+        services.record_failed_sign_in(request.remote_addr)
         return _refuse(_("The answer from the region's sign-in could not be verified. "
                          "Start again from the sign-in page."), 400)
     claims = token.get("userinfo")
@@ -127,7 +127,8 @@ def callback():
     email = _email_of(claims, token)
     try:
         user = services.oidc_account(email, claims.get("email_verified"),
-                                     current_app.config.get("OIDC_AUTO_ROLE"))
+                                     current_app.config.get("OIDC_AUTO_ROLE"),
+                                     source=request.remote_addr)
     except services.AccountError as exc:
         return _refuse(_refusal_text(exc.code, email), 403)
     return finish_sign_in(user, {ID_TOKEN_KEY: token.get("id_token")},

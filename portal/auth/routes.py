@@ -38,14 +38,14 @@ def login():
     if request.method == "POST" and not password_login:
         abort(404)
     if form.validate_on_submit():
-        lock = throttle.locked(form.email.data)
+        lock = throttle.attempt(form.email.data)  # counted before the check: no race
         if lock is not None:
             return _locked(form, lock)
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         if user is None:
-            throttle.count(form.email.data)
             flash(_("Wrong email address or password."), "error")
             return render_template("auth/login.html", form=form), 401
+        throttle.succeeded(form.email.data)
         return finish_sign_in(user, {}, request.args.get("next"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status

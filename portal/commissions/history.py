@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.audit.snapshot import changed_fields
@@ -27,6 +27,7 @@ from portal.models import (
     StatusReport,
     User,
 )
+from portal.paging import page_of
 
 PER_PAGE = 50
 FIELD_LABELS = {
@@ -102,18 +103,16 @@ def commission_refs(commission: Commission) -> list[tuple[str, list[str]]]:
 
 
 def history(refs: list[tuple[str, list[str]]], page: int = 1,
-            per_page: int = PER_PAGE) -> tuple[list[HistoryItem], int]:
-    """The writes to these entities, newest first, one page of them, and how many in all."""
+            per_page: int = PER_PAGE) -> tuple[list[HistoryItem], int, int]:
+    """The writes to these entities, newest first: one page of them, how many in all, and
+    the page shown (the last one for a page past the end)."""
     wanted = or_(*(and_(AuditEntry.entity_type == kind, AuditEntry.entity_key.in_(keys))
                    for kind, keys in refs if keys))
     where = and_(AuditEntry.action.in_(tuple(VERBS)), wanted)
-    total = db.session.scalar(select(func.count()).select_from(AuditEntry).where(where))
-    entries = db.session.scalars(
-        select(AuditEntry).where(where)
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return describe(entries), total
+    entries, total, page = page_of(
+        select(AuditEntry).where(where).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
+        page, per_page, scalars=True)
+    return describe(entries), total, page
 
 
 def describe(entries: list[AuditEntry]) -> list[HistoryItem]:

@@ -76,7 +76,7 @@ def action(key: str):
 def _history_page(subject, kind: str, refs, back_url: str):
     """Render one page of the change history of a subject."""
     page = page_number()
-    items, total = history.history(refs, page)
+    items, total, page = history.history(refs, page)
     return render_template("commissions/history.html", subject=subject, kind=kind,
                            items=items, total=total, page=page, per_page=history.PER_PAGE,
                            back_url=back_url)

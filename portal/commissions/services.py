@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.audit.services import record, record_now
+from portal.audit.events import count_refusal
+from portal.audit.services import record
 from portal.audit.snapshot import snapshot
 from portal.auth.permissions import PermissionDenied, can_edit
 from portal.dates import today
@@ -61,8 +62,7 @@ def require_edit(actor: User | None, obj: Any) -> None:
     """Refuse, and record the refusal, unless the actor may change the object."""
     if can_edit(actor, obj):
         return
-    kind, key = entity_ref(obj)
-    record_now(actor, "access_denied", entity_type=kind, entity_key=key)
+    count_refusal(actor)
     raise PermissionDenied()
 
 

@@ -20,13 +20,14 @@ from portal.models import (
 )
 from portal.models.commission import commission_member
 from portal.models.forum import forum_area
+from portal.paging import page_of
 from portal.queries import like_pattern
 
 PER_PAGE = 50
 
 
 def forums_page(term: str, page: int, area: str | None = None, level: str | None = None):
-    """Forums matching a filter, with member counts, one page at a time."""
+    """Forums matching a filter, with member counts: a page of rows, the total, the page."""
     counts = (
         select(ForumMembership.forum_id, func.count().label("n"))
         .where(ForumMembership.ended_on.is_(None))
@@ -45,9 +46,7 @@ def forums_page(term: str, page: int, area: str | None = None, level: str | None
         stmt = stmt.where(Forum.areas.any(Area.key == area))
     if level:
         stmt = stmt.where(Forum.level == level)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = db.session.execute(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return rows, total
+    return page_of(stmt, page, PER_PAGE)
 
 
 def forum_detail(forum: Forum) -> dict:
@@ -81,7 +80,7 @@ def forum_detail(forum: Forum) -> dict:
 
 
 def organisations_page(term: str, page: int):
-    """Organisations matching a filter, with the number of people, a page at a time."""
+    """Organisations matching a filter, with the number of people: rows, total, page."""
     counts = (
         select(Person.organisation_id, func.count().label("n"))
         .group_by(Person.organisation_id)
@@ -95,9 +94,7 @@ def organisations_page(term: str, page: int):
     )
     if term:
         stmt = stmt.where(func.lower(Organisation.name).like(like_pattern(term), escape="\\"))
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = db.session.execute(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return rows, total
+    return page_of(stmt, page, PER_PAGE)
 
 
 def organisation_detail(org: Organisation) -> dict:
@@ -132,7 +129,7 @@ def organisation_detail(org: Organisation) -> dict:
 
 
 def people_page(term: str, page: int):
-    """People matching a filter (name or title), a page at a time."""
+    """People matching a filter (name or title): a page of rows, the total, the page."""
     counts = (
         select(ForumMembership.person_id, func.count().label("n"))
         .where(ForumMembership.ended_on.is_(None))
@@ -151,9 +148,7 @@ def people_page(term: str, page: int):
             func.lower(Person.name).like(pattern, escape="\\")
             | func.lower(func.coalesce(Person.title, "")).like(pattern, escape="\\")
         )
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = db.session.execute(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return rows, total
+    return page_of(stmt, page, PER_PAGE)
 
 
 def person_detail(person: Person) -> dict:

@@ -26,7 +26,7 @@ def forums():
     term, page = search_term(), page_number()
     area = request.args.get("area") or None
     level = request.args.get("level") if request.args.get("level") in FORUM_LEVELS else None
-    rows, total = queries.forums_page(term, page, area=area, level=level)
+    rows, total, page = queries.forums_page(term, page, area=area, level=level)
     return render(
         "directory/forums.html", "directory/_forum_rows.html",
         rows=rows, total=total, page=page, per_page=queries.PER_PAGE, q=term,
@@ -47,7 +47,7 @@ def forum(key: str):
 def organisations():
     """List the organisations."""
     term, page = search_term(), page_number()
-    rows, total = queries.organisations_page(term, page)
+    rows, total, page = queries.organisations_page(term, page)
     return render(
         "directory/organisations.html", "directory/_organisation_rows.html",
         rows=rows, total=total, page=page, per_page=queries.PER_PAGE, q=term,
@@ -67,7 +67,7 @@ def organisation(key: str):
 def people():
     """List the people."""
     term, page = search_term(), page_number()
-    rows, total = queries.people_page(term, page)
+    rows, total, page = queries.people_page(term, page)
     return render(
         "directory/people.html", "directory/_person_rows.html",
         rows=rows, total=total, page=page, per_page=queries.PER_PAGE, q=term,

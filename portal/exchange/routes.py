@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from portal.audit.services import record_now
+from portal.audit.events import count_refusal
 from portal.auth.permissions import can_administer, can_view
 from portal.exchange import services
 from portal.exchange.forms import (
@@ -58,8 +58,7 @@ LIST_NAMES = {
 def _require_admin() -> None:
     """Refuse, and record the refusal, unless the user administers the portal."""
     if not can_administer(current_user):
-        record_now(current_user._get_current_object(), "access_denied",
-                   data={"what": "exchange administration"})
+        count_refusal(current_user._get_current_object())
         abort(403)
 
 
@@ -99,8 +98,7 @@ def import_confirm():
         return _refused(_("The preview has expired or is not valid. Upload the file again."),
                         400)
     if stashed.user != current_user.get_id():
-        record_now(current_user._get_current_object(), "access_denied",
-                   data={"what": "another admin's import preview"})
+        count_refusal(current_user._get_current_object())
         return _refused(_("This preview was made by another administrator. Upload the file "
                           "yourself to see what it would do."), 403)
     try:

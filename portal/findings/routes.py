@@ -22,7 +22,7 @@ from flask_login import current_user
 
 from portal.analysis.core import KINDS
 from portal.analysis.settings import DEFAULT_SETTINGS, SHARES, validate_settings
-from portal.audit.services import record_now
+from portal.audit.events import count_refusal
 from portal.auth.permissions import can_administer
 from portal.extensions import derived
 from portal.findings import services
@@ -32,6 +32,7 @@ from portal.findings.scope import entities, scope
 from portal.forms import date_range_error
 from portal.map.graph import MAP_KINDS
 from portal.map.whatif import finding_key
+from portal.paging import last_page_if_past
 from portal.views import page_number, vary_on_htmx, wants_fragment
 
 bp = Blueprint("findings", __name__)
@@ -191,7 +192,8 @@ def _render_results(doc: dict, kind: str | None, area: str | None, organisation:
             if (area and area not in areas) or (organisation and organisation not in orgs):
                 continue
         matched[finding["kind"]].append(finding)
-    if kind:  # one kind: all of it, a page at a time
+    if kind:  # one kind: all of it, a page at a time (the last one for a page past it)
+        page = last_page_if_past(page, len(matched[kind]), PER_PAGE)
         shown = {k: v[(page - 1) * PER_PAGE:page * PER_PAGE] for k, v in matched.items()}
     else:  # the overview: the first few of each kind, and a link to the rest
         shown = {k: v[:PREVIEW] for k, v in matched.items()}
@@ -218,8 +220,7 @@ def _render_filters(kind: str | None, area: str | None, organisation: str | None
 def settings():
     """Admins change the thresholds of the analysis."""
     if not can_administer(current_user):
-        record_now(current_user._get_current_object(), "access_denied",
-                   data={"what": "analysis settings"})
+        count_refusal(current_user._get_current_object())
         abort(403)
     current = services.current_settings()
     form = SettingsForm(data=current)

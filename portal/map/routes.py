@@ -25,6 +25,7 @@ from portal.map.blueprint import (
     model,
 )
 from portal.models import Forum, Person
+from portal.paging import slice_of
 from portal.views import get_by_key, page_number, render
 
 TEXT_PER_PAGE = 50
@@ -105,9 +106,9 @@ def text():
     filters = current_filters()
     drawn = model()
     keys = drawn.select(filters)
-    page = page_number()
     forums = {f["key"]: f for f in map_document()["forums"]}
-    shown = [forums[k] for k in keys[(page - 1) * TEXT_PER_PAGE: page * TEXT_PER_PAGE]]
+    page_keys, page = slice_of(keys, page_number(), TEXT_PER_PAGE)
+    shown = [forums[k] for k in page_keys]
     return render(
         "map/text.html", "map/_text_rows.html",
         filters=filters, filter_args=filter_args, options=filter_options(), rows=shown,

@@ -23,6 +23,7 @@ from portal.models.forum import Forum, ForumMembership
 from portal.models.indicator import Indicator, IndicatorValue
 from portal.models.meeting import AgendaItem, Attendance, Meeting, MeetingSeries, MinutesApprover
 from portal.models.search import SearchEntry
+from portal.models.security import SecurityEvent, SigninCounter
 from portal.models.setting import Setting
 from portal.models.snapshot import StructureSnapshot
 
@@ -52,7 +53,9 @@ __all__ = [
     "Recommendation",
     "Risk",
     "SearchEntry",
+    "SecurityEvent",
     "Setting",
+    "SigninCounter",
     "StatusReport",
     "StructureSnapshot",
     "User",

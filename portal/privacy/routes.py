@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from portal.audit.services import record_now
+from portal.audit.events import count_refusal
 from portal.auth.permissions import can_administer
 from portal.models import Person
 from portal.privacy import services
@@ -39,17 +39,17 @@ def accessibility():
     return render_template(f"privacy/accessibility_{_language()}.html")
 
 
-def _require_admin(what: str) -> None:
+def _require_admin() -> None:
     """Refuse, and record the refusal, unless the user administers the portal."""
     if not can_administer(current_user):
-        record_now(current_user._get_current_object(), "access_denied", data={"what": what})
+        count_refusal(current_user._get_current_object())
         abort(403)
 
 
 @bp.get("/personer/<key>/data.json")
 def person_data(key: str):
     """Download everything the portal holds on a person (admins)."""
-    _require_admin("personal data export")
+    _require_admin()
     person = get_by_key(Person, key, selectinload(Person.organisation))
     data = services.personal_data(current_user, person)
     return Response(
@@ -62,7 +62,7 @@ def person_data(key: str):
 @bp.route("/personer/<key>/pseudonymisera", methods=["GET", "POST"])
 def pseudonymise(key: str):
     """Ask for confirmation, then pseudonymise a person who has left (admins)."""
-    _require_admin("pseudonymisation")
+    _require_admin()
     person = get_by_key(Person, key, selectinload(Person.organisation))
     if services.is_pseudonymised(person):
         abort(409, _("This person has already been pseudonymised."))

@@ -97,12 +97,11 @@ def test_failure_counts_live_in_redis_for_every_worker(test_config):
         from portal.auth import throttle
 
         for _ in range(5):
-            assert throttle.locked(email) is None
-            throttle.count(email)
+            assert throttle.attempt(email) is None
     with second.test_request_context("/login", environ_base={"REMOTE_ADDR": "10.4.4.4"}):
-        lock = throttle.locked(email)
+        lock = throttle.attempt(email)
         assert lock is not None and lock.scope == "account" and 14 <= lock.minutes <= 15
-        assert throttle.locked("someone.else@region.example") is None
+        assert throttle.attempt("someone.else@region.example") is None
 
 
 @pytest.fixture
