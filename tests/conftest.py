@@ -297,3 +297,19 @@ def live_portal(database_url, tmp_path):
             portal.stop()
             with portal.app.app_context():
                 _db.engine.dispose()
+
+
+@pytest.fixture
+def based_on():
+    """`based_on(client, path, after="")`: the edit form's `based_on` field, as a dict to add to
+    the posted data (empty when the page has no such form, e.g. for a role that may not edit).
+    `after` picks the first form after that text (one row of a table of forms)."""
+    import re
+
+    def read(client, path: str, after: str = "") -> dict[str, str]:
+        page = client.get(path).get_data(as_text=True)
+        start = page.find(after) if after else 0
+        match = re.compile(r'name="based_on" value="([^"]*)"').search(page, max(start, 0))
+        return {"based_on": match.group(1)} if match else {}
+
+    return read
