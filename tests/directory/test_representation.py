@@ -40,7 +40,8 @@ def test_an_admin_sets_the_scope_of_a_forum(client, db, demo, signed_in, based_o
     forum = db.session.scalar(select(Forum).where(Forum.key == "lsam-umea"))
     path = "/forum/lsam-umea/redigera"
     response = client.post(path, data={
-        "csrf_token": _token(client, path), **based_on(client, path), "name": forum.name, "kind": forum.kind,
+        "csrf_token": _token(client, path), **based_on(client, path), "name": forum.name,
+        "kind": forum.kind,
         "level": forum.level, "reports_to": "lsg", "areas": [a.key for a in forum.areas],
         "scope": ["umea", "vannas"], "mandate": forum.mandate or "", "meets": ""})
     assert response.status_code == 303
