@@ -25,7 +25,7 @@ from portal.exchange.forms import (
     ImportForm,
     SpreadsheetForm,
 )
-from portal.exchange.messages import error_text
+from portal.exchange.messages import cell_error_text, error_text
 from portal.exchange.preview import describe
 from portal.exchange.spreadsheet import MAX_BYTES, SpreadsheetError, read_upload
 from portal.exchange.validator import ExchangeValidationError
@@ -244,7 +244,8 @@ def _done(stashed: Stashed) -> None:
 
 def _cell_errors(exc: SpreadsheetError) -> list[str]:
     """A spreadsheet's errors, each located by sheet, row and column, in the user's language."""
-    return [str(e) for e in exc.errors]
+    lang = str(get_locale())
+    return [cell_error_text(e, lang) for e in exc.errors]
 
 
 class Stashed(NamedTuple):

@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from portal.exchange.codes import N_
 from portal.exchange.schema import FORMAT
 from portal.exchange.validator import ExchangeError
 
@@ -31,23 +32,47 @@ SHEETS = {"people": "people", "personer": "people",
           "indikatorvarden": "values", "indikatorvärden": "values"}
 VALUE_RE = re.compile(r"values\[(\d+)\](?:\.(date|value|organisation))?")
 MEMBER_RE = re.compile(r"members\[(\d+)\](?:\.(person|role))?")
-NOT_XLSX = "the file is not an .xlsx workbook (save it as 'Excel Workbook (.xlsx)')"
+NOT_XLSX = N_("the file is not an .xlsx workbook (save it as 'Excel Workbook (.xlsx)')")
+MACROS = N_("workbooks with macros are not accepted; save as .xlsx")
 
 
 @dataclass(frozen=True)
 class CellError:
-    """One problem, located by sheet, row and column where known."""
+    """One problem, located by sheet, row and column where known.
+
+    `message` is an English template (a message id of the catalogues, see `MESSAGES`) filled
+    with `params`; a validator error pointed at its cell keeps its `cause`, which words it.
+    `str()` is English; `portal.exchange.messages.cell_error_text` words it in a language.
+    """
 
     sheet: str | None
     row: int | None
     column: str | None
     message: str
+    params: dict = field(default_factory=dict, compare=False)
+    cause: ExchangeError | None = field(default=None, compare=False)
+
+    def text(self, translate=lambda text: text, describe=None) -> str:
+        """`sheet, row 3, column date: what is wrong`, through `translate` (gettext).
+
+        `describe(cause)` words a validator error (its message in English by default).
+        """
+        parts = [self.sheet,
+                 self.row and translate(ROW) % {"row": self.row},
+                 self.column and translate(COLUMN) % {"column": self.column}]
+        where = ", ".join(str(part) for part in parts if part)
+        if self.cause is not None:
+            message = describe(self.cause) if describe else self.cause.message
+        else:
+            message = translate(self.message) % self.params if self.params else translate(
+                self.message)
+        return f"{where}: {message}" if where else message
 
     def __str__(self) -> str:
-        parts = [self.sheet, self.row and f"row {self.row}",
-                 self.column and f"column {self.column}"]
-        where = ", ".join(str(part) for part in parts if part)
-        return f"{where}: {self.message}" if where else self.message
+        return self.text()
+
+
+ROW, COLUMN = N_("row %(row)d"), N_("column %(column)s")
 
 
 class SpreadsheetError(ValueError):
@@ -70,17 +95,17 @@ class Table:
 def read_upload(data: bytes, filename: str, kind: str | None = None) -> dict[str, Table]:
     """Read an uploaded .xlsx (both kinds by sheet name) or CSV (of the given kind)."""
     if len(data) > MAX_BYTES:
-        raise _fail(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        raise _fail(N_("the file is larger than %(mb)d MB"), mb=MAX_BYTES // (1024 * 1024))
     name = (filename or "").lower()
     if name.endswith(".csv"):
         if kind not in COLUMNS:
-            raise _fail("choose what the CSV file holds")
+            raise _fail(N_("choose what the CSV file holds"))
         return {kind: read_csv(data, kind)}
     if name.endswith(".xlsx"):
         return read_xlsx(data)
     if name.endswith((".xlsm", ".xltm", ".xlam")):
-        raise _fail("workbooks with macros are not accepted; save as .xlsx")
-    raise _fail("only .xlsx and .csv files can be imported")
+        raise _fail(MACROS)
+    raise _fail(N_("only .xlsx and .csv files can be imported"))
 
 
 def read_csv(data: bytes, kind: str) -> Table:
@@ -88,14 +113,15 @@ def read_csv(data: bytes, kind: str) -> Table:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _fail("the file is not UTF-8 text; save it as 'CSV UTF-8'") from None
+        raise _fail(N_("the file is not UTF-8 text; save it as 'CSV UTF-8'")) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         rows = [[value or None for value in row] for row in reader]
     except csv.Error as exc:
-        raise _fail(f"invalid CSV near line {reader.line_num}: {exc}") from None
+        raise _fail(N_("invalid CSV near line %(line)d: %(reason)s"), line=reader.line_num,
+                    reason=str(exc)) from None
     return _table(kind, kind, rows)
 
 
@@ -113,14 +139,15 @@ def read_xlsx(data: bytes) -> dict[str, Table]:
         for sheet in book.worksheets:
             kind = SHEETS.get(sheet.title.strip().lower())
             if kind in tables:
-                raise _fail(f"more than one sheet of {kind}")
+                raise _fail(N_("more than one sheet of %(kind)s"), kind=kind)
             if kind:
                 rows = ([_cell(cell) for cell in row] for row in sheet.iter_rows())
                 tables[kind] = _table(kind, sheet.title, rows)
     finally:
         book.close()
     if not tables:
-        raise _fail("no sheet named people, personer, memberships, medlemskap, values or värden")
+        raise _fail(N_("no sheet named people, personer, memberships, medlemskap, values or "
+                       "värden"))
     return tables
 
 
@@ -136,9 +163,9 @@ def _check_package(data: bytes) -> None:
     if "xl/workbook.xml" not in names or not types:
         raise _fail(NOT_XLSX)
     if b"macroEnabled" in types or any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise _fail("workbooks with macros are not accepted; save as .xlsx")
+        raise _fail(MACROS)
     if sum(info.file_size for info in infos) > MAX_UNPACKED:
-        raise _fail("the workbook is too large when unpacked")
+        raise _fail(N_("the workbook is too large when unpacked"))
 
 
 def _cell(cell) -> object:
@@ -166,12 +193,15 @@ def _table(kind: str, sheet: str, rows) -> Table:
     while header and header[-1] is None:
         header.pop()
     names = [(h or "").lower() for h in header]
-    for name in names:
-        if name not in COLUMNS[kind]:
-            errors.append(CellError(sheet, 1, name or "(empty)", "unknown column"))
+    for number, name in enumerate(names, start=1):
+        if not name:
+            errors.append(CellError(sheet, 1, None, N_("column %(number)d has no heading"),
+                                    {"number": number}))
+        elif name not in COLUMNS[kind]:
+            errors.append(CellError(sheet, 1, name, N_("unknown column")))
     for name in COLUMNS[kind]:
         if name not in names:
-            errors.append(CellError(sheet, 1, name, "missing column"))
+            errors.append(CellError(sheet, 1, name, N_("missing column")))
     if errors:
         raise SpreadsheetError(errors)
     for number, values in enumerate(rows, start=2):
@@ -179,13 +209,14 @@ def _table(kind: str, sheet: str, rows) -> Table:
         if not any(texts):
             continue
         if len(table.rows) >= MAX_ROWS:
-            raise _fail(f"too many rows (at most {MAX_ROWS})", sheet)
+            raise _fail(N_("too many rows (at most %(limit)d)"), sheet, limit=MAX_ROWS)
         if any(texts[len(names):]):
-            errors.append(CellError(sheet, number, None, "a value outside the header columns"))
+            errors.append(CellError(sheet, number, None,
+                                    N_("a value outside the header columns")))
         row = dict(zip(names, texts, strict=False))
         for name, value in row.items():
             if value is not None and value.startswith("="):
-                errors.append(CellError(sheet, number, name, "formulas are not accepted"))
+                errors.append(CellError(sheet, number, name, N_("formulas are not accepted")))
         table.rows.append((number, {name: row.get(name) for name in COLUMNS[kind]}))
     if errors:
         raise SpreadsheetError(errors)
@@ -200,12 +231,14 @@ def _text(value: object) -> str | None:
     return value or None
 
 
-def _fail(message: str, sheet: str | None = None) -> SpreadsheetError:
-    """An error about the file as a whole."""
-    return SpreadsheetError([CellError(sheet, None, None, message)])
+def _fail(message: str, sheet: str | None = None, **params) -> SpreadsheetError:
+    """An error about the file as a whole (or a whole sheet): a template and its params."""
+    return SpreadsheetError([CellError(sheet, None, None, message, params)])
 
 
 # --- Rows to a document ---------------------------------------------------------------------
+
+REPEATS, REQUIRED = N_("repeats row %(row)d"), N_("required")
 
 
 @dataclass
@@ -233,7 +266,7 @@ def build_plan(tables: dict[str, Table], stored: dict) -> Plan:
         for number, row in tables["people"].rows:
             key, sheet = row["key"] or "", tables["people"].sheet
             if key in first:
-                errors.append(CellError(sheet, number, "key", f"repeats row {first[key]}"))
+                errors.append(CellError(sheet, number, "key", REPEATS, {"row": first[key]}))
                 continue
             first[key] = number
             plan.people_rows[key] = plan.people_rows[f"#{len(people)}"] = (sheet, number)
@@ -263,21 +296,22 @@ def _indicators(table: Table, stored: dict, plan: Plan, errors: list) -> list[di
     for number, row in table.rows:
         for column in ("indicator", "date", "value"):
             if row[column] is None:
-                errors.append(CellError(table.sheet, number, column, "required"))
+                errors.append(CellError(table.sheet, number, column, REQUIRED))
         key, on, org = row["indicator"], row["date"], row["organisation"]
         if key is None or on is None or row["value"] is None:
             continue
         if key not in indicators:
             errors.append(CellError(table.sheet, number, "indicator",
-                                    f'unknown indicator "{key}"'))
+                                    N_('unknown indicator "%(key)s"'), {"key": key}))
             continue
         value = _number(row["value"])
         if value is None:
-            errors.append(CellError(table.sheet, number, "value", "not a number"))
+            errors.append(CellError(table.sheet, number, "value",
+                                    N_("not a number, e.g. 4,5 or 56 470")))
             continue
         if (key, on, org) in seen:
-            errors.append(CellError(table.sheet, number, "date",
-                                    f"repeats row {seen[key, on, org]}"))
+            errors.append(CellError(table.sheet, number, "date", REPEATS,
+                                    {"row": seen[key, on, org]}))
             continue
         seen[key, on, org] = number
         entry = touched.setdefault(key, {**indicators[key], "values": [
@@ -304,16 +338,17 @@ def _forums(table: Table, stored: dict, plan: Plan, errors: list) -> list[dict]:
     for number, row in table.rows:
         for column in COLUMNS["memberships"]:
             if row[column] is None:
-                errors.append(CellError(table.sheet, number, column, "required"))
+                errors.append(CellError(table.sheet, number, column, REQUIRED))
         forum, person = row["forum"], row["person"]
         if forum is None or person is None or row["role"] is None:
             continue
         if forum not in forums:
-            errors.append(CellError(table.sheet, number, "forum", f'unknown forum "{forum}"'))
+            errors.append(CellError(table.sheet, number, "forum", N_('unknown forum "%(key)s"'),
+                                    {"key": forum}))
             continue
         if (forum, person) in seen:
-            errors.append(CellError(table.sheet, number, "person",
-                                    f"repeats row {seen[forum, person]}"))
+            errors.append(CellError(table.sheet, number, "person", REPEATS,
+                                    {"row": seen[forum, person]}))
             continue
         seen[forum, person] = number
         entry = touched.setdefault(forum, {**forums[forum],
@@ -345,7 +380,8 @@ def locate(errors: list[ExchangeError], plan: Plan) -> list[CellError | Exchange
             if match and (error.ref, int(match.group(1))) in plan.value_rows:
                 place = plan.value_rows[error.ref, int(match.group(1))]
                 column = match.group(2) or "date"
-        located.append(CellError(place[0], place[1], column, error.message) if place else error)
+        located.append(CellError(place[0], place[1], column, error.message, cause=error)
+                       if place else error)
     return sorted(located, key=lambda e: getattr(e, "row", None) or 0)
 
 
@@ -372,15 +408,23 @@ def changes(doc: dict, stored: dict) -> dict[str, list]:
             elif roles[member["person"]] != member["role"]:
                 result["changed_roles"].append({**seat, "before": roles[member["person"]]})
     indicators = {i["key"]: i for i in stored.get("indicators", [])}
+    org_names = {o["key"]: o["name"] for o in stored.get("organisations", [])}
     for indicator in doc.get("indicators", []):
         before = {(str(v["date"]), v.get("organisation")): v["value"]
                   for v in indicators[indicator["key"]]["values"]}
         for item in indicator["values"]:
             place = (str(item["date"]), item.get("organisation"))
-            row = {"indicator": indicator["key"], "date": place[0],
-                   "organisation": place[1], "value": item["value"]}
+            row = _value_row(indicator, item, place, org_names)
             if place not in before:
                 result["new_values"].append(row)
             elif before[place] != item["value"]:
                 result["changed_values"].append({**row, "before": before[place]})
     return result
+
+
+def _value_row(indicator: dict, item: dict, place: tuple, org_names: dict) -> dict:
+    """One value as the preview lists it: keys, and the names a reader knows them by."""
+    return {"indicator": indicator["key"], "indicator_name": indicator.get("name"),
+            "date": date.fromisoformat(place[0]), "organisation": place[1],
+            "organisation_name": org_names.get(place[1]) if place[1] else None,
+            "value": item["value"]}
