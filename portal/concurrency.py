@@ -9,6 +9,8 @@ check and the write it guards see the same state. A writer that lost raises `Con
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from sqlalchemy import select
@@ -42,3 +44,15 @@ def lock_row(model: Any, row_id: int) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         return
     db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
+
+
+def fingerprint(state: dict[str, Any], fields: Any = None) -> str:
+    """A short digest of an entity's state (its snapshot), limited to `fields` when given.
+
+    An edit form carries the fingerprint of what it showed (`based_on`); the save compares it
+    with the state it finds under the write lock, so that an edit based on a state someone
+    else has changed since is refused instead of silently undoing their change.
+    """
+    shown = state if fields is None else {name: state.get(name) for name in fields}
+    text = json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]

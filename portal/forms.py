@@ -35,7 +35,7 @@ def apply_errors(form: Form, errors: dict[str, str]) -> list[str]:
     for name, message in errors.items():
         field = by_name.get(name)
         if field is None:
-            loose.append(f"{name}: {message}")
+            loose.append(f"{name}: {message}" if name else message)
             continue
         if not isinstance(field.errors, list):
             field.errors = list(field.errors)

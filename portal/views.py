@@ -6,6 +6,8 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal.audit.snapshot import snapshot
+from portal.concurrency import fingerprint
 from portal.entries import EntryError
 from portal.extensions import db
 from portal.forms import apply_errors
@@ -54,6 +56,14 @@ def entry_page(form, save, done, heading: str, back: str, **context):
         "directory/edit.html", "directory/_edit_form.html", form=form, heading=heading,
         back=back, loose_errors=loose, has_errors=status == 422, **context,
     ), status
+
+
+def based_on_of(obj, form) -> str:
+    """What an edit form of a register entry is based on: the posted fingerprint, or (to show
+    the form) the fingerprint of the entry's fields as stored now; see `directory.services`."""
+    if request.method == "POST":
+        return request.form.get("based_on", "")[:64]
+    return fingerprint(snapshot(obj), form.entry())
 
 
 def get_by_key(model, key: str, *options):

@@ -382,3 +382,18 @@ def refusals(source: str) -> int:
 
     return _db.session.scalar(select(func.coalesce(func.sum(SecurityEvent.count), 0)).where(
         SecurityEvent.kind == "access_denied", SecurityEvent.source == source))
+
+@pytest.fixture
+def based_on():
+    """`based_on(client, path, after="")`: the edit form's `based_on` field, as a dict to add to
+    the posted data (empty when the page has no such form, e.g. for a role that may not edit).
+    `after` picks the first form after that text (one row of a table of forms)."""
+    import re
+
+    def read(client, path: str, after: str = "") -> dict[str, str]:
+        page = client.get(path).get_data(as_text=True)
+        start = page.find(after) if after else 0
+        match = re.compile(r'name="based_on" value="([^"]*)"').search(page, max(start, 0))
+        return {"based_on": match.group(1)} if match else {}
+
+    return read

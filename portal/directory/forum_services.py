@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from portal.audit.services import record
 from portal.audit.snapshot import snapshot
 from portal.auth.permissions import can_manage_forum
+from portal.concurrency import Conflict, lock_row
 from portal.dates import today
 from portal.directory.services import Entry, by_key, by_keys, create, require, update
 from portal.entries import EntryError, entry_errors
@@ -35,12 +36,14 @@ def create_forum(actor: User, entry: Entry) -> Forum:
     return create(actor, "forums", Forum, {**entry, "members": []}, _apply_forum)
 
 
-def update_forum(actor: User, forum: Forum, entry: Entry, closed_on: date | None = None) -> Forum:
+def update_forum(actor: User, forum: Forum, entry: Entry, closed_on: date | None = None,
+                 based_on: str | None = None) -> Forum:
     """Change a forum's description and reporting line, and close or reopen it.
 
     :raise PermissionDenied: unless the actor is an admin or the forum's chair, coordinator
         or secretary.
     :raise EntryError: naming each field the import would refuse, or a closing date ahead.
+    :raise Conflict: when `based_on` (see `services.update`) is no longer what is stored.
     """
     require(can_manage_forum(actor, forum))
     if closed_on is not None and closed_on > today():
@@ -57,7 +60,8 @@ def update_forum(actor: User, forum: Forum, entry: Entry, closed_on: date | None
     if closed_on != forum.closed_on:
         extra = {"closed_on": closed_on.isoformat() if closed_on else None,
                  "was_closed_on": forum.closed_on.isoformat() if forum.closed_on else None}
-    return update(actor, "forums", forum, changes, apply, allowed=True, extra=extra)
+    return update(actor, "forums", forum, changes, apply, allowed=True, extra=extra,
+                  based_on=based_on)
 
 
 def add_member(actor: User, forum: Forum, person_key: str | None, role: str | None,
@@ -98,14 +102,27 @@ def change_role(actor: User, membership: ForumMembership, role: str | None) -> F
     return _finish(actor, "change_role", forum, before, membership)
 
 
+def represents_token(membership: ForumMembership) -> str:
+    """What a form changing whom a member represents is based on: the keys it showed."""
+    return "v:" + ",".join(sorted(o.key for o in membership.on_behalf_of))
+
+
 def set_represents(actor: User, membership: ForumMembership,
-                   on_behalf_of: list[str] | None) -> ForumMembership:
+                   on_behalf_of: list[str] | None, based_on: str | None = None
+                   ) -> ForumMembership:
     """Set the organisations a current member represents in the forum besides their own.
 
-    :raise EntryError: for an unknown organisation, one chosen twice, or a seat that has ended.
+    `based_on` is the `represents_token` the form showed; when given, the forum is locked and
+    a change based on what someone else has changed since is refused (None: not checked).
+
+    :raise EntryError: for an unknown organisation, one chosen twice, a seat that has ended,
+        or a form that does not say what it was based on.
+    :raise Conflict: when the member's representation changed after the form was opened.
     """
     forum = membership.forum
     require(can_manage_forum(actor, forum))
+    if based_on is not None:
+        _claim_represents(forum, membership, based_on)
     _refuse_ended(membership)
     before = snapshot(forum)
     keys = [k for k in (on_behalf_of or []) if k]
@@ -114,6 +131,22 @@ def set_represents(actor: User, membership: ForumMembership,
     _check_members(forum, members)
     membership.on_behalf_of = by_keys(Organisation, keys)
     return _finish(actor, "set_represents", forum, before, membership)
+
+
+def _claim_represents(forum: Forum, membership: ForumMembership, based_on: str) -> None:
+    """Hold the forum's write lock; refuse a change based on an older representation."""
+    if not based_on:
+        raise EntryError({"": str(_l("The form lacks the version it was opened at. Open it "
+                                     "again and make your change."))})
+    lock_row(Forum, forum.id)
+    db.session.expire_all()  # read the seat again under the lock
+    if represents_token(membership) != based_on:
+        names = ", ".join(o.name for o in sorted(membership.on_behalf_of, key=lambda o: o.name))
+        raise Conflict(
+            str(_l("Someone else changed whom %(name)s represents in the meantime; now: "
+                   "%(now)s. Check it, then make your change.", name=membership.person.name,
+                   now=names or _l("only their own organisation"))),
+            ("directory.members", {"key": forum.key}, str(_l("Open the members as they are now"))))
 
 
 def end_membership(actor: User, membership: ForumMembership,

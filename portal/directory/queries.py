@@ -120,7 +120,11 @@ def organisation_detail(org: Organisation) -> dict:
             select(ForumMembership)
             .where(ForumMembership.on_behalf_of.any(Organisation.id == org.id),
                    ForumMembership.ended_on.is_(None))
-            .options(selectinload(ForumMembership.forum), selectinload(ForumMembership.person))
+            .join(ForumMembership.forum)
+            .options(selectinload(ForumMembership.forum),
+                     selectinload(ForumMembership.person).selectinload(Person.organisation),
+                     selectinload(ForumMembership.on_behalf_of))
+            .order_by(Forum.name)
         ).all(),
         "served_by": db.session.scalars(
             select(Forum).where(Forum.scope.any(Organisation.id == org.id)).order_by(Forum.name)

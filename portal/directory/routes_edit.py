@@ -7,7 +7,7 @@ next to the fields.
 
 from __future__ import annotations
 
-from flask import abort, url_for
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -27,7 +27,7 @@ from portal.directory.forms import (
     RoleForm,
 )
 from portal.models import Area, Forum, Organisation, Person
-from portal.views import entry_page, get_by_key, render, table_change
+from portal.views import based_on_of, entry_page, get_by_key, render, table_change
 
 
 @bp.route("/organisationer/ny", methods=["GET", "POST"])
@@ -129,12 +129,13 @@ def forum_edit(key: str):
     _allow(can_manage_forum(current_user, forum))
     form = ForumForm(data={**snapshot(forum), "closed_on": forum.closed_on}).without_key()
     form.set_choices(queries.forum_choices(include_closed=True), queries.organisation_choices())
+    based_on = based_on_of(forum, form)
     return entry_page(
         form, lambda entry: forum_services.update_forum(
-            current_user, forum, entry, closed_on=form.closed_on.data),
+            current_user, forum, entry, closed_on=form.closed_on.data, based_on=based_on),
         lambda forum: url_for("directory.forum", key=forum.key),
         _("Edit %(name)s", name=forum.name), url_for("directory.forum", key=forum.key),
-        areas=queries.area_choices(),
+        areas=queries.area_choices(), based_on=based_on,
     )
 
 
@@ -171,8 +172,9 @@ def member_represents(key: str, person: str):
     """Set the organisations a member represents besides their own."""
     forum, seat = _seat(key, person)
     form = RepresentsForm()
+    based_on = request.form.get("based_on", "")[:4000]
     return _member_change(forum, form, lambda: forum_services.set_represents(
-        current_user, seat, form.on_behalf_of.data), row=seat.person.name)
+        current_user, seat, form.on_behalf_of.data, based_on), row=seat.person.name)
 
 
 @bp.post("/forum/<key>/medlemmar/<person>/avsluta")

@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.audit.services import record
 from portal.audit.snapshot import snapshot
 from portal.auth.permissions import PermissionDenied, can_edit_register
+from portal.concurrency import Conflict, fingerprint, lock_row
 from portal.entries import EntryError, entry_errors, unique_key
 from portal.exchange.importer import ENTITY_TYPES
 from portal.extensions import db
@@ -95,7 +97,15 @@ def create(actor: User, list_name: str, model, entry: Entry,
     db.session.add(obj)
     with db.session.no_autoflush:  # apply looks references up; the row is not complete yet
         apply(obj, entry)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Someone else added the same key between the check above and this write.
+        db.session.rollback()
+        if db.session.scalar(select(model.id).where(model.key == entry["key"])) is None:
+            raise
+        raise EntryError({"key": str(_l("The key %(key)s is already used.",
+                                        key=entry["key"]))}) from None
     record(actor, "create", ENTITY_TYPES[list_name], obj.key, after=snapshot(obj))
     db.session.commit()
     return obj
@@ -103,9 +113,17 @@ def create(actor: User, list_name: str, model, entry: Entry,
 
 def update(actor: User, list_name: str, obj, changes: Entry,
            apply: Callable[[Any, Entry], None], allowed: bool | None = None,
-           extra: dict[str, Any] | None = None):
-    """Check the changed entry as the import would, write it and record before and after."""
+           extra: dict[str, Any] | None = None, based_on: str | None = None):
+    """Check the changed entry as the import would, write it and record before and after.
+
+    `based_on` is the fingerprint of the fields as the editor saw them (`views.based_on_of`);
+    when given (forms always give it), the entity is read again under its write lock and an
+    edit of a state someone else has changed since is refused with `Conflict`, an edit that
+    does not say what it was based on ("") with `EntryError`. None: not checked (internal).
+    """
     require(can_edit_register(actor) if allowed is None else allowed)
+    if based_on is not None:
+        _claim(obj, list_name, changes, based_on)
     before = snapshot(obj)
     entry = {**before, **cleaned(changes), "key": obj.key}
     errors = entry_errors(list_name, entry)
@@ -118,6 +136,31 @@ def update(actor: User, list_name: str, obj, changes: Entry,
            after=snapshot(obj), data=extra)
     db.session.commit()
     return obj
+
+
+def _claim(obj, list_name: str, changes: Entry, based_on: str) -> None:
+    """Hold the entity's write lock and check that the edit was based on what is stored now.
+
+    :raise EntryError: when the form did not say what it was based on.
+    :raise Conflict: when someone else changed the entity after the editor opened it.
+    """
+    if not based_on:
+        raise EntryError({"": str(_l("The form lacks the version it was opened at. Open it "
+                                     "again and make your change."))})
+    lock_row(type(obj), obj.id)
+    db.session.expire_all()  # what was read before the lock may be older than what it guards
+    if fingerprint(snapshot(obj), changes) != based_on:
+        name = getattr(obj, "name", None) or getattr(obj, "title", None) or obj.key
+        raise Conflict(
+            str(_l("Someone else changed %(name)s after you opened it. Open it again to see "
+                   "what is stored now, then make your change.", name=name)),
+            (f"{ENDPOINTS[list_name]}", {"key": obj.key}, str(_l("Open it as it is now"))))
+
+
+# The page of each kind of register entry, for a refusal to link to.
+ENDPOINTS = {"organisations": "directory.organisation", "people": "directory.person",
+             "areas": "directory.area", "forums": "directory.forum",
+             "documents": "documents.detail"}
 
 
 def by_key(model, key: str | None):

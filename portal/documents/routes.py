@@ -13,7 +13,7 @@ from portal.directory import queries
 from portal.documents import services
 from portal.documents.forms import DocumentForm
 from portal.models import Document
-from portal.views import entry_page, get_by_key
+from portal.views import based_on_of, entry_page, get_by_key
 
 bp = Blueprint("documents", __name__)
 
@@ -52,10 +52,12 @@ def edit(key: str):
     document = get_by_key(Document, key)
     form = DocumentForm(data={**snapshot(document), "date": document.dated_on}).without_key()
     _choices(form, document)
+    based_on = based_on_of(document, form)
     return entry_page(
-        form, lambda entry: services.update_document(current_user, document, entry), _detail,
-        _("Edit %(name)s", name=document.title), url_for("documents.detail", key=document.key),
-        areas=form.areas.choices)
+        form, lambda entry: services.update_document(current_user, document, entry, based_on),
+        _detail, _("Edit %(name)s", name=document.title),
+        url_for("documents.detail", key=document.key), areas=form.areas.choices,
+        based_on=based_on)
 
 
 def _detail(document: Document) -> str:

@@ -120,9 +120,14 @@ def create_document(actor: User, entry: Entry) -> Document:
     return create(actor, "documents", Document, entry, _apply)
 
 
-def update_document(actor: User, document: Document, entry: Entry) -> Document:
-    """Change a document (admins); placing it under itself or a descendant is refused."""
-    return update(actor, "documents", document, entry, _apply)
+def update_document(actor: User, document: Document, entry: Entry,
+                    based_on: str | None = None) -> Document:
+    """Change a document (admins); placing it under itself or a descendant is refused.
+
+    :raise Conflict: when `based_on` (see `directory.services.update`) is no longer what is
+        stored: someone else saved the document after the editor opened it.
+    """
+    return update(actor, "documents", document, entry, _apply, based_on=based_on)
 
 
 def _apply(document: Document, entry: Entry) -> None:

@@ -40,3 +40,12 @@ def error_message(error: ExchangeError, lang: str = DEFAULT_LANGUAGE) -> str:
 def error_text(error: ExchangeError, lang: str = DEFAULT_LANGUAGE) -> str:
     """`location: message`, the message in the language: `forums[lsg].reports_to: …`."""
     return f"{error.location}: {error_message(error, lang)}"
+
+
+def cell_error_text(error, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A spreadsheet error (`spreadsheet.CellError`) in the language: `sheet, row 3, column
+    date: what is wrong`, the place words and the message translated (a validator's error by
+    its code); an error the rows could not place is worded as `error_text` words it."""
+    if isinstance(error, ExchangeError):
+        return error_text(error, lang)
+    return error.text(translator(lang))

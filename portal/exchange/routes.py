@@ -25,11 +25,10 @@ from portal.exchange.forms import (
     ImportForm,
     SpreadsheetForm,
 )
-from portal.exchange.messages import error_text
+from portal.exchange.messages import cell_error_text, error_text
 from portal.exchange.preview import describe
 from portal.exchange.spreadsheet import (
     MAX_BYTES,
-    CellError,
     SpreadsheetError,
     dump_tables,
     load_tables,
@@ -101,18 +100,20 @@ def import_confirm():
         count_refusal(current_user._get_current_object())
         return _refused(_("This preview was made by another administrator. Upload the file "
                           "yourself to see what it would do."), 403)
+    data = _claim(stashed)
+    if data is None:
+        return _refused(*_not_claimed(stashed))
     try:
         report = services.import_text(
-            stashed.data, current_user, source="upload", expected_version=stashed.version,
+            data, current_user, source="upload", expected_version=stashed.version,
             data={"file": stashed.name, "previewed": True})
     except services.StalePreview:
-        stashed.path.unlink(missing_ok=True)
         return _refused(_("The map has changed since the preview, so it no longer shows what "
                           "the import would do. Upload the file again for a new preview."), 409)
     except ExchangeValidationError as exc:
-        stashed.path.unlink(missing_ok=True)
         return _with_errors(ImportForm(formdata=None), exc.errors), 400
-    stashed.path.unlink(missing_ok=True)
+    finally:
+        _done(stashed)
     created, updated = sum(report.created.values()), sum(report.updated.values())
     unchanged = sum(report.unchanged.values())
     flash(_("%(name)s was imported: %(created)d new, %(updated)d changed and %(unchanged)d "
@@ -170,7 +171,7 @@ def spreadsheet():
         preview = services.preview_spreadsheet(tables)
     except SpreadsheetError as exc:
         return render_template("exchange/spreadsheet.html", form=form,
-                               errors=_sheet_errors(exc)), 400
+                               errors=_cell_errors(exc)), 400
     # The rows as read wait for the confirmation: the file is read once, never twice.
     confirm = ConfirmSpreadsheetForm(token=_stash(dump_tables(tables), upload.filename or "",
                                                   form.kind.data))
@@ -186,12 +187,19 @@ def spreadsheet_confirm():
     stashed = _unstash(confirm.token.data) if confirm.validate_on_submit() else None
     if stashed is None or stashed.user != current_user.get_id():
         abort(400, _("The preview has expired or is not valid. Upload the file again."))
+    data = _claim(stashed)
+    if data is None:
+        message, status = _not_claimed(stashed)
+        return render_template("exchange/spreadsheet.html", form=SpreadsheetForm(formdata=None),
+                               errors=[], refused=message), status
     try:
-        report = services.import_spreadsheet(load_tables(stashed.data), current_user)
+        report = services.import_spreadsheet(load_tables(data),
+                                             current_user)
     except SpreadsheetError as exc:
         return render_template("exchange/spreadsheet.html", form=SpreadsheetForm(formdata=None),
-                               errors=_sheet_errors(exc)), 400
-    stashed.path.unlink(missing_ok=True)
+                               errors=_cell_errors(exc)), 400
+    finally:
+        _done(stashed)
     created, updated = report.created, report.updated
     flash(_("The spreadsheet was imported: %(people)d new and %(changed)d changed people, "
             "%(forums)d forums updated.", people=created.get("people", 0),
@@ -202,21 +210,67 @@ def spreadsheet_confirm():
     return redirect(url_for("exchange.spreadsheet"), 303)
 
 
-def _sheet_errors(exc: SpreadsheetError) -> list[str]:
-    """A spreadsheet's problems, located and in the user's language."""
+def _already_confirmed() -> str:
+    """Why a second confirmation of the same preview is refused."""
+    return _("This preview has already been confirmed (perhaps in another tab or by a second "
+             "click) and is being or has been imported. Look at the result before you upload "
+             "the file again.")
+
+
+def _claim(stashed: Stashed) -> bytes | None:
+    """Take the stashed upload for one confirmation: the first to rename it wins.
+
+    A rename is atomic, so of two confirmations of one preview at the same moment exactly one
+    gets the file; the other is refused instead of importing it a second time. None when the
+    upload is gone (confirmed already, or expired) or not what the token says.
+    """
+    try:
+        stashed.path(".upload").rename(stashed.path(".claimed"))
+        data = stashed.path(".claimed").read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != stashed.sha256:
+        stashed.path(".claimed").unlink(missing_ok=True)
+        return None
+    return data
+
+
+def _not_claimed(stashed: Stashed) -> tuple[str, int]:
+    """Why a preview could not be taken for confirmation, and the status to answer with."""
+    if stashed.path(".claimed").exists() or stashed.path(".done").exists():
+        return _already_confirmed(), 409
+    return _("The preview has expired or is not valid. Upload the file again."), 400
+
+
+def _done(stashed: Stashed) -> None:
+    """Forget a confirmed upload's content, keeping a mark that it was confirmed."""
+    try:
+        stashed.path(".claimed").replace(stashed.path(".done"))
+        stashed.path(".done").write_bytes(b"")
+    except OSError:
+        pass
+
+
+def _cell_errors(exc: SpreadsheetError) -> list[str]:
+    """A spreadsheet's errors, each located by sheet, row and column, in the user's language."""
     lang = str(get_locale())
-    return [e.text(_) if isinstance(e, CellError) else error_text(e, lang) for e in exc.errors]
+    return [cell_error_text(e, lang) for e in exc.errors]
 
 
 class Stashed(NamedTuple):
-    """An upload waiting for its confirmation, and what its token says about it."""
+    """An upload waiting for its confirmation, as its token names it."""
 
-    data: bytes
+    ident: str
+    sha256: str
     name: str
     kind: str | None
-    path: Path
+    folder: Path
     user: str | None
     version: str | None
+
+    def path(self, state: str) -> Path:
+        """The file of the upload while waiting (.upload), confirming (.claimed) or done."""
+        return self.folder / f"{self.ident}{state}"
 
 
 def _stash_dir(salt: str) -> Path:
@@ -240,7 +294,8 @@ def _stash(data: bytes, name: str, kind: str | None, salt: str = SPREADSHEET_SAL
     The token names the admin who uploaded it and, for a preview, the map's version.
     """
     folder = _stash_dir(salt)
-    for old in folder.glob("*.upload"):  # forget previews nobody confirmed
+    # Forget previews nobody confirmed, confirmed ones, and claims a stopped worker left.
+    for old in [*folder.glob("*.upload"), *folder.glob("*.claimed"), *folder.glob("*.done")]:
         if old.stat().st_mtime < time.time() - STASH_SECONDS:
             old.unlink(missing_ok=True)
     ident = secrets.token_hex(16)
@@ -251,16 +306,13 @@ def _stash(data: bytes, name: str, kind: str | None, salt: str = SPREADSHEET_SAL
 
 
 def _unstash(token: str | None, salt: str = SPREADSHEET_SALT) -> Stashed | None:
-    """The upload a token names, if the signature, its age and the content all hold."""
+    """The upload a token names, if its signature and age hold (`_claim` reads it)."""
     try:
         info = _serializer(salt).loads(token or "", max_age=STASH_SECONDS)
         ident = info["id"]
         if not (isinstance(ident, str) and len(ident) == 32 and ident.isalnum()):
             return None
-        path = _stash_dir(salt) / f"{ident}.upload"
-        data = path.read_bytes()
-    except (BadSignature, KeyError, TypeError, OSError):
+        return Stashed(ident, info["sha256"], info["name"], info["kind"], _stash_dir(salt),
+                       info.get("user"), info.get("version"))
+    except (BadSignature, KeyError, TypeError):
         return None
-    if hashlib.sha256(data).hexdigest() != info["sha256"]:
-        return None
-    return Stashed(data, info["name"], info["kind"], path, info.get("user"), info.get("version"))

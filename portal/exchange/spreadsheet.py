@@ -270,9 +270,12 @@ def _table(kind: str, sheet: str, rows: Iterable, deadline: Deadline) -> Table:
     while header and header[-1] is None:
         header.pop()
     names = [(h or "").lower() for h in header]
-    for name in names:
-        if name not in COLUMNS[kind]:
-            errors.append(CellError(sheet, 1, name or "(empty)", N_("unknown column")))
+    for number, name in enumerate(names, start=1):
+        if not name:
+            errors.append(CellError(sheet, 1, None, N_("column %(number)d has no heading"),
+                                    {"number": number}))
+        elif name not in COLUMNS[kind]:
+            errors.append(CellError(sheet, 1, name, N_("unknown column")))
     for name in COLUMNS[kind]:
         if name not in names:
             errors.append(CellError(sheet, 1, name, N_("missing column")))
@@ -376,11 +379,12 @@ def _indicators(table: Table, stored: dict, plan: Plan, errors: list) -> list[di
             continue
         if key not in indicators:
             errors.append(CellError(table.sheet, number, "indicator",
-                                    N_("unknown indicator %(key)s"), {"key": f'"{key}"'}))
+                                    N_('unknown indicator "%(key)s"'), {"key": key}))
             continue
         value = _number(row["value"])
         if value is None:
-            errors.append(CellError(table.sheet, number, "value", N_("not a number")))
+            errors.append(CellError(table.sheet, number, "value",
+                                    N_("not a number, e.g. 4,5 or 56 470")))
             continue
         if (key, on, org) in seen:
             errors.append(CellError(table.sheet, number, "date", REPEATS,
@@ -416,8 +420,8 @@ def _forums(table: Table, stored: dict, plan: Plan, errors: list) -> list[dict]:
         if forum is None or person is None or row["role"] is None:
             continue
         if forum not in forums:
-            errors.append(CellError(table.sheet, number, "forum", N_("unknown forum %(key)s"),
-                                    {"key": f'"{forum}"'}))
+            errors.append(CellError(table.sheet, number, "forum", N_('unknown forum "%(key)s"'),
+                                    {"key": forum}))
             continue
         if (forum, person) in seen:
             errors.append(CellError(table.sheet, number, "person", REPEATS,
@@ -481,15 +485,23 @@ def changes(doc: dict, stored: dict) -> dict[str, list]:
             elif roles[member["person"]] != member["role"]:
                 result["changed_roles"].append({**seat, "before": roles[member["person"]]})
     indicators = {i["key"]: i for i in stored.get("indicators", [])}
+    org_names = {o["key"]: o["name"] for o in stored.get("organisations", [])}
     for indicator in doc.get("indicators", []):
         before = {(str(v["date"]), v.get("organisation")): v["value"]
                   for v in indicators[indicator["key"]]["values"]}
         for item in indicator["values"]:
             place = (str(item["date"]), item.get("organisation"))
-            row = {"indicator": indicator["key"], "date": place[0],
-                   "organisation": place[1], "value": item["value"]}
+            row = _value_row(indicator, item, place, org_names)
             if place not in before:
                 result["new_values"].append(row)
             elif before[place] != item["value"]:
                 result["changed_values"].append({**row, "before": before[place]})
     return result
+
+
+def _value_row(indicator: dict, item: dict, place: tuple, org_names: dict) -> dict:
+    """One value as the preview lists it: keys, and the names a reader knows them by."""
+    return {"indicator": indicator["key"], "indicator_name": indicator.get("name"),
+            "date": date.fromisoformat(place[0]), "organisation": place[1],
+            "organisation_name": org_names.get(place[1]) if place[1] else None,
+            "value": item["value"]}

@@ -6,7 +6,7 @@ from babel.numbers import NumberFormatError, parse_decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FloatField
+from wtforms import DateField, FloatField, SelectField
 from wtforms.validators import DataRequired, InputRequired
 
 from portal.forms import InDateRange
@@ -29,10 +29,17 @@ class LocalFloatField(FloatField):
 
 
 class ValueForm(FlaskForm):
-    """A value measured on a date."""
+    """A value measured on a date, for the whole region or for one organisation."""
 
+    organisation = SelectField(
+        _l("Organisation"), default="", validate_choice=False,
+        description=_l("Leave it at the whole region for a value of the region as a whole."))
     date = DateField(_l("Date measured"), validators=[DataRequired(), InDateRange()])
     value = LocalFloatField(_l("Value"), validators=[InputRequired()])
+
+    def set_choices(self, organisations: list[tuple[str, str]]) -> None:
+        """Offer the whole region first, then each organisation (key, name)."""
+        self.organisation.choices = [("", _l("The whole region")), *organisations]
 
 
 class ChangeValueForm(FlaskForm):

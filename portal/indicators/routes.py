@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.auth.permissions import can_edit_register
+from portal.directory.queries import organisation_choices
 from portal.extensions import db
 from portal.indicators import services
 from portal.indicators.arithmetic import per_organisation, summarise
@@ -71,24 +72,25 @@ def value_add(key: str):
     indicator = _editable(key)
     form = ValueForm()
     return _value_change(indicator, form, lambda: services.add_value(
-        current_user, indicator, form.date.data, form.value.data))
+        current_user, indicator, form.date.data, form.value.data, form.organisation.data))
 
 
 @bp.post("/indikatorer/<key>/varden/<on>")
 def value_change(key: str, on: str):
-    """Correct the value measured on a date."""
+    """Correct the value measured on a date (`?organisation=` names the organisation's value;
+    without it, the whole region's)."""
     indicator, row = _value(key, on)
     form = ChangeValueForm()
     return _value_change(indicator, form, lambda: services.change_value(
-        current_user, row, form.value.data), row=on)
+        current_user, row, form.value.data), row=_row_name(row))
 
 
 @bp.post("/indikatorer/<key>/varden/<on>/ta-bort")
 def value_remove(key: str, on: str):
-    """Remove a value entered by mistake."""
+    """Remove a value entered by mistake (`?organisation=` as for a correction)."""
     indicator, row = _value(key, on)
     return _value_change(indicator, RemoveValueForm(),
-                         lambda: services.remove_value(current_user, row), row=on)
+                         lambda: services.remove_value(current_user, row), row=_row_name(row))
 
 
 def _editable(key: str) -> Indicator:
@@ -98,20 +100,24 @@ def _editable(key: str) -> Indicator:
     """
     if not can_edit_register(current_user):
         abort(403)
-    return get_by_key(Indicator, key, selectinload(Indicator.values))
+    return get_by_key(Indicator, key,
+                      selectinload(Indicator.values).selectinload(IndicatorValue.organisation))
 
 
 def _value(key: str, on: str) -> tuple[Indicator, IndicatorValue]:
-    """The indicator and its value on a date (YYYY-MM-DD in the address).
+    """The indicator and its value on a date (YYYY-MM-DD in the address) for the organisation
+    the query names (`?organisation=<key>`; none: the whole region).
 
-    :raise 404: when there is no value on that date.
+    :raise 404: when there is no such value.
     """
     indicator = _editable(key)
     try:
         day = date.fromisoformat(on)
     except ValueError:
         abort(404)
-    row = next((v for v in indicator.values if v.measured_on == day), None)
+    organisation = request.args.get("organisation") or None
+    row = next((v for v in indicator.values if v.measured_on == day
+                and (v.organisation.key if v.organisation else None) == organisation), None)
     if row is None:
         abort(404)
     return indicator, row
@@ -127,8 +133,19 @@ def _value_change(indicator: Indicator, form, change, row: str | None = None):
     )
 
 
+def _row_name(row: IndicatorValue) -> str:
+    """A value's row as the errors above the table name it: its organisation and date."""
+    where = row.organisation.name if row.organisation else _("the whole region")
+    return f"{where}, {row.measured_on.isoformat()}"
+
+
 def _values_page(indicator: Indicator, form: ValueForm, **context):
-    """The values page (or its panel for htmx)."""
+    """The values page (or its panel for htmx): the region's values first, then each
+    organisation's, by name and date."""
     db.session.refresh(indicator, ["values"])
+    form.set_choices(organisation_choices())
+    rows = sorted(indicator.values, key=lambda v: (
+        v.organisation is not None, v.organisation.name if v.organisation else "",
+        v.measured_on))
     return render("indicators/values.html", "indicators/_values.html",
-                  indicator=indicator, form=form, **context)
+                  indicator=indicator, form=form, rows=rows, **context)

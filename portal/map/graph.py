@@ -57,6 +57,10 @@ class MapModel:
     findings: dict[str, dict] = field(default_factory=dict)  # finding key -> finding
     order: list[str] = field(default_factory=list)  # forum keys by name
     children: dict[str, list[str]] = field(default_factory=dict)  # forums reporting to each
+    # Representation: forum -> person -> the organisations they represent there besides
+    # their own (on_behalf_of), and forum -> the organisations whose population it serves.
+    represented: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    org_names: dict[str, str] = field(default_factory=dict)
 
     def select(self, filters: Filters) -> list[str]:
         """The keys of the forums the filter keeps, ordered by name."""
@@ -71,7 +75,7 @@ class MapModel:
                 continue
             if filters.kind and forum["kind"] != filters.kind:
                 continue
-            if filters.organisation and filters.organisation not in self.forum_orgs[key]:
+            if filters.organisation and not self._involves(key, filters.organisation):
                 continue
             kept.append(key)
         return kept
@@ -99,20 +103,59 @@ class MapModel:
         placed = self._around_focus(focus)
         for person in sorted(people):
             nodes.append(placed.get(person) or self.person_nodes[person])
-            edges += [_edge(f"p:{person}", f"f:{f}", "member")
+            edges += [self._member_edge(person, f)
                       for f in self.person_forums.get(person, ()) if f in shown]
         if filters.organisations:
             orgs = {o for k in keys for o in self.forum_direct_orgs[k]}
+            orgs |= {o for k in keys for o in self._represented_orgs(k)}
             if len(orgs) <= ORGANISATION_LIMIT:
                 for org in sorted(orgs):
                     nodes.append(self.org_nodes[org])
                 edges += [_edge(f"o:{org}", f"f:{k}", "takes-part")
                           for k in sorted(shown) for org in sorted(self.forum_direct_orgs[k])
                           if org in orgs]
+                edges += self._represented_edges(sorted(shown), orgs)
             else:
                 limited["organisations"] = len(orgs)
         return {"nodes": nodes, "edges": edges, "forum_count": len(keys),
                 "limited": limited, "focus": focus}
+
+    # --- Representation (on_behalf_of, scope): drawn and named, never a finding ------------
+
+    def _involves(self, forum: str, org: str) -> bool:
+        """True when the organisation (or a unit of it) sits in the forum, or someone there
+        represents it on its behalf."""
+        return org in self.forum_orgs[forum] or org in self._represented_orgs(forum)
+
+    def _represented_orgs(self, forum: str) -> set[str]:
+        """The organisations represented in the forum by someone from another one."""
+        return {o for orgs in self.represented.get(forum, {}).values() for o in orgs}
+
+    def _member_edge(self, person: str, forum: str) -> dict:
+        """A membership line; one who represents others besides their own organisation is
+        drawn apart and the line names them (`represents`), for the legend and the panel."""
+        edge = _edge(f"p:{person}", f"f:{forum}", "member")
+        orgs = self.represented.get(forum, {}).get(person)
+        if orgs:
+            edge["classes"] = "member represents"
+            edge["data"]["represents"] = [self.org_names.get(o, o) for o in orgs]
+        return edge
+
+    def _represented_edges(self, forums: list[str], drawn: set[str]) -> list[dict]:
+        """Dotted lines from each represented organisation to the forums it is represented in
+        by someone from another organisation (through whom: `via`)."""
+        edges = []
+        for forum in forums:
+            via: dict[str, list[str]] = {}
+            for person, orgs in sorted(self.represented.get(forum, {}).items()):
+                for org in orgs:
+                    via.setdefault(org, []).append(person)
+            for org in sorted(via):
+                if org in drawn and org not in self.forum_direct_orgs[forum]:
+                    edge = _edge(f"o:{org}", f"f:{forum}", "on-behalf")
+                    edge["data"]["via"] = via[org]
+                    edges.append(edge)
+        return edges
 
     def _around_focus(self, focus: dict) -> dict[str, dict]:
         """The finding's people, set in rows just below its forums so that both fit one view.
@@ -213,6 +256,7 @@ def build_model(doc: dict, findings: list[dict]) -> MapModel:
             "f", key, forum.get("name") or key, positions["forum"][key], classes, type="forum",
             kind=forum.get("kind"), level=forum.get("level"),
             areas=sorted(forum.get("areas") or []), members=len(members), marks=marks)
+    _add_representation(model, doc)
     for key in model.order:
         up = model.forums[key]["reports_to"]
         if up in model.forums and up != key:
@@ -227,6 +271,23 @@ def build_model(doc: dict, findings: list[dict]) -> MapModel:
             "o", key, org.get("name") or key, positions["organisation"][key],
             ["organisation", f"org-{org.get('kind')}"], type="organisation", kind=org.get("kind"))
     return model
+
+
+def _add_representation(model: MapModel, doc: dict) -> None:
+    """Who represents whom in each forum (on_behalf_of, own organisation left out) and whose
+    population each forum serves (scope, on the forum's node as names)."""
+    organisations = {o["key"]: o for o in doc.get("organisations") or []}
+    people = {p["key"]: p for p in doc.get("people") or []}
+    model.org_names = {key: org.get("name") or key for key, org in organisations.items()}
+    for forum in doc.get("forums") or []:
+        for member in forum.get("members") or []:
+            own = (people.get(member["person"]) or {}).get("organisation")
+            orgs = [o for o in member.get("on_behalf_of") or [] if o != own and o in organisations]
+            if orgs:
+                model.represented.setdefault(forum["key"], {})[member["person"]] = orgs
+        node = model.forum_nodes.get(forum["key"])
+        if node is not None and forum.get("scope"):
+            node["data"]["scope"] = [model.org_names.get(o, o) for o in forum["scope"]]
 
 
 def _ancestor_chains(organisations: dict[str, dict]) -> dict[str, tuple[str, ...]]:

@@ -75,6 +75,10 @@
       "target-arrow-color": "#5b6b7a", "arrow-scale": 0.9 } },
     { selector: "edge.member", style: { "line-color": "#b7a6cc", "line-style": "solid" } },
     { selector: "edge.takes-part", style: { "line-color": "#cbbf8f", "line-style": "dashed" } },
+    // Representation: a member who represents other organisations too, and a line from an
+    // organisation to a forum where someone from another organisation represents it.
+    { selector: "edge.member.represents", style: { "width": 3, "line-color": "#6b3fa0" } },
+    { selector: "edge.on-behalf", style: { "line-color": "#6b3fa0", "line-style": "dotted", "width": 2 } },
     { selector: "node.match", style: { "underlay-color": "#0a4a8c", "underlay-opacity": 0.25, "underlay-padding": 8 } },
     { selector: "node.focus", style: {
       "underlay-color": "#ffbf47", "underlay-opacity": 0.9, "underlay-padding": 12, "font-weight": "bold",

@@ -187,6 +187,6 @@ def test_the_legend_explains_every_mark(page, live_server):
     _open(page, live_server)
     legend = page.locator(".legend")
     for mark in ["forum", "apex", "national", "person", "organisation", "reports", "member",
-                 "takes-part", "focus", "match", "group", "parallel", "orphan", "cycle", "spof",
-                 "overloaded"]:
+                 "takes-part", "represents", "on-behalf", "focus", "match", "group", "parallel",
+                 "orphan", "cycle", "spof", "overloaded"]:
         assert legend.locator(f".swatch-{mark}").count() >= 1, mark

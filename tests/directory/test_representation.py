@@ -35,12 +35,13 @@ def test_organisation_page_shows_where_others_represent_it(client, db, demo, sig
     assert 'href="/forum/lsam-sodra-lappland"' in served
 
 
-def test_an_admin_sets_the_scope_of_a_forum(client, db, demo, signed_in):
+def test_an_admin_sets_the_scope_of_a_forum(client, db, demo, signed_in, based_on):
     signed_in("admin")
     forum = db.session.scalar(select(Forum).where(Forum.key == "lsam-umea"))
     path = "/forum/lsam-umea/redigera"
     response = client.post(path, data={
-        "csrf_token": _token(client, path), "name": forum.name, "kind": forum.kind,
+        "csrf_token": _token(client, path), **based_on(client, path), "name": forum.name,
+        "kind": forum.kind,
         "level": forum.level, "reports_to": "lsg", "areas": [a.key for a in forum.areas],
         "scope": ["umea", "vannas"], "mandate": forum.mandate or "", "meets": ""})
     assert response.status_code == 303
@@ -52,20 +53,29 @@ def test_an_admin_sets_the_scope_of_a_forum(client, db, demo, signed_in):
     assert entry.before["scope"] == ["umea"] and entry.after["scope"] == ["umea", "vannas"]
 
 
-def test_a_member_comes_to_represent_more_municipalities(client, db, demo, signed_in):
+def test_a_member_comes_to_represent_more_municipalities(client, db, demo, signed_in,
+                                                        based_on):
     """The members page sets on_behalf_of with CSRF; unknown keys are refused (422)."""
     signed_in("admin")
     path = "/forum/lsg/medlemmar"
     token = _token(client, path)
     url = "/forum/lsg/medlemmar/kerstin-fjallstrom/foretrader"
-    assert client.post(url, data={"on_behalf_of": ["asele"]}).status_code in (400, 422)
-    response = client.post(url, data={"csrf_token": token, "on_behalf_of": ["asele", "dorotea"]})
+    shown = based_on(client, path, after=url)
+    assert client.post(url, data={"on_behalf_of": ["asele"], **shown}).status_code in (400, 422)
+    response = client.post(url, data={"csrf_token": token, "on_behalf_of": ["asele", "dorotea"],
+                                      **shown})
     assert response.status_code in (200, 303)
     seat = db.session.scalar(select(ForumMembership).join(Person).where(
         Person.key == "kerstin-fjallstrom", ForumMembership.forum.has(Forum.key == "lsg")))
     assert sorted(o.key for o in seat.on_behalf_of) == ["asele", "dorotea"]
-    refused = client.post(url, data={"csrf_token": token, "on_behalf_of": ["nope"]})
+    refused = client.post(url, data={"csrf_token": token, "on_behalf_of": ["nope"],
+                                     **based_on(client, path, after=url)})
     assert refused.status_code == 422
+    stale = client.post(url, data={"csrf_token": token, "on_behalf_of": ["lycksele"], **shown})
+    assert stale.status_code == 409 and "Dorotea kommun, Åsele kommun" in stale.get_data(
+        as_text=True)
+    unsaid = client.post(url, data={"csrf_token": token, "on_behalf_of": ["lycksele"]})
+    assert unsaid.status_code == 422
     entry = db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == "set_represents")).all()[-1]
     member = next(m for m in entry.after["members"] if m["person"] == "kerstin-fjallstrom")

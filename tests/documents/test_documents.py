@@ -95,11 +95,13 @@ def test_a_form_without_csrf_is_refused(client, db, demo, signed_in):
     assert _doc(db, "x") is None
 
 
-def test_a_cycle_and_a_bad_address_come_back_next_to_their_fields(client, db, demo, signed_in):
+def test_a_cycle_and_a_bad_address_come_back_next_to_their_fields(client, db, demo, signed_in,
+                                                                  based_on):
     """Placing the road map under its own child, or an http: address, re-renders with 422."""
     signed_in("admin")
     token = _token(client, "/dokument/fardplan-2030/redigera")
     response = client.post("/dokument/fardplan-2030/redigera", data={
+        **based_on(client, "/dokument/fardplan-2030/redigera"),
         "csrf_token": token, "title": "Färdplan Nära vård i Västerbotten 2030", "kind": "plan",
         "owner": "rf", "parent": "plan-halsa-vard-omsorg", "url": "http://example.org"})
     page = response.get_data(as_text=True)

@@ -98,8 +98,11 @@ def test_import_after_the_preview_writes_and_is_audited(db, client, signed_in, s
     assert entry.user_id == admin.id
     assert entry.data["file"] == "ny-karta.json" and entry.data["previewed"] is True
     assert entry.data["created"]["forums"] == 1
-    again = _confirm(client, preview)  # a confirmed preview is used up
-    assert again.status_code == 400
+    again = _confirm(client, preview)  # a confirmed preview is used up, and says so
+    assert again.status_code == 409
+    assert "redan bekräftats" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "import", AuditEntry.id > entry.id)) == 0
 
 
 def test_a_preview_of_a_changed_map_is_refused(db, client, signed_in, stored):

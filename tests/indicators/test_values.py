@@ -136,3 +136,76 @@ def test_a_value_dated_outside_the_portals_range_is_refused(client, db, as_role,
     assert "Give a date from 1900-01-01 to 2199-12-31." in response.get_data(as_text=True)
     db.session.expire_all()
     assert len(indicator.values) == count
+
+# --- Values per organisation ----------------------------------------------------------------
+
+
+def _values(indicator) -> dict:
+    return {(v.measured_on.isoformat(), v.organisation.key if v.organisation else None): v.value
+            for v in indicator.values}
+
+
+def test_a_value_by_hand_names_its_organisation(client, db, as_role, indicator):
+    """The form offers the whole region and each organisation; a value for Umeå on a date the
+    region already has is its own value, listed with the organisation's name and audited."""
+    token = as_role("admin")
+    page = client.get(f"/indikatorer/{KEY}/varden").get_data(as_text=True)
+    form = page[page.index('id="organisation"'):].split("</select>")[0]
+    assert '<option selected value="">Hela regionen</option>' in form
+    assert 'value="umea">Umeå kommun</option>' in form
+    response = client.post(f"/indikatorer/{KEY}/varden", data={
+        "organisation": "umea", "date": "2024-01-31", "value": "9,5", "csrf_token": token})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert _values(indicator)[("2024-01-31", "umea")] == 9.5
+    assert _values(indicator)[("2024-01-31", None)] == 10
+    listed = client.get(f"/indikatorer/{KEY}/varden").get_data(as_text=True)
+    row = listed[listed.index("<td>Umeå kommun</td>"):].split("</tr>")[0]
+    assert "31 jan 2024" in row and 'value="9,5"' in row
+    assert listed.index("<td>hela regionen</td>") < listed.index("<td>Umeå kommun</td>")
+    entry = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "add_value").order_by(AuditEntry.id)).all()[-1]
+    assert entry.data == {"date": "2024-01-31", "organisation": "umea"}
+
+
+def test_values_by_hand_are_refused_at_their_field_in_swedish(client, db, as_role, indicator):
+    """A second value for the same organisation and date, and an unknown organisation, are
+    refused next to the field they concern (422), in the user's language; nothing is stored."""
+    token = as_role("admin")
+    path = f"/indikatorer/{KEY}/varden"
+    client.post(path, data={"organisation": "umea", "date": "2024-01-31", "value": "9",
+                            "csrf_token": token})
+    again = client.post(path, data={"organisation": "umea", "date": "2024-01-31", "value": "8",
+                                    "csrf_token": token})
+    page = again.get_data(as_text=True)
+    assert again.status_code == 422
+    error = page[page.index('id="organisation-error"'):].split("</p>")[0]
+    assert "Det finns redan ett värde för 2024-01-31 och den här organisationen" in error
+    unknown = client.post(path, data={"organisation": "ingenstans", "date": "2024-02-29",
+                                      "value": "8", "csrf_token": token})
+    page = unknown.get_data(as_text=True)
+    assert unknown.status_code == 422 and 'id="organisation-error"' in page
+    db.session.expire_all()
+    assert _values(indicator)[("2024-01-31", "umea")] == 9
+    assert ("2024-02-29", "ingenstans") not in _values(indicator)
+
+
+def test_correcting_and_removing_touch_only_that_organisations_value(client, db, as_role,
+                                                                      indicator):
+    """The region and Umeå both have a value on 2024-01-31: the address names which one."""
+    token = as_role("admin")
+    client.post(f"/indikatorer/{KEY}/varden", data={
+        "organisation": "umea", "date": "2024-01-31", "value": "9", "csrf_token": token})
+    base = f"/indikatorer/{KEY}/varden/2024-01-31"
+    assert client.post(f"{base}?organisation=umea", data={
+        "value": "9,25", "csrf_token": token}).status_code == 303
+    db.session.expire_all()
+    assert _values(indicator)[("2024-01-31", "umea")] == 9.25
+    assert _values(indicator)[("2024-01-31", None)] == 10
+    assert client.post(f"{base}/ta-bort?organisation=umea",
+                       data={"csrf_token": token}).status_code == 303
+    db.session.expire_all()
+    assert ("2024-01-31", "umea") not in _values(indicator)
+    assert _values(indicator)[("2024-01-31", None)] == 10
+    assert client.post(f"{base}?organisation=vannas", data={
+        "value": "1", "csrf_token": token}).status_code == 404

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -73,9 +75,68 @@ def test_errors_are_located_by_row_and_column(db, client, signed_in, seeded):
     response = _upload(client, book, "varden.xlsx")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    for where in ("värden, rad 2, kolumn indicator", "värden, rad 3, kolumn organisation",
-                  "värden, rad 4, kolumn date", "värden, rad 5, kolumn value",
-                  "värden, rad 7, kolumn date"):
-        assert where in page, where
+    for error in ("värden, rad 2, kolumn indicator: okänd indikator ”nope”",
+                  "värden, rad 3, kolumn organisation: okänd organisation",
+                  "värden, rad 4, kolumn date:", "värden, rad 5, kolumn value: inte ett tal",
+                  "värden, rad 7, kolumn date: upprepar rad 6"):
+        assert error in html.unescape(page), error
     assert db.session.scalar(select(func.count()).select_from(IndicatorValue)) == 2
     assert db.session.scalar(select(Indicator.key)) == "flk"
+
+
+def test_the_preview_names_what_will_be_created_and_changed(db, client, signed_in, seeded):
+    """Each new and changed value is listed by indicator and organisation name, with the
+    date, and a changed one with the value before and after."""
+    signed_in("admin")
+    page = html.unescape(_upload(client, ROWS, "varden.csv", kind="values").get_data(
+        as_text=True))
+    new = page[page.index("Nya indikatorvärden (2)"):].split("</table>")[0]
+    assert "<td>Andel med fast läkarkontakt</td><td>Åsele kommun</td><td>30 apr 2026</td>" in new
+    assert "<td>hela regionen</td><td>30 apr 2026</td><td class=\"num\">20</td>" in new
+    changed = page[page.index("Ändrade indikatorvärden (1)"):].split("</table>")[0]
+    assert ("<td>Umeå kommun</td><td>31 jan 2024</td><td class=\"num\">9</td>"
+            "<td class=\"num\">9,5</td>") in changed
+
+
+def test_errors_are_worded_in_english_too(db, client, signed_in, seeded):
+    """The same errors, located the same way, in English for a reader who chose English."""
+    from tests.decisions.conftest import in_english
+
+    signed_in("admin")
+    page = client.get("/admin/utbyte/kalkylblad").get_data(as_text=True)
+    in_english(client, re.search(r'name="csrf-token" content="([^"]+)"', page).group(1))
+    rows = (b"indicator;organisation;date;value\nnope;umea;2025-01-31;1\n"
+            b"flk;umea;2025-01-31;mycket\nflk;;2025-01-31;1\nflk;;2025-01-31;2\n"
+            b"flk;nowhere;2025-01-31;1\n")
+    response = _upload(client, rows, "varden.csv", kind="values")
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    for error in ('values, row 2, column indicator: unknown indicator "nope"',
+                  "values, row 3, column value: not a number, e.g. 4,5 or 56 470",
+                  "values, row 5, column date: repeats row 4",
+                  "values, row 6, column organisation: unknown organisation"):
+        assert error in page, error
+    header = _upload(client, b"indicator;org;date;value\n", "v.csv", kind="values")
+    text = header.get_data(as_text=True)
+    assert "values, row 1, column org: unknown column" in text
+    assert "values, row 1, column organisation: missing column" in text
+
+
+def test_every_spreadsheet_message_is_in_both_catalogues():
+    """Each message the spreadsheet reader can give has a Swedish and an English entry."""
+    from pathlib import Path
+
+    from babel.messages.extract import extract_from_file
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[2]
+    source = root / "portal" / "exchange" / "spreadsheet.py"
+    messages = [m[1] for m in extract_from_file("python", str(source), keywords={"N_": None})]
+    assert len(messages) > 20
+    for lang in ("sv", "en"):
+        path = root / "portal" / "translations" / lang / "LC_MESSAGES" / "messages.po"
+        with path.open("rb") as handle:
+            catalogue = read_po(handle)
+        missing = [m for m in messages if catalogue.get(m) is None
+                   or (lang == "sv" and not catalogue.get(m).string)]
+        assert missing == [], lang
