@@ -16,7 +16,6 @@ from portal.models import Person
 from tests.spreadsheet.test_spreadsheet_import import _confirm, _upload, _xlsx, seeded  # noqa: F401
 
 HEADER = ["key", "name", "organisation", "title", "email"]
-QUICK_S = 3.0  # before the fix, 2,000 empty rows under a declared A1:XFD1048576 took 12.7 s
 
 
 def _hostile(empty_rows: int = 0, last_row: int | None = None) -> bytes:
@@ -42,13 +41,19 @@ def _hostile(empty_rows: int = 0, last_row: int | None = None) -> bytes:
     return out.getvalue()
 
 
-def test_a_declared_huge_sheet_with_empty_rows_is_read_quickly():
-    """The sheet's claimed size is ignored: its one row comes back, in well under a second."""
+def test_a_declared_huge_sheet_with_empty_rows_is_read_quickly(monkeypatch):
+    """The sheet's claimed size is ignored: its one row comes back, and no row is padded to
+    the claimed 16,384 columns (counted cell by cell, so a busy machine cannot decide; before
+    the fix 2,000 empty rows took 12.7 s, 16,384 cells each)."""
+    from portal.exchange import spreadsheet
+
+    cells = []
+    read_cell = spreadsheet._cell
+    monkeypatch.setattr(spreadsheet, "_cell", lambda value: cells.append(1) or read_cell(value))
     content = _hostile(empty_rows=2_000)
     assert len(content) < 20_000
-    started = time.monotonic()
     tables = read_upload(content, "people.xlsx")
-    assert time.monotonic() - started < QUICK_S
+    assert len(cells) <= 2_002 * (spreadsheet.MAX_COLUMNS + 1)
     assert [row for _, row in tables["people"].rows] == [
         {"key": "cia", "name": "Cia Lund", "organisation": "rvb", "title": None,
          "email": None}]
@@ -59,12 +64,11 @@ def test_a_declared_huge_sheet_with_empty_rows_is_read_quickly():
     (0, 1_048_576),  # one row far below: openpyxl makes up every row in between
 ])
 def test_empty_rows_count_toward_the_row_limit(empty_rows, last_row):
-    """Empty rows count: a sheet of more rows than the limit is refused, and quickly."""
+    """Empty rows count: a sheet of more rows than the limit is refused at the limit (the
+    time budget, tested below, is set out of the way so that a busy machine cannot decide)."""
     content = _hostile(empty_rows=empty_rows, last_row=last_row)
-    started = time.monotonic()
     with pytest.raises(SpreadsheetError) as refused:
-        read_upload(content, "people.xlsx")
-    assert time.monotonic() - started < QUICK_S
+        read_upload(content, "people.xlsx", seconds=3600)
     assert str(refused.value) == (f"people: too many rows (at most {MAX_ROWS}, "
                                   "empty rows included)")
 
