@@ -1,1 +1,1 @@
-"""The analysis in the portal: findings, their explanations, settings and the API."""
+"""The analysis in the portal: findings, their explanations and settings."""

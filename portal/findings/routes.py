@@ -1,4 +1,4 @@
-"""The analysis page, the findings API and the thresholds for admins."""
+"""The analysis page and the thresholds for admins."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    jsonify,
     make_response,
     redirect,
     render_template,
@@ -17,16 +16,15 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.analysis.core import KINDS
-from portal.analysis.settings import DEFAULT_SETTINGS, SHARES, validate_settings
+from portal.analysis.settings import DEFAULT_SETTINGS, SHARES
 from portal.audit.services import record_now
 from portal.auth.permissions import can_administer
 from portal.extensions import derived
 from portal.findings import services
-from portal.findings.forms import SettingsForm
+from portal.findings.forms import SettingsForm, parse_as_of
 from portal.findings.kinds import GROUPS, NAMES, WHY
 from portal.findings.scope import entities, scope
 from portal.map.graph import MAP_KINDS
@@ -52,23 +50,10 @@ def _as_of() -> date | None:
 
     :raise 400: for a date that is not YYYY-MM-DD.
     """
-    text = request.args.get("as_of", "").strip()
-    if not text:
-        return None
     try:
-        return date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
-    except ValueError:
-        return _bad_date(text)
-
-
-def _bad_date(text: str):
-    """Answer 400 with a message that says what is wrong."""
-    message = _('as_of: invalid date "%(value)s", expected YYYY-MM-DD', value=text[:40])
-    if request.path.startswith("/api/"):
-        response = jsonify(error=message, status=400)
-        response.status_code = 400
-        abort(response)
-    abort(400, message)
+        return parse_as_of(request.args)
+    except ValueError as exc:
+        abort(400, str(exc))
 
 
 def entity_url(kind: str, key: str, lookup) -> str | None:
@@ -88,45 +73,6 @@ def entity_url(kind: str, key: str, lookup) -> str | None:
         if rec and rec.get("commission"):
             return url_for("commissions.detail", key=rec["commission"]) + "#recs"
     return None
-
-
-def _api_error(message: str):
-    """Answer 400 with a JSON body that says what is wrong."""
-    response = jsonify(error=message, status=400)
-    response.status_code = 400
-    abort(response)
-
-
-def _requested_settings() -> dict | None:
-    """Thresholds given in the query string over the stored ones, validated; None if none.
-
-    :raise 400: for a threshold that is not a number or is out of its range.
-    """
-    given = {}
-    for name in DEFAULT_SETTINGS:
-        text = request.args.get(name, "").strip()
-        if not text:
-            continue
-        try:
-            given[name] = float(text) if name in SHARES else int(text)
-        except ValueError:
-            _api_error(f"{name}: not a number: {text[:40]!r}")
-    if not given:
-        return None
-    try:
-        return validate_settings({**services.current_settings(), **given})
-    except ValueError as exc:
-        _api_error(str(exc))
-
-
-@bp.get("/api/v1/findings")
-def api_findings():
-    """The findings document of analysis.md, in the user's language.
-
-    Each threshold may be given in the query string (e.g. ``minutes_due_days=30``).
-    """
-    settings = _requested_settings()
-    return jsonify(services.findings(_as_of(), str(get_locale()), settings))
 
 
 @bp.get("/analys")
