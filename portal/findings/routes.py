@@ -1,4 +1,7 @@
-"""The analysis page and the thresholds for admins."""
+"""The findings page of /analys and the thresholds for admins.
+
+The other pages of /analys (coverage, brokers, the report) are in `routes_structure`.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,7 @@ from collections import Counter
 from datetime import date
 
 from flask import (
-    Blueprint,
     abort,
-    current_app,
     make_response,
     redirect,
     render_template,
@@ -23,27 +24,21 @@ from portal.analysis.settings import DEFAULT_SETTINGS, SHARES
 from portal.audit.services import record_now
 from portal.auth.permissions import can_administer
 from portal.extensions import derived
-from portal.findings import services
+from portal.findings import (  # noqa: F401 - importing the other views adds them to the blueprint
+    bp,
+    routes_structure,
+    services,
+)
 from portal.findings.forms import SettingsForm, parse_as_of
 from portal.findings.kinds import GROUPS, NAMES, WHY
 from portal.findings.scope import entities, scope
+from portal.findings.web import entity_url
 from portal.map.graph import MAP_KINDS
 from portal.map.whatif import finding_key
 from portal.views import page_number, vary_on_htmx, wants_fragment
 
-bp = Blueprint("findings", __name__)
-
 PREVIEW = 10  # findings of each kind on the overview; a kind's own page lists them all
 PER_PAGE = 50  # findings per page when one kind is chosen
-
-ENTITY_ENDPOINTS = {
-    "forum": ("directory.forum", "key"),
-    "organisation": ("directory.organisation", "key"),
-    "area": ("directory.area", "key"),
-    "person": ("directory.person", "key"),
-    "action": ("commissions.action", "key"),
-}
-
 
 def _as_of() -> date | None:
     """The as-of date of the request; None means today.
@@ -54,25 +49,6 @@ def _as_of() -> date | None:
         return parse_as_of(request.args)
     except ValueError as exc:
         abort(400, str(exc))
-
-
-def entity_url(kind: str, key: str, lookup) -> str | None:
-    """The page of an entity a finding names."""
-    if kind in ENTITY_ENDPOINTS:
-        endpoint, arg = ENTITY_ENDPOINTS[kind]
-        return url_for(endpoint, **{arg: key})
-    if kind == "meeting":  # the meeting's own page, where the portal has one
-        if "meetings.detail" in current_app.view_functions:
-            return url_for("meetings.detail", key=key)
-        return None
-    if kind == "milestone":
-        milestone = lookup.milestone.get(key)
-        return url_for("commissions.detail", key=milestone["commission"]) if milestone else None
-    if kind == "recommendation":
-        rec = lookup.recommendation.get(key)
-        if rec and rec.get("commission"):
-            return url_for("commissions.detail", key=rec["commission"]) + "#recs"
-    return None
 
 
 @bp.get("/analys")
