@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal.audit.services import record, record_now
 from portal.audit.snapshot import snapshot
 from portal.auth.permissions import PermissionDenied, can_edit
+from portal.concurrency import StaleEdit
 from portal.dates import today
 from portal.entries import EntryError, free_key, slug
 from portal.exchange.schema import FIRST_DATE, LAST_DATE, LONG_TEXT
@@ -37,14 +38,6 @@ __all__ = ["EntryError", "PermissionDenied", "StaleEdit"]
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 TITLE_MAX = TEXT_MAX = LONG_TEXT  # what an import accepts, a form accepts
 EARLIEST, LATEST = FIRST_DATE, LAST_DATE  # one range for every date in the portal
-
-
-class StaleEdit(Exception):
-    """Someone saved the object after the form was opened; `current` is how it is now."""
-
-    def __init__(self, current: Any) -> None:
-        super().__init__(f"{current!r} changed since the form was opened")
-        self.current = current
 
 
 # --- shared by every write of the area ---------------------------------------------------
