@@ -31,6 +31,18 @@ class Conflict(Exception):
         self.message, self.link = message, link
 
 
+class StaleEdit(Exception):
+    """Someone saved the object after the form was opened; `current` is how it is now.
+
+    Forms that carry the version they were opened at get it; `portal.views.submit` answers 409
+    with the form filled with what was saved.
+    """
+
+    def __init__(self, current: Any) -> None:
+        super().__init__(f"{current!r} changed since the form was opened")
+        self.current = current
+
+
 def lock_row(model: Any, row_id: int) -> None:
     """Hold the write lock of one row (PostgreSQL) or of the database (SQLite) until commit.
 

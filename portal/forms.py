@@ -28,18 +28,20 @@ def all_fields(form: Form) -> Iterator[Field]:
             yield field
 
 
-def apply_errors(form: Form, errors: dict[str, str]) -> list[str]:
-    """Attach each error to the field of that name; return those that fit no field."""
+def apply_errors(form: Form, errors: dict[str, str | list[str]]) -> list[str]:
+    """Attach each error (a message or a list of them) to the field of that name; return
+    those that fit no field."""
     by_name = {field.name: field for field in all_fields(form)}
     loose = []
     for name, message in errors.items():
+        messages = message if isinstance(message, list) else [message]
         field = by_name.get(name)
         if field is None:
-            loose.append(f"{name}: {message}" if name else message)
+            loose.extend(f"{name}: {text}" if name else text for text in messages)
             continue
         if not isinstance(field.errors, list):
             field.errors = list(field.errors)
-        field.errors.append(message)
+        field.errors.extend(messages)
     return loose
 
 

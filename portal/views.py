@@ -1,13 +1,17 @@
-"""Helpers shared by the views: htmx-aware rendering and lookups by key."""
+"""Helpers shared by the views: htmx-aware rendering, answering forms, lookups by key."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from flask import abort, flash, make_response, redirect, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.audit.snapshot import snapshot
-from portal.concurrency import fingerprint
+from portal.concurrency import StaleEdit, fingerprint
 from portal.entries import EntryError
 from portal.extensions import db
 from portal.forms import apply_errors
@@ -36,26 +40,80 @@ def render(template: str, fragment: str | None = None, **context):
     return vary_on_htmx(make_response(render_template(name, **context)))
 
 
+@dataclass
+class Answer:
+    """How a submitted form went: `done` with the service's result, or refused with a status
+    (200 shown, 422 errors at the fields, 409 someone else saved first) and what to show.
+
+    `errors` are a service's refusal by field name (None when the form itself refused), `loose`
+    those of them that fit no field.
+    """
+
+    form: Any
+    status: int = 200
+    done: bool = False
+    result: Any = None
+    conflict: list | None = None
+    errors: dict[str, Any] | None = None
+    loose: list[str] | None = None
+
+
+# A refusal of a service other than EntryError: (its type, its messages by field name).
+Refusal = tuple[type[Exception], Callable[[Any], dict[str, Any]]]
+
+
+def submit(form, change: Callable[[], Any], *,
+           stale: Callable[[Any], tuple[Any, list]] | None = None,
+           refusal: Refusal | None = None, shown: int = 200) -> Answer:
+    """Answer a form the one way: validate, call the service, and tell the view how it went.
+
+    A form not sent yet is shown (`shown`, 200). A refusal (`EntryError`, or the service's own
+    `refusal` type turned into messages) keeps the form with its errors at its fields (422).
+    A stale edit gives `stale(current)`: the form filled with what was saved and the
+    differences in words (409).
+    """
+    if request.method != "POST":
+        return Answer(form, shown)
+    if not form.validate_on_submit():
+        return Answer(form, 422)
+    refused_type = refusal[0] if refusal else ()
+    try:
+        result = change()
+    except StaleEdit as edit:
+        if stale is None:
+            raise
+        reopened, differences = stale(edit.current)
+        return Answer(reopened, 409, conflict=differences)
+    except EntryError as error:
+        return _refused(form, error.errors)
+    except refused_type as error:
+        db.session.rollback()
+        return _refused(form, refusal[1](error))
+    return Answer(form, done=True, result=result)
+
+
+def _refused(form, errors: dict[str, Any]) -> Answer:
+    """The form with a service's refusal next to the fields it names (prefixed forms too)."""
+    names = {name: form[name].name for name in errors if name in form}
+    loose = apply_errors(form, {names.get(k, k): v for k, v in errors.items()})
+    form.form_errors.extend(loose)
+    return Answer(form, 422, errors=dict(errors), loose=loose)
+
+
 def entry_page(form, save, done, heading: str, back: str, **context):
     """Show a register entry form; on a valid post save it and go to the saved entity (303).
 
     `save(entry)` returns the saved object and `done(obj)` its page; the entry's errors are
     shown next to the fields (422).
     """
-    loose: list[str] = []
-    if form.validate_on_submit():
-        try:
-            obj = save(form.entry())
-        except EntryError as exc:
-            loose = apply_errors(form, exc.errors)
-        else:
-            flash(_("The changes were saved."), "success")
-            return redirect(done(obj), 303)
-    status = 422 if form.is_submitted() else 200
+    answer = submit(form, lambda: save(form.entry()))
+    if answer.done:
+        flash(_("The changes were saved."), "success")
+        return redirect(done(answer.result), 303)
     return render(
         "directory/edit.html", "directory/_edit_form.html", form=form, heading=heading,
-        back=back, loose_errors=loose, has_errors=status == 422, **context,
-    ), status
+        back=back, loose_errors=answer.loose or [], has_errors=answer.status == 422, **context,
+    ), answer.status
 
 
 def based_on_of(obj, form) -> str:
@@ -105,25 +163,14 @@ def table_change(form, change, row: str | None, *, blank_form, page, done: str, 
     them, so they are listed above the table, named by `row`. A refused form answers 422,
     which portal.js lets htmx swap in place.
     """
-    from portal.entries import EntryError
-
-    errors: dict[str, str] = {}
-    if form.validate():
-        try:
-            change()
-        except EntryError as exc:
-            errors = exc.errors
-        else:
-            if not wants_fragment():
-                flash(done, "success")
-                return redirect(target, 303)
-            return page(blank_form(), message=done)
-    elif row is not None:
-        errors = {name: " ".join(messages) for name, messages in form.errors.items()}
+    answer = submit(form, change)
+    if answer.done:
+        if not wants_fragment():
+            flash(done, "success")
+            return redirect(target, 303)
+        return page(blank_form(), message=done)
     if row is None:
-        from portal.forms import apply_errors
-
-        loose, add_form = apply_errors(form, errors), form
-    else:
-        loose, add_form = [f"{row}: {m}" for m in errors.values()], blank_form()
-    return page(add_form, loose_errors=loose), 422
+        return page(form, loose_errors=answer.loose or []), 422
+    errors = answer.errors if answer.errors is not None else {
+        name: " ".join(str(m) for m in messages) for name, messages in form.errors.items()}
+    return page(blank_form(), loose_errors=[f"{row}: {m}" for m in errors.values()]), 422

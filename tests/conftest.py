@@ -16,10 +16,10 @@ from sqlalchemy.pool import NullPool
 from config import TestConfig
 from portal import create_app
 from portal.extensions import db as _db
+from tests.helpers import PASSWORD, AuthActions
 
 FIXTURES = Path(__file__).parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-PASSWORD = "correct-horse-battery"  # noqa: S105 - test accounts only
 # On PostgreSQL the portal under test connects as this login role, a member of `portal_app`
 # and nothing else, as in production (docs/security.md); TEST_DATABASE_URL names the owner,
 # who creates and empties the schema. The password serves servers that ask for one (md5,
@@ -209,35 +209,6 @@ def make_user(app):
     return make
 
 
-class AuthActions:
-    """Sign in and out through the real form, CSRF token included."""
-
-    def __init__(self, client) -> None:
-        self._client = client
-
-    def csrf_token(self, path: str = "/login") -> str:
-        """Fetch a page and read its CSRF token."""
-        import re
-
-        page = self._client.get(path).get_data(as_text=True)
-        match = re.search(r'name="csrf-token" content="([^"]+)"', page) or re.search(
-            r'name="csrf_token" type="hidden" value="([^"]+)"', page
-        )
-        assert match, f"no CSRF token on {path}"
-        return match.group(1)
-
-    def login(self, email: str, password: str = PASSWORD):
-        """Sign in with the form."""
-        return self._client.post(
-            "/login",
-            data={"email": email, "password": password, "csrf_token": self.csrf_token()},
-        )
-
-    def logout(self):
-        """Sign out with the form."""
-        return self._client.post("/logout", data={"csrf_token": self.csrf_token("/")})
-
-
 @pytest.fixture
 def auth(client):
     """Sign-in helper bound to the test client."""
@@ -333,6 +304,21 @@ def signed_in(client, auth, make_user):
         return user
 
     return sign_in
+
+
+@pytest.fixture
+def role_account(make_user):
+    """The account a role of a permission matrix signs in as; an area's conftest may override.
+
+    Here a new account of that role, and nobody for "anonymous" or "signed_out".
+    """
+    return lambda role: None if role in ("anonymous", "signed_out") else make_user(role)
+
+
+@pytest.fixture
+def as_role(auth, role_account):
+    """Sign the client in as role_account(role) (nobody: stay signed out); return the CSRF token."""
+    return lambda role: auth.as_user(role_account(role))
 
 
 def pytest_collection_modifyitems(config, items):

@@ -17,7 +17,6 @@ processes with four threads each, so that requests really overlap, as they do in
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -31,9 +30,10 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.helpers import csrf_token
+
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("LIVE_ROUNDS", "10"))
-_TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
 def _free_port() -> int:
@@ -124,21 +124,13 @@ class LivePortal:
         clients = []
         for _ in range(times):
             client = self.client()
-            token = self.csrf(client, "/login")
+            token = csrf_token(client, "/login")
             answer = client.post("/login", data={"email": email, "password": password,
                                                  "csrf_token": token})
             assert answer.status_code == 302, f"sign-in as {email} failed: {answer.status_code}"
-            client.csrf = self.csrf(client, "/")  # type: ignore[attr-defined]
+            client.csrf = csrf_token(client, "/")  # type: ignore[attr-defined]
             clients.append(client)
         return clients
-
-    @staticmethod
-    def csrf(client: httpx.Client, path: str) -> str:
-        """The CSRF token on a page."""
-        page = client.get(path, follow_redirects=True).text
-        match = _TOKEN.search(page) or re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-        assert match, f"no CSRF token on {path}"
-        return match.group(1)
 
     @staticmethod
     def at_once(calls: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:

@@ -50,3 +50,12 @@ def test_services_never_read_the_request_or_the_session():
                 if names & {"request", "session", "g"}:
                     offenders.append(f"{path.relative_to(ROOT)}: {sorted(names)}")
     assert offenders == []
+
+
+def test_each_url_family_is_served_by_one_area(app):
+    """/analys/* is the findings area's and /api/v1/* the api's, as docs/architecture.md says."""
+    owners = {"/analys": "findings", "/api/": "api"}
+    for prefix, area in owners.items():
+        endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
+                     if rule.rule.startswith(prefix)}
+        assert endpoints and {e.split(".")[0] for e in endpoints} == {area}, prefix

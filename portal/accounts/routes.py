@@ -34,11 +34,13 @@ from portal.auth import throttle
 from portal.auth.passwords import MIN_LENGTH
 from portal.auth.permissions import can_administer
 from portal.auth.services import AccountError, _hash_token
+from portal.entries import EntryError
 from portal.extensions import db
 from portal.labels import label
 from portal.mail import MailError
 from portal.models import AuditEntry, Person, User
 from portal.models.base import utcnow
+from portal.views import submit
 
 bp = Blueprint("accounts", __name__)
 
@@ -76,16 +78,19 @@ def _role_choices(form) -> None:
     form.role.choices = [SelectChoice(r, label("role", r)) for r in services.ROLES]
 
 
-def _person(key: str | None, form) -> tuple[bool, Person | None]:
-    """The person named by key, or (False, None) with an error on the field."""
+def _person(key: str | None) -> Person | None:
+    """The person named by key, None for no key.
+
+    :raise EntryError: when the register has no person with that key.
+    """
     key = (key or "").strip()
     if not key:
-        return True, None
+        return None
     person = db.session.scalar(select(Person).where(Person.key == key))
     if person is None:
-        form.person.errors = [_('No person in the register has the key "%(key)s".', key=key)]
-        return False, None
-    return True, person
+        raise EntryError({"person": _('No person in the register has the key "%(key)s".',
+                                      key=key)})
+    return person
 
 
 # --- Användare (admins) ------------------------------------------------------------------
@@ -125,24 +130,18 @@ def invite():
     _role_choices(form)
     if request.method == "GET":
         form.language.data = str(get_locale())
-    if form.validate_on_submit():
-        ok, person = _person(form.person.data, form)
-        if ok:
-            try:
-                user = services.invite(current_user, form.email.data, form.role.data, person,
-                                       form.language.data)
-            except AccountError as exc:
-                db.session.rollback()
-                form.email.errors = [_invite_error(exc)]
-            except MailError:
-                flash(_("The account was created, but the invitation could not be sent. "
-                        "Send it again from the account's page."), "error")
-                return redirect(url_for(".users"))
-            else:
-                flash(_("An invitation was sent to %(email)s.", email=user.email), "info")
-                return redirect(url_for(".users"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("accounts/invite.html", form=form), status
+    try:
+        answer = submit(form, lambda: services.invite(
+            current_user, form.email.data, form.role.data, _person(form.person.data),
+            form.language.data), refusal=(AccountError, lambda exc: {"email": _invite_error(exc)}))
+    except MailError:
+        flash(_("The account was created, but the invitation could not be sent. "
+                "Send it again from the account's page."), "error")
+        return redirect(url_for(".users"))
+    if answer.done:
+        flash(_("An invitation was sent to %(email)s.", email=answer.result.email), "info")
+        return redirect(url_for(".users"))
+    return render_template("accounts/invite.html", form=form), answer.status
 
 
 def _invite_error(exc: AccountError) -> str:
@@ -161,28 +160,23 @@ def user(user_id: int):
     if request.method == "GET":
         form.role.data = account.role
         form.person.data = account.person.key if account.person else ""
-    elif form.validate_on_submit():
-        ok, person = _person(form.person.data, form)
-        if ok:
-            try:
-                services.update_user(current_user, account, form.role.data, person)
-            except AccountError:
-                db.session.rollback()
-                form.role.errors = [_("You cannot take the administrator role from yourself.")]
-            else:
-                flash(_("The account was saved."), "info")
-                return redirect(url_for(".user", user_id=account.id))
+    answer = submit(form, lambda: services.update_user(
+        current_user, account, form.role.data, _person(form.person.data)),
+        refusal=(AccountError, lambda _exc: {
+            "role": _("You cannot take the administrator role from yourself.")}))
+    if answer.done:
+        flash(_("The account was saved."), "info")
+        return redirect(url_for(".user", user_id=account.id))
     history = db.session.scalars(
         select(AuditEntry).where(AuditEntry.entity_type == "user",
                                  AuditEntry.entity_key == str(account.id))
         .order_by(AuditEntry.id.desc()).limit(20)
     ).all()
-    status = 422 if request.method == "POST" else 200
     retention = current_app.config["SECURITY_EVENT_RETENTION_DAYS"]
     events = recent_events(utcnow() - timedelta(days=retention), source=account.email)
     return render_template("accounts/user.html", account=account, form=form,
                            history=history, texts=_history_texts(), events=events,
-                           retention_days=retention), status
+                           retention_days=retention), answer.status
 
 
 @bp.post("/anvandare/<int:user_id>/aktivera")
@@ -245,22 +239,21 @@ def change_password():
     form = ChangePasswordForm()
     if current_user.password_hash is None:
         return render_template("accounts/change_password.html", form=None)
-    if form.validate_on_submit():
-        sid = session.get("sid")
-        try:
-            services.change_password(current_user, form.current.data, form.new.data,
-                                     _hash_token(sid) if sid else None)
-        except AccountError as exc:
-            db.session.rollback()
-            if exc.code == "wrong_password":
-                form.current.errors = [_("The current password is wrong.")]
-            else:
-                form.new.errors = password_messages(exc.detail)
-        else:
-            flash(_("Your password was changed. You were signed out everywhere else."), "info")
-            return redirect(url_for("dashboard.index"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("accounts/change_password.html", form=form), status
+    sid = session.get("sid")
+    answer = submit(form, lambda: services.change_password(
+        current_user, form.current.data, form.new.data, _hash_token(sid) if sid else None),
+        refusal=(AccountError, _password_refusal))
+    if answer.done:
+        flash(_("Your password was changed. You were signed out everywhere else."), "info")
+        return redirect(url_for("dashboard.index"))
+    return render_template("accounts/change_password.html", form=form), answer.status
+
+
+def _password_refusal(exc: AccountError) -> dict[str, str | list[str]]:
+    """A refused password at its field: the current one wrong, or the new one too weak."""
+    if exc.code == "wrong_password":
+        return {"current": _("The current password is wrong.")}
+    return {"new": password_messages(exc.detail)}
 
 
 @bp.route("/konto/glomt-losenord", methods=["GET", "POST"])
@@ -269,16 +262,19 @@ def forgot_password():
     if not current_app.config.get("PASSWORD_LOGIN", True):
         abort(404)
     form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        email = form.email.data
-        if throttle.attempt(email, "reset") is None:
-            try:
-                services.request_reset(email, str(get_locale()))
-            except MailError:
-                current_app.logger.exception("password reset mail not sent")
+    answer = submit(form, lambda: _send_reset(form.email.data))
+    if answer.done:
         return render_template("accounts/forgot_password.html", form=None, sent=True)
-    status = 422 if request.method == "POST" else 200
-    return render_template("accounts/forgot_password.html", form=form, sent=False), status
+    return render_template("accounts/forgot_password.html", form=form, sent=False), answer.status
+
+
+def _send_reset(email: str) -> None:
+    """Mail a reset link unless the address asked too often; a mail that fails is logged."""
+    if throttle.attempt(email, "reset") is None:
+        try:
+            services.request_reset(email, str(get_locale()))
+        except MailError:
+            current_app.logger.exception("password reset mail not sent")
 
 
 def _use_link(token: str, purpose: str):
@@ -289,23 +285,28 @@ def _use_link(token: str, purpose: str):
     except AccountError as exc:
         return render_template("accounts/set_password.html", form=None, purpose=purpose,
                                problem=_link_message(exc.code)), _link_status(exc.code)
-    if form.validate_on_submit():
-        try:
-            services.set_password_with_link(token, purpose, form.new.data)
-        except AccountError as exc:
-            db.session.rollback()
-            if exc.code == "weak_password":
-                form.new.errors = password_messages(exc.detail)
-            else:
-                return render_template("accounts/set_password.html", form=None,
-                                       purpose=purpose, problem=_link_message(exc.code)), (
-                    _link_status(exc.code))
-        else:
-            flash(_("Your password is set. Sign in with it."), "info")
-            return redirect(url_for("auth.login"))
-    status = 422 if request.method == "POST" else 200
+    try:
+        answer = submit(form, lambda: services.set_password_with_link(token, purpose,
+                                                                      form.new.data),
+                        refusal=(AccountError, _weak_password))
+    except AccountError as exc:  # the link stopped working while the form was open
+        return render_template("accounts/set_password.html", form=None, purpose=purpose,
+                               problem=_link_message(exc.code)), _link_status(exc.code)
+    if answer.done:
+        flash(_("Your password is set. Sign in with it."), "info")
+        return redirect(url_for("auth.login"))
     return render_template("accounts/set_password.html", form=form, purpose=purpose,
-                           email=user.email, problem=None), status
+                           email=user.email, problem=None), answer.status
+
+
+def _weak_password(exc: AccountError) -> dict[str, list[str]]:
+    """A new password refused for its rules, at its field; any other refusal goes on.
+
+    :raise AccountError: for a link that was used or has expired in the meantime.
+    """
+    if exc.code != "weak_password":
+        raise exc
+    return {"new": password_messages(exc.detail)}
 
 
 @bp.route("/konto/inbjudan/<token>", methods=["GET", "POST"])

@@ -81,30 +81,30 @@ LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
   WHERE id = entry_id
 $$
 """
-_PG_DECISION_FUNCTION = """
-CREATE OR REPLACE FUNCTION portal_final_decision_guard() RETURNS trigger
+def _pg_row_guard(name: str, checks: str, declare: str = "") -> str:
+    """A PL/pgSQL trigger function that raises in `checks` or else lets the row go on."""
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
 LANGUAGE plpgsql AS $$
-BEGIN
-  IF OLD.status = 'final' THEN
-    RAISE EXCEPTION 'decision % is final: % refused (correct it with a new version)',
-      OLD.key, TG_OP USING ERRCODE = 'insufficient_privilege';
-  END IF;
-  IF TG_OP = 'DELETE' THEN
+{declare}BEGIN
+{checks}  IF TG_OP = 'DELETE' THEN
     RETURN OLD;
   END IF;
   RETURN NEW;
 END;
 $$
 """
+
+
+_PG_DECISION_FUNCTION = _pg_row_guard("portal_final_decision_guard", """\
+  IF OLD.status = 'final' THEN
+    RAISE EXCEPTION 'decision % is final: % refused (correct it with a new version)',
+      OLD.key, TG_OP USING ERRCODE = 'insufficient_privilege';
+  END IF;
+""")
 # A row's xmin is the transaction that wrote its current version: a final decision written
 # (created or made final) by this very transaction may still get its links.
-_PG_LINK_FUNCTION = """
-CREATE OR REPLACE FUNCTION portal_final_decision_links_guard() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-  ids integer[];
-  locked record;
-BEGIN
+_PG_LINK_FUNCTION = _pg_row_guard("portal_final_decision_links_guard", """\
   IF TG_OP = 'INSERT' THEN ids := ARRAY[NEW.decision_id];
   ELSIF TG_OP = 'DELETE' THEN ids := ARRAY[OLD.decision_id];
   ELSE ids := ARRAY[OLD.decision_id, NEW.decision_id];
@@ -117,13 +117,11 @@ BEGIN
     RAISE EXCEPTION 'decision % is final: % of its actions refused', locked.key, TG_OP
       USING ERRCODE = 'insufficient_privilege';
   END LOOP;
-  IF TG_OP = 'DELETE' THEN
-    RETURN OLD;
-  END IF;
-  RETURN NEW;
-END;
-$$
-"""
+""", declare="""\
+DECLARE
+  ids integer[];
+  locked record;
+""")
 # A status report is a record too (exchange format, second round): never changed or deleted.
 # The one change let through is its author's account going away (`author_id` SET NULL).
 _PG_REPORT_FUNCTION = """

@@ -19,11 +19,11 @@ from portal.commissions.web import (
     commission_page,
     respond,
     see_other,
-    submit,
+    stale_form,
 )
 from portal.dates import today
 from portal.models import Action, Commission, Milestone, Recommendation
-from portal.views import get_by_key, render, wants_fragment
+from portal.views import get_by_key, render, submit, wants_fragment
 
 ACTION_OPTIONS = (
     selectinload(Action.owner_person), selectinload(Action.owner_forum),
@@ -40,7 +40,8 @@ def milestone_update(key: str):
     form = MilestoneForm.for_milestone(milestone)
     answer = submit(form, lambda: services.set_milestone_reached(
         current_user, milestone, form.version.data, form.done_on.data),
-        "milestone", lambda current: MilestoneForm.for_milestone(current, formdata=None))
+        stale=stale_form("milestone", form,
+                         lambda current: MilestoneForm.for_milestone(current, formdata=None)))
     if answer.done:
         message = (_("%(code)s is marked as reached.", code=milestone.code or milestone.title)
                    if milestone.done_on else
@@ -66,7 +67,8 @@ def edit_action(key: str):
     form = ActionForm.for_action(action)
     answer = submit(form, lambda: services.update_action(
         current_user, action, form.version.data, **form.values()),
-        "action", lambda current: ActionForm.for_action(current, formdata=None))
+        stale=stale_form("action", form,
+                         lambda current: ActionForm.for_action(current, formdata=None)))
     if answer.done:
         return _action_saved(action)
     return respond(render("commissions/action_edit.html", "commissions/_action_edit_row.html",
@@ -127,8 +129,9 @@ def edit_recommendation(key: str):
     form = RecommendationForm.for_recommendation(rec)
     answer = submit(form, lambda: services.update_recommendation(
         current_user, rec, form.version.data, **form.values()),
-        "recommendation", lambda current: RecommendationForm.for_recommendation(
-            current, formdata=None))
+        stale=stale_form("recommendation", form,
+                         lambda current: RecommendationForm.for_recommendation(
+                             current, formdata=None)))
     if answer.done:
         flash(_("The recommendation is saved."), "success")
         if rec.commission is None:

@@ -16,10 +16,10 @@ from portal.commissions.web import (
     new_report_form,
     respond,
     see_other,
-    submit,
+    stale_form,
 )
 from portal.models import Commission
-from portal.views import get_by_key, render, wants_fragment
+from portal.views import get_by_key, render, submit, wants_fragment
 
 
 @bp.post("/uppdrag/<key>/statusrapporter")
@@ -64,7 +64,7 @@ def edit_risk(risk_id: int):
     form = RiskForm.for_risk(risk)
     answer = submit(form, lambda: followup.update_risk(
         current_user, risk, form.version.data, **form.values()),
-        "risk", lambda current: RiskForm.for_risk(current, formdata=None))
+        stale=stale_form("risk", form, lambda current: RiskForm.for_risk(current, formdata=None)))
     if answer.done:
         if not wants_fragment():
             flash(_("The risk is saved."), "success")

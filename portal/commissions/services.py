@@ -22,6 +22,7 @@ from portal.audit.events import count_refusal
 from portal.audit.services import record
 from portal.audit.snapshot import snapshot
 from portal.auth.permissions import PermissionDenied, can_edit
+from portal.concurrency import StaleEdit
 from portal.dates import today
 from portal.entries import EntryError, free_key, slug
 from portal.exchange.schema import LONG_TEXT
@@ -38,14 +39,6 @@ __all__ = ["EntryError", "PermissionDenied", "StaleEdit"]
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 TITLE_MAX = TEXT_MAX = LONG_TEXT  # what an import accepts, a form accepts
-
-
-class StaleEdit(Exception):
-    """Someone saved the object after the form was opened; `current` is how it is now."""
-
-    def __init__(self, current: Any) -> None:
-        super().__init__(f"{current!r} changed since the form was opened")
-        self.current = current
 
 
 # --- shared by every write of the area ---------------------------------------------------

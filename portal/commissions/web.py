@@ -1,9 +1,8 @@
-"""What the commission lead's views share: htmx or not, redirects, refusals, the page itself."""
+"""What the commission lead's views share: redirects, stale edits, the page itself."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, redirect, request, url_for
@@ -15,11 +14,8 @@ from portal.commissions import queries
 from portal.commissions.filters import parse_filter
 from portal.commissions.forms import MilestoneForm, RiskForm, StatusReportForm
 from portal.commissions.history import differences
-from portal.commissions.services import StaleEdit
 from portal.dates import today
-from portal.entries import EntryError
 from portal.extensions import db
-from portal.forms import apply_errors
 from portal.models import Commission, Risk
 from portal.views import render
 
@@ -40,51 +36,15 @@ def see_other(endpoint: str, **values):
     return redirect(url_for(endpoint, **values), code=303)
 
 
-def show_errors(form, error: EntryError) -> None:
-    """Put a service's refusal next to the fields it names (prefixed forms included)."""
-    names = {name: form[name].name for name in error.errors if name in form}
-    loose = apply_errors(form, {names.get(k, k): v for k, v in error.errors.items()})
-    form.form_errors.extend(loose)
-
-
 def conflict(kind: str, current, form) -> list:
     """What differs between the stored object and what the user tried to save, in words."""
     return differences(kind, snapshot(current), form.as_snapshot())
 
 
-@dataclass
-class Answer:
-    """How a submitted form went: `done` with the service's result, or refused with a status
-    (200 shown, 422 errors at the fields, 409 someone else saved first) and what to show."""
-
-    form: Any
-    status: int = 200
-    done: bool = False
-    result: Any = None
-    conflict: list | None = None
-
-
-def submit(form, change: Callable[[], Any], kind: str | None = None,
-           reopen: Callable[[Any], Any] | None = None, shown: int = 200) -> Answer:
-    """Answer a form the one way: validate, call the service, and tell the view how it went.
-
-    A form not sent yet is shown (`shown`, 200). A refusal keeps the form with its errors
-    (422). A stale edit (`StaleEdit`) of a `kind` gives the form `reopen(current)` filled with
-    what was saved, and the differences in words (409).
-    """
-    if request.method != "POST":
-        return Answer(form, shown)
-    if not form.validate_on_submit():
-        return Answer(form, 422)
-    try:
-        result = change()
-    except StaleEdit as stale:
-        return Answer(reopen(stale.current), 409,
-                      conflict=conflict(kind, stale.current, form))
-    except EntryError as error:
-        show_errors(form, error)
-        return Answer(form, 422)
-    return Answer(form, done=True, result=result)
+def stale_form(kind: str, form, reopen: Callable[[Any], Any]):
+    """What `portal.views.submit` shows for a stale edit of a `kind`: `reopen(current)` filled
+    with what was saved, and how it differs from what the user sent, in words."""
+    return lambda current: (reopen(current), conflict(kind, current, form))
 
 
 def respond(response, status: int):

@@ -1,4 +1,4 @@
-"""Import and export for admins, and the export in the JSON API."""
+"""Import and export for admins."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from portal.audit.events import count_refusal
-from portal.auth.permissions import can_administer, can_view
+from portal.auth.permissions import can_administer
 from portal.exchange import services
 from portal.exchange.forms import (
     ConfirmImportForm,
@@ -145,14 +145,6 @@ def download():
         mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="samverkan-{stamp}.json"'},
     )
-
-
-@bp.get("/api/v1/export")
-def api_export():
-    """The whole map as `samverkan/1` JSON for any user with read access."""
-    if not can_view(current_user):
-        abort(403)
-    return Response(services.export_text(), mimetype="application/json")
 
 
 @bp.route("/admin/utbyte/kalkylblad", methods=["GET", "POST"])

@@ -1,13 +1,18 @@
-"""The form for the analysis thresholds."""
+"""The form for the analysis thresholds, and the query arguments of the findings."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from portal.analysis.settings import INTEGER_RANGES
+from portal.analysis.settings import DEFAULT_SETTINGS, INTEGER_RANGES, SHARES, validate_settings
+from portal.forms import date_range_error
 
 
 class LocalDecimalField(DecimalField):
@@ -59,3 +64,41 @@ class SettingsForm(FlaskForm):
         return [self.parallel_min_overlap, self.overload_min_forums,
                 self.participation_min_meetings, self.participation_min_share,
                 self.inactive_after_meetings, self.dormant_after_days, self.minutes_due_days]
+
+
+def parse_as_of(args: Mapping[str, str]) -> date | None:
+    """The `as_of` date of a query string; None means today.
+
+    :raise ValueError: with a translated message, for a date that is not YYYY-MM-DD.
+    """
+    text = args.get("as_of", "").strip()
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValueError(_('as_of: invalid date "%(value)s", expected YYYY-MM-DD',
+                           value=text[:40]))
+    outside = date_range_error(day)
+    if outside:
+        raise ValueError(f"as_of: {outside}")
+    return day
+
+
+def parse_thresholds(args: Mapping[str, str], stored: dict) -> dict | None:
+    """Thresholds given in a query string over the stored ones, validated; None if none.
+
+    :raise ValueError: for a threshold that is not a number or is out of its range.
+    """
+    given = {}
+    for name in DEFAULT_SETTINGS:
+        text = args.get(name, "").strip()
+        if not text:
+            continue
+        try:
+            given[name] = float(text) if name in SHARES else int(text)
+        except ValueError:
+            raise ValueError(f"{name}: not a number: {text[:40]!r}") from None
+    return validate_settings({**stored, **given}) if given else None

@@ -1,4 +1,7 @@
-"""The analysis page, the findings API and the thresholds for admins."""
+"""The findings page of /analys and the thresholds for admins.
+
+The other pages of /analys (coverage, brokers, the report) are in `routes_structure`.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,7 @@ from collections import Counter
 from datetime import date
 
 from flask import (
-    Blueprint,
     abort,
-    current_app,
-    jsonify,
     make_response,
     redirect,
     render_template,
@@ -17,121 +17,39 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.analysis.core import KINDS
-from portal.analysis.settings import DEFAULT_SETTINGS, SHARES, validate_settings
+from portal.analysis.settings import DEFAULT_SETTINGS, SHARES
 from portal.audit.events import count_refusal
 from portal.auth.permissions import can_administer
 from portal.extensions import derived
-from portal.findings import services
-from portal.findings.forms import SettingsForm
+from portal.findings import (  # noqa: F401 - importing the other views adds them to the blueprint
+    bp,
+    routes_structure,
+    services,
+)
+from portal.findings.forms import SettingsForm, parse_as_of
 from portal.findings.kinds import GROUPS, NAMES, WHY
 from portal.findings.scope import entities, scope
-from portal.forms import date_range_error
+from portal.findings.web import entity_url
 from portal.map.graph import MAP_KINDS
 from portal.map.whatif import finding_key
 from portal.paging import last_page_if_past
 from portal.views import page_number, vary_on_htmx, wants_fragment
 
-bp = Blueprint("findings", __name__)
-
 PREVIEW = 10  # findings of each kind on the overview; a kind's own page lists them all
 PER_PAGE = 50  # findings per page when one kind is chosen
-
-ENTITY_ENDPOINTS = {
-    "forum": ("directory.forum", "key"),
-    "organisation": ("directory.organisation", "key"),
-    "area": ("directory.area", "key"),
-    "person": ("directory.person", "key"),
-    "action": ("commissions.action", "key"),
-}
-
 
 def _as_of() -> date | None:
     """The as-of date of the request; None means today.
 
     :raise 400: for a date that is not YYYY-MM-DD.
     """
-    text = request.args.get("as_of", "").strip()
-    if not text:
-        return None
     try:
-        day = date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
-    except ValueError:
-        return _bad_date(text)
-    outside = date_range_error(day)
-    return _bad_date(text, f"as_of: {outside}") if outside else day
-
-
-def _bad_date(text: str, message: str | None = None):
-    """Answer 400 with a message that says what is wrong."""
-    message = message or _('as_of: invalid date "%(value)s", expected YYYY-MM-DD',
-                           value=text[:40])
-    if request.path.startswith("/api/"):
-        response = jsonify(error=message, status=400)
-        response.status_code = 400
-        abort(response)
-    abort(400, message)
-
-
-def entity_url(kind: str, key: str, lookup) -> str | None:
-    """The page of an entity a finding names."""
-    if kind in ENTITY_ENDPOINTS:
-        endpoint, arg = ENTITY_ENDPOINTS[kind]
-        return url_for(endpoint, **{arg: key})
-    if kind == "meeting":  # the meeting's own page, where the portal has one
-        if "meetings.detail" in current_app.view_functions:
-            return url_for("meetings.detail", key=key)
-        return None
-    if kind == "milestone":
-        milestone = lookup.milestone.get(key)
-        return url_for("commissions.detail", key=milestone["commission"]) if milestone else None
-    if kind == "recommendation":
-        rec = lookup.recommendation.get(key)
-        if rec and rec.get("commission"):
-            return url_for("commissions.detail", key=rec["commission"]) + "#recs"
-    return None
-
-
-def _api_error(message: str):
-    """Answer 400 with a JSON body that says what is wrong."""
-    response = jsonify(error=message, status=400)
-    response.status_code = 400
-    abort(response)
-
-
-def _requested_settings() -> dict | None:
-    """Thresholds given in the query string over the stored ones, validated; None if none.
-
-    :raise 400: for a threshold that is not a number or is out of its range.
-    """
-    given = {}
-    for name in DEFAULT_SETTINGS:
-        text = request.args.get(name, "").strip()
-        if not text:
-            continue
-        try:
-            given[name] = float(text) if name in SHARES else int(text)
-        except ValueError:
-            _api_error(f"{name}: not a number: {text[:40]!r}")
-    if not given:
-        return None
-    try:
-        return validate_settings({**services.current_settings(), **given})
+        return parse_as_of(request.args)
     except ValueError as exc:
-        _api_error(str(exc))
-
-
-@bp.get("/api/v1/findings")
-def api_findings():
-    """The findings document of analysis.md, in the user's language.
-
-    Each threshold may be given in the query string (e.g. ``minutes_due_days=30``).
-    """
-    settings = _requested_settings()
-    return jsonify(services.findings(_as_of(), str(get_locale()), settings))
+        abort(400, str(exc))
 
 
 @bp.get("/analys")

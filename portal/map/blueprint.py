@@ -8,9 +8,8 @@ from flask_login import current_user
 
 from portal.auth.permissions import can_view_map
 from portal.findings import services as findings_services
-from portal.findings.kinds import NAMES
 from portal.findings.scope import entities
-from portal.findings.services import map_document, map_lookup
+from portal.findings.services import map_document
 from portal.map import services
 from portal.map.forms import parse_filters
 from portal.map.graph import MAP_KINDS, Filters, MapModel
@@ -78,14 +77,6 @@ def findings_about(entity: str, key: str) -> list[dict]:
     """The findings (in the user's language) that name an entity."""
     return [f for f in findings_services.findings(None, lang())["findings"]
             if (entity, key) in entities(f)]
-
-
-def finding_context() -> dict:
-    """What the finding templates need to name and link entities."""
-    from portal.findings.routes import entity_url
-
-    return {"names": NAMES, "lookup": map_lookup(), "entities": entities,
-            "entity_url": entity_url, "finding_key": finding_key, "marks": MAP_KINDS}
 
 
 def model() -> MapModel:

@@ -7,9 +7,9 @@ from sqlalchemy.orm import selectinload
 
 from portal.directory import queries
 from portal.findings.services import map_document, metrics
+from portal.findings.web import finding_context
 from portal.labels import LABELS
 from portal.map import (  # noqa: F401 - importing the other views adds them to the blueprint
-    routes_analysis,
     routes_time,
     services,
 )
@@ -18,7 +18,6 @@ from portal.map.blueprint import (
     current_filters,
     filter_args,
     filter_options,
-    finding_context,
     findings_about,
     lang,
     map_findings,

@@ -9,8 +9,9 @@ from flask_login import current_user
 from portal.auth.permissions import can_save_snapshot
 from portal.findings.kinds import NAMES
 from portal.findings.services import map_document
+from portal.findings.web import finding_context
 from portal.map import services
-from portal.map.blueprint import bp, finding_context, lang
+from portal.map.blueprint import bp, lang
 from portal.map.forms import SnapshotForm
 from portal.map.whatif import WhatIfError
 from portal.views import render

@@ -8,20 +8,15 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from portal.models import AccountToken, AuditEntry, User, UserSession
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions, csrf_token
 
 NEW_PASSWORD = "lingon-fjäll-kanot-42"  # noqa: S105 - test value
-
-
-def _token(client, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
-
+FORGOT = "/konto/glomt-losenord"
 
 def _invite(client, email="ny.person@region.example", role="forum_member", person=""):
     return client.post("/anvandare/bjud-in", data={
         "email": email, "role": role, "person": person, "language": "sv",
-        "csrf_token": _token(client, "/anvandare/bjud-in")})
+        "csrf_token": csrf_token(client, "/anvandare/bjud-in")})
 
 
 def test_invite_set_password_and_sign_in(app, client, auth, signed_in, smtp, db):
@@ -39,7 +34,7 @@ def test_invite_set_password_and_sign_in(app, client, auth, signed_in, smtp, db)
 
     link = smtp.link(mail, "/konto/inbjudan/")
     response = client.post(link, data={"new": NEW_PASSWORD, "confirm": NEW_PASSWORD,
-                                       "csrf_token": _token(client, link)})
+                                       "csrf_token": csrf_token(client, link)})
     assert response.status_code == 302
     assert auth.login("ny.person@region.example", NEW_PASSWORD).status_code == 302
     # The link worked once.
@@ -86,7 +81,7 @@ def test_weak_password_is_refused_with_the_rule(client, signed_in, auth, smtp, d
     for weak, rule in (("kort-ord", "minst 12 tecken"),
                        ("qwerty123456", "vanligaste lösenorden")):
         response = client.post(link, data={"new": weak, "confirm": weak,
-                                           "csrf_token": _token(client, link)})
+                                           "csrf_token": csrf_token(client, link)})
         assert response.status_code == 422
         assert rule in response.get_data(as_text=True)
     user = db.session.scalar(select(User).where(User.email == "ny.person@region.example"))
@@ -99,7 +94,7 @@ def test_reset_does_not_reveal_whether_the_address_exists(client, make_user, smt
     answers = []
     for address in ("finns@region.example", "finns-inte@region.example"):
         response = client.post("/konto/glomt-losenord", data={
-            "email": address, "csrf_token": _token(client, "/konto/glomt-losenord")})
+            "email": address, "csrf_token": csrf_token(client, FORGOT)})
         page = response.get_data(as_text=True).replace(address, "")
         # The CSRF tokens carry a timestamp; everything else must be the same.
         answers.append((response.status_code, re.sub(r"<[^>]*csrf[^>]*>", "", page)))
@@ -113,9 +108,9 @@ def test_reset_link_works_once_and_ends_other_sessions(app, client, make_user, s
     AuthActions(other).login(user.email)
     assert other.get("/").status_code == 200
     client.post("/konto/glomt-losenord", data={
-        "email": "glomsk@region.example", "csrf_token": _token(client, "/konto/glomt-losenord")})
+        "email": "glomsk@region.example", "csrf_token": csrf_token(client, FORGOT)})
     link = smtp.link(smtp.messages[0], "/konto/aterstall/")
-    token = _token(client, link)
+    token = csrf_token(client, link)
     assert client.post(link, data={"new": NEW_PASSWORD, "confirm": NEW_PASSWORD,
                                    "csrf_token": token}).status_code == 302
     assert other.get("/").status_code == 302  # signed out there
@@ -131,14 +126,14 @@ def test_change_own_password_needs_the_current_one(app, client, auth, signed_in,
     AuthActions(other).login(user.email)
     wrong = client.post("/konto/losenord", data={
         "current": "not-it", "new": NEW_PASSWORD, "confirm": NEW_PASSWORD,
-        "csrf_token": _token(client, "/konto/losenord")})
+        "csrf_token": csrf_token(client, "/konto/losenord")})
     assert wrong.status_code == 422
     assert "nuvarande lösenordet är fel" in wrong.get_data(as_text=True)
-    from tests.conftest import PASSWORD
+    from tests.helpers import PASSWORD
 
     right = client.post("/konto/losenord", data={
         "current": PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD,
-        "csrf_token": _token(client, "/konto/losenord")})
+        "csrf_token": csrf_token(client, "/konto/losenord")})
     assert right.status_code == 302
     assert client.get("/").status_code == 200  # this session stays
     assert other.get("/").status_code == 302  # the other ended
@@ -164,21 +159,21 @@ def test_admin_lists_searches_changes_disables_and_signs_out(app, client, signed
 
     path = f"/anvandare/{target.id}"
     response = client.post(path, data={"role": "commission_lead", "person": "no-such-key",
-                                       "csrf_token": _token(client, path)})
+                                       "csrf_token": csrf_token(client, path)})
     assert response.status_code == 422 and "no-such-key" in response.get_data(as_text=True)
     response = client.post(path, data={"role": "commission_lead", "person": "",
-                                       "csrf_token": _token(client, path)})
+                                       "csrf_token": csrf_token(client, path)})
     assert response.status_code == 302
     db.session.refresh(target)
     assert target.role == "commission_lead"
 
-    client.post(f"{path}/logga-ut", data={"csrf_token": _token(client, path)})
+    client.post(f"{path}/logga-ut", data={"csrf_token": csrf_token(client, path)})
     assert target_client.get("/").status_code == 302
-    client.post(f"{path}/inaktivera", data={"csrf_token": _token(client, path)})
+    client.post(f"{path}/inaktivera", data={"csrf_token": csrf_token(client, path)})
     db.session.refresh(target)
     assert not target.is_enabled
     assert AuthActions(target_client).login(target.email).status_code == 401
-    client.post(f"{path}/aktivera", data={"csrf_token": _token(client, path)})
+    client.post(f"{path}/aktivera", data={"csrf_token": csrf_token(client, path)})
     assert AuthActions(target_client).login(target.email).status_code == 302
     audited = db.session.scalars(select(AuditEntry.action).where(
         AuditEntry.entity_type == "user", AuditEntry.entity_key == str(target.id))).all()
@@ -202,7 +197,7 @@ def test_without_mail_server_mails_go_to_the_log(app, client, make_user, caplog)
     app.config["MAIL_SERVER"] = None
     with caplog.at_level("WARNING", logger="portal.mail"):
         client.post("/konto/glomt-losenord", data={
-            "email": "logg@region.example", "csrf_token": _token(client, "/konto/glomt-losenord")})
+            "email": "logg@region.example", "csrf_token": csrf_token(client, FORGOT)})
     assert "logg@region.example" in caplog.text and "/konto/aterstall/" in caplog.text
 
 
@@ -211,10 +206,10 @@ def test_mail_follows_the_language_the_person_chose(client, auth, make_user, smt
     user = make_user("viewer", email="english@region.example")
     auth.login(user.email)
     client.post("/language", data={"lang": "en", "next": "/",
-                                   "csrf_token": _token(client, "/")})
+                                   "csrf_token": csrf_token(client, "/")})
     auth.logout()
     client.post("/konto/glomt-losenord", data={
-        "email": user.email, "csrf_token": _token(client, "/konto/glomt-losenord")})
+        "email": user.email, "csrf_token": csrf_token(client, FORGOT)})
     [mail] = smtp.to(user.email)
     assert mail["Subject"] == "Choose a new password for Samverkansportalen"
     assert mail["Content-Language"] == "en"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import uuid
 
@@ -11,7 +10,8 @@ import pytest
 
 from portal.extensions import db
 from tests.browser.conftest import serve_portal
-from tests.conftest import PASSWORD, require_or_skip
+from tests.conftest import require_or_skip
+from tests.helpers import PASSWORD, csrf_token
 
 NEW_PASSWORDS = ("forsande-alv-i-norr-1", "tyst-granskog-vid-sjo-2")
 
@@ -42,9 +42,7 @@ def test_a_reset_link_used_twice_at_once_sets_one_password(reset_link):
     clients = [httpx.Client(base_url=base, follow_redirects=False) for _ in range(2)]
     tokens = []
     for client in clients:
-        page = client.get(link).text
-        tokens.append(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                                page).group(1))
+        tokens.append(csrf_token(client, link))
     barrier = threading.Barrier(2)
     results: list[tuple[int, str]] = [None, None]
 
@@ -66,10 +64,9 @@ def test_a_reset_link_used_twice_at_once_sets_one_password(reset_link):
     loser = next(password for code, password in results if code != 302)
     with httpx.Client(base_url=base, follow_redirects=False) as fresh:
         def sign_in(password):
-            page = fresh.get("/login").text
-            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
             return fresh.post("/login", data={"email": "tva@region.example",
-                                              "password": password, "csrf_token": token})
+                                              "password": password,
+                                              "csrf_token": csrf_token(fresh, "/login")})
 
         assert sign_in(loser).status_code == 401
         assert sign_in(winner).status_code == 302
@@ -123,14 +120,10 @@ def test_two_admins_invite_the_same_address_at_once(portal_with_admin):
     clients = [httpx.Client(base_url=base, follow_redirects=False) for _ in range(2)]
     tokens = []
     for client in clients:
-        page = client.get("/login").text
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         assert client.post("/login", data={"email": "admin@region.example",
                                            "password": PASSWORD,
-                                           "csrf_token": token}).status_code == 302
-        page = client.get("/anvandare/bjud-in").text
-        tokens.append(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                                page).group(1))
+                                           "csrf_token": csrf_token(client)}).status_code == 302
+        tokens.append(csrf_token(client, "/anvandare/bjud-in"))
     barrier = threading.Barrier(2)
     codes = [None, None]
 

@@ -17,6 +17,7 @@ from portal.models import (
     Person,
 )
 from portal.notify import services as notify
+from tests.helpers import csrf_token
 
 SETTINGS = "https://samverkan.example.se/konto/aviseringar"
 
@@ -108,9 +109,7 @@ def test_settings_page_saves_a_choice(client, signed_in, db):
     user = signed_in("viewer")
     page = client.get("/konto/aviseringar").get_data(as_text=True)
     assert 'name="due_soon"' in page and "I veckobrevet" in page
-    import re
-
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = csrf_token(client, "/konto/aviseringar")
     from portal.notify.registry import kinds
 
     every = {k.name: k.default for k in kinds()}  # other areas (meetings) add their kinds

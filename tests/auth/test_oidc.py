@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portal.auth.services import set_enabled
 from portal.models import AuditEntry, User
+from tests.helpers import csrf_token
 from tests.oidc.harness import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -125,7 +126,7 @@ def test_replayed_state_is_refused(client, oidc, make_user):
     make_user("viewer", email="anna.berg@region.example")
     callback = path_of(sign_in_at_provider(_start(client), "anna.berg@region.example", PORTAL))
     assert client.get(callback).status_code == 302
-    client.post("/logout", data={"csrf_token": _csrf(client)})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     assert client.get("/").status_code == 302
     assert client.get(callback).status_code == 400
     assert client.get("/").status_code == 302
@@ -144,7 +145,7 @@ def test_tampered_callback_is_refused(client, oidc, make_user):
 def test_sign_out_ends_the_session_and_goes_to_the_provider(client, oidc, make_user, issuer):
     make_user("viewer", email="anna.berg@region.example")
     _sign_in(client, "anna.berg@region.example")
-    response = client.post("/logout", data={"csrf_token": _csrf(client)})
+    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     assert response.status_code == 302
     target = response.headers["Location"]
     assert target.startswith(issuer)
@@ -161,15 +162,6 @@ def test_password_login_off_hides_the_form(client, oidc, make_user, auth):
     response = client.post("/login", data={"email": user.email, "password": "x" * 12,
                                            "csrf_token": token})
     assert response.status_code == 404
-
-
-def _csrf(client) -> str:
-    import re
-
-    page = client.get("/").get_data(as_text=True)
-    if "csrf" not in page:
-        page = client.get("/login").get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
 def test_sign_in_returns_to_the_page_asked_for(client, oidc, make_user):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from portal.auth.services import set_enabled
 from portal.models import AuditEntry, SecurityEvent, UserSession
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_login_page_is_public_and_swedish(client):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from portal import create_app
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def _post(client, token, email, password, address="10.1.2.3"):

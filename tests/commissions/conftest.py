@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
 
-from portal.demo.loader import DEMO_PASSWORD
 from portal.models import Action, Commission, Milestone, Person, Recommendation, User
+from tests.helpers import csrf_token
 
 COMMISSION = "fm2025-uppdragil3"
 DEMO_EMAILS = {
@@ -80,30 +78,15 @@ def recommendation(db, commission) -> Recommendation:
 
 
 @pytest.fixture
-def as_role(client, auth, users):
-    """Sign the client in with a role (or leave it signed out); returns the user."""
-
-    def sign_in(role: str):
-        user = users[role]
-        if user is None:
-            return None
-        password = DEMO_PASSWORD if role in DEMO_EMAILS else None
-        response = auth.login(user.email, password) if password else auth.login(user.email)
-        assert response.status_code == 302
-        return user
-
-    return sign_in
-
-
-def csrf(client, path: str = "/") -> str:
-    """The CSRF token of the client's session, read from a page."""
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+def role_account(users):
+    """The account each of ROLES signs in as (tests.conftest.as_role); nobody when signed out."""
+    return lambda role: users[role]
 
 
 def in_english(client) -> None:
     """Switch the client's pages to English."""
-    client.post("/language", data={"lang": "en", "next": "/", "csrf_token": csrf(client)})
+    client.post("/language",
+                data={"lang": "en", "next": "/", "csrf_token": csrf_token(client, "/")})
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from portal.commissions import followup, services
 from portal.entries import EntryError
 from portal.models import Action, StatusReport
-from tests.commissions.conftest import COMMISSION, csrf, in_english
+from tests.commissions.conftest import COMMISSION, in_english
+from tests.helpers import csrf_token
 
 HX = {"HX-Request": "true"}
 RANGE = "Give a date from 1900-01-01 to 2199-12-31."
@@ -38,7 +39,7 @@ def test_an_action_edited_in_place_with_a_date_outside_is_refused(lead_client, d
     """The htmx edit row comes back (422) with the range next to the due date; nothing saved."""
     due, version = action.due_on, action.version
     response = lead_client.post(f"/atgarder/{action.key}/redigera", headers=HX,
-                                data=_action_form(action, csrf(lead_client), due_on=day))
+                                data=_action_form(action, csrf_token(lead_client, "/"), due_on=day))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert f'id="action-{action.key}-due_on-error"' in page and RANGE in page
@@ -51,7 +52,7 @@ def test_the_edges_of_the_range_are_accepted(lead_client, db, action):
     for day in (date(2199, 12, 31), date(1900, 1, 1)):
         db.session.expire_all()
         response = lead_client.post(f"/atgarder/{action.key}/redigera",
-                                    data=_action_form(action, csrf(lead_client),
+                                    data=_action_form(action, csrf_token(lead_client, "/"),
                                                       due_on=day.isoformat()))
         assert response.status_code == 303
         db.session.expire_all()
@@ -60,7 +61,7 @@ def test_the_edges_of_the_range_are_accepted(lead_client, db, action):
 
 def test_a_new_action_due_after_the_range_is_not_created(lead_client, db, commission):
     before = db.session.scalar(select(func.count()).select_from(Action))
-    data = {"csrf_token": csrf(lead_client), "title": "Långt fram", "status": "planned",
+    data = {"csrf_token": csrf_token(lead_client, "/"), "title": "Långt fram", "status": "planned",
             "progress": "0", "due_on": "9999-12-31", "owner_person": "anna-lundmark",
             "owner_forum": "", "recommendation": "", "areas": []}
     response = lead_client.post(f"/uppdrag/{COMMISSION}/atgarder/ny", data=data)
@@ -71,7 +72,7 @@ def test_a_new_action_due_after_the_range_is_not_created(lead_client, db, commis
 def test_a_milestone_reached_before_1900_is_refused(lead_client, db, milestone):
     prefix = f"ms-{milestone.key}-"
     response = lead_client.post(f"/milstolpar/{milestone.key}", headers=HX, data={
-        f"{prefix}csrf_token": csrf(lead_client), f"{prefix}version": milestone.version,
+        f"{prefix}csrf_token": csrf_token(lead_client, "/"), f"{prefix}version": milestone.version,
         f"{prefix}done_on": "1899-12-31"})
     assert response.status_code == 422 and RANGE in response.get_data(as_text=True)
     db.session.expire_all()
@@ -80,7 +81,7 @@ def test_a_milestone_reached_before_1900_is_refused(lead_client, db, milestone):
 
 def test_a_status_report_before_1900_is_refused(lead_client, db, commission):
     response = lead_client.post(f"/uppdrag/{COMMISSION}/statusrapporter", data={
-        "csrf_token": csrf(lead_client), "reported_on": "1899-12-31", "light": "at_risk",
+        "csrf_token": csrf_token(lead_client, "/"), "reported_on": "1899-12-31", "light": "at_risk",
         "comment": "Gammalt."})
     assert response.status_code == 422 and RANGE in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(StatusReport)) == 0

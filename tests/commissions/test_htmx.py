@@ -7,7 +7,8 @@ import re
 import pytest
 
 from portal.commissions import services
-from tests.commissions.conftest import COMMISSION, csrf, in_english
+from tests.commissions.conftest import COMMISSION, in_english
+from tests.helpers import csrf_token
 
 HX = {"HX-Request": "true"}
 PROGRESS = "action-a25-implementeringsplan-progress"
@@ -27,7 +28,7 @@ def _is_fragment(page: str) -> bool:
 
 def test_marking_a_milestone_returns_the_timeline(lead_client, milestone):
     """An htmx POST gets the timeline back, with the glance and the live message out of band."""
-    token = csrf(lead_client)
+    token = csrf_token(lead_client, "/")
     prefix = f"ms-{milestone.key}-"
     response = lead_client.post(f"/milstolpar/{milestone.key}", headers=HX, data={
         f"{prefix}csrf_token": token, f"{prefix}version": milestone.version,
@@ -44,7 +45,7 @@ def test_marking_a_milestone_returns_the_timeline(lead_client, milestone):
 
 def test_the_same_post_without_htmx_redirects(lead_client, milestone):
     """Without JavaScript the form posts and is redirected (303) to the commission page."""
-    token = csrf(lead_client)
+    token = csrf_token(lead_client, "/")
     prefix = f"ms-{milestone.key}-"
     response = lead_client.post(f"/milstolpar/{milestone.key}", data={
         f"{prefix}csrf_token": token, f"{prefix}version": milestone.version,
@@ -71,7 +72,7 @@ def test_editing_an_action_in_place(lead_client, action):
     page = form.get_data(as_text=True)
     assert _is_fragment(page)
     assert page.lstrip().startswith(f'<tr id="action-{action.key}" class="edit-row">')
-    token = csrf(lead_client)
+    token = csrf_token(lead_client, "/")
     response = lead_client.post(f"/atgarder/{action.key}/redigera", headers=HX,
                                 data=_action_form(action, token, status="done"))
     page = response.get_data(as_text=True)
@@ -83,7 +84,7 @@ def test_editing_an_action_in_place(lead_client, action):
 
 def test_an_invalid_htmx_edit_returns_the_form_with_errors(lead_client, action):
     """422: the edit row again, the error next to the field and the field marked invalid."""
-    token = csrf(lead_client)
+    token = csrf_token(lead_client, "/")
     response = lead_client.post(f"/atgarder/{action.key}/redigera", headers=HX,
                                 data=_action_form(action, token, progress="150"))
     page = response.get_data(as_text=True)
@@ -97,7 +98,7 @@ def test_an_invalid_htmx_edit_returns_the_form_with_errors(lead_client, action):
 
 def test_a_stale_htmx_edit_shows_the_conflict(lead_client, action, users):
     """409: the row shows what someone else saved, and the form holds the current values."""
-    token = csrf(lead_client)
+    token = csrf_token(lead_client, "/")
     stale = _action_form(action, token, progress="90")
     services.update_action(users["admin"], action, action.version, progress=70)
     response = lead_client.post(f"/atgarder/{action.key}/redigera", headers=HX, data=stale)
@@ -121,7 +122,7 @@ def test_filtering_returns_only_the_table(lead_client):
 
 def test_a_status_report_returns_its_section(lead_client):
     """Adding a report with htmx answers with the status section and the updated glance."""
-    token = csrf(lead_client)
+    token = csrf_token(lead_client, "/")
     response = lead_client.post(f"/uppdrag/{COMMISSION}/statusrapporter", headers=HX, data={
         "csrf_token": token, "reported_on": "2025-10-02", "light": "off_track",
         "comment": "BP2 missades."})
@@ -134,7 +135,7 @@ def test_a_status_report_returns_its_section(lead_client):
 
 def test_a_risk_returns_the_register(lead_client):
     """Adding a risk with htmx answers with the register, no longer empty."""
-    token = csrf(lead_client)
+    token = csrf_token(lead_client, "/")
     response = lead_client.post(f"/uppdrag/{COMMISSION}/risker", headers=HX, data={
         "risk-new-csrf_token": token, "risk-new-title": "Resurser saknas",
         "risk-new-likelihood": "4", "risk-new-consequence": "3", "risk-new-status": "open"})

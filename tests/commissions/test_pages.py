@@ -12,7 +12,8 @@ from portal.exchange import services as exchange
 from portal.exchange.exporter import export_document
 from portal.exchange.validator import dump_document
 from portal.models import Commission
-from tests.commissions.conftest import COMMISSION, by_key, csrf, in_english
+from tests.commissions.conftest import COMMISSION, by_key, in_english
+from tests.helpers import csrf_token
 
 
 def _page(client, url: str) -> str:
@@ -76,7 +77,7 @@ def test_a_milestone_form_error_is_shown_next_to_the_field(client, as_role, mile
     in_english(client)
     prefix = f"ms-{milestone.key}-"
     response = client.post(f"/milstolpar/{milestone.key}", data={
-        f"{prefix}csrf_token": csrf(client), f"{prefix}version": milestone.version,
+        f"{prefix}csrf_token": csrf_token(client, "/"), f"{prefix}version": milestone.version,
         f"{prefix}done_on": "2025-02-30"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "<h1>" in page
@@ -93,7 +94,7 @@ def test_a_stale_milestone_form_shows_the_conflict(client, as_role, users, miles
     services.set_milestone_reached(users["admin"], milestone, opened_at, date(2025, 9, 29))
     prefix = f"ms-{milestone.key}-"
     response = client.post(f"/milstolpar/{milestone.key}", data={
-        f"{prefix}csrf_token": csrf(client), f"{prefix}version": opened_at,
+        f"{prefix}csrf_token": csrf_token(client, "/"), f"{prefix}version": opened_at,
         f"{prefix}done_on": "2025-10-01"})
     page = response.get_data(as_text=True)
     assert response.status_code == 409
@@ -107,7 +108,7 @@ def test_an_edit_without_its_version_is_refused(client, as_role, action):
     as_role("commission_lead")
     prefix = f"action-{action.key}-"
     response = client.post(f"/atgarder/{action.key}/redigera", data={
-        prefix + "csrf_token": csrf(client), prefix + "title": "Utan version",
+        prefix + "csrf_token": csrf_token(client, "/"), prefix + "title": "Utan version",
         prefix + "status": "planned", prefix + "progress": "10", prefix + "due_on": "",
         prefix + "owner_person": "", prefix + "owner_forum": "lsg",
         prefix + "recommendation": ""})
@@ -187,7 +188,7 @@ def test_a_status_report_without_a_comment_is_refused_next_to_the_field(client, 
     as_role("commission_lead")
     in_english(client)
     response = client.post(f"/uppdrag/{COMMISSION}/statusrapporter", data={
-        "csrf_token": csrf(client), "reported_on": "2025-10-02", "light": "at_risk",
+        "csrf_token": csrf_token(client, "/"), "reported_on": "2025-10-02", "light": "at_risk",
         "comment": ""})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "<h1>" in page
@@ -206,7 +207,7 @@ def test_a_stale_risk_form_shows_the_conflict(client, as_role, users, commission
     in_english(client)
     prefix = f"risk-{risk.id}-"
     response = client.post(f"/risker/{risk.id}/redigera", data={
-        f"{prefix}csrf_token": csrf(client), f"{prefix}version": opened_at,
+        f"{prefix}csrf_token": csrf_token(client, "/"), f"{prefix}version": opened_at,
         f"{prefix}title": "Mandat", f"{prefix}likelihood": "2", f"{prefix}consequence": "3",
         f"{prefix}status": "closed"})
     page = response.get_data(as_text=True)

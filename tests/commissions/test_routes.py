@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from portal.commissions import followup
 from portal.models import Action, AuditEntry, Milestone, Recommendation, Risk, StatusReport
-from tests.commissions.conftest import ALLOWED, COMMISSION, ROLES, by_key, csrf
+from tests.commissions.conftest import ALLOWED, COMMISSION, ROLES, by_key
 from tests.conftest import refusals
+from tests.helpers import csrf_token
 
 
 @pytest.fixture
@@ -75,10 +76,9 @@ def _count(db, model=AuditEntry) -> int:
 
 @pytest.mark.parametrize("route", WRITE_ROUTES)
 @pytest.mark.parametrize("role", ROLES)
-def test_write_route_answers_each_role(client, db, as_role, risk, route, role):
+def test_write_route_answers_each_role(client, db, as_role, users, risk, route, role):
     """Admin and the commission's lead write (303); others get 403, or sign-in when signed out."""
-    user = as_role(role)
-    token = csrf(client, "/" if user else "/login")
+    token, user = as_role(role), users[role]
     url, data = write_request(route, db, risk, token)
     writes = _count(db)
     response = client.post(url, data=data)
@@ -98,9 +98,10 @@ def test_write_route_answers_each_role(client, db, as_role, risk, route, role):
 
 @pytest.mark.parametrize("route", FORM_PAGES)
 @pytest.mark.parametrize("role", ROLES)
-def test_form_pages_answer_each_role(client, db, as_role, risk, route, role):
+def test_form_pages_answer_each_role(client, db, as_role, users, risk, route, role):
     """The edit and add forms open for admin and the lead only."""
-    user = as_role(role)
+    as_role(role)
+    user = users[role]
     url, _ = write_request(route, db, risk, "unused")
     response = client.get(url)
     expected = {303: 200}.get(EXPECTED[role], EXPECTED[role])
@@ -153,7 +154,7 @@ def test_status_reports_cannot_be_changed_or_deleted(client, db, as_role, commis
                                         reported_on=commission.starts_on, light="on_track",
                                         comment="Start.")
     as_role("admin")
-    token = csrf(client)
+    token = csrf_token(client, "/")
     for url in (f"/statusrapporter/{report.id}", f"/statusrapporter/{report.id}/redigera",
                 f"/uppdrag/{COMMISSION}/statusrapporter/{report.id}"):
         assert client.post(url, data={"csrf_token": token}).status_code in (404, 405)
@@ -164,7 +165,7 @@ def test_status_reports_cannot_be_changed_or_deleted(client, db, as_role, commis
 def test_unknown_objects_are_404(client, db, as_role):
     """Writes to things that do not exist answer 404."""
     as_role("admin")
-    token = csrf(client)
+    token = csrf_token(client, "/")
     for url in ("/milstolpar/nope", "/atgarder/nope/redigera", "/risker/999999/redigera",
                 "/uppdrag/nope/risker", "/rekommendationer/nope/redigera"):
         assert client.post(url, data={"csrf_token": token}).status_code == 404, url

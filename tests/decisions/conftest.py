@@ -59,21 +59,19 @@ def expected(role: str, allowed: set[str], ok: int) -> int:
 
 
 @pytest.fixture
-def as_role(client, auth, make_user, person):
-    """Sign the client in as one of ROLES (nobody for "anonymous"); return the CSRF token."""
-    from portal.demo.loader import DEMO_PASSWORD
+def role_account(db, make_user, person):
+    """The account each of ROLES signs in as (tests.conftest.as_role); nobody for "anonymous"."""
 
-    def sign_in(role: str) -> str:
+    def account(role: str) -> User | None:
         if role in DEMO_ACCOUNTS:
-            assert auth.login(DEMO_ACCOUNTS[role], DEMO_PASSWORD).status_code == 302
-        elif role in MADE_ACCOUNTS:
+            return db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[role]))
+        if role in MADE_ACCOUNTS:
             kind, key = MADE_ACCOUNTS[role]
-            user = make_user(kind, email=f"{role}@test.example",
+            return make_user(kind, email=f"{role}@test.example",
                              person=person(key) if key else None)
-            assert auth.login(user.email).status_code == 302
-        return auth.csrf_token("/login" if role == "anonymous" else "/fokusomraden")
+        return None
 
-    return sign_in
+    return account
 
 
 def in_english(client, token: str) -> None:

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 
 from portal.models import AuditEntry, Forum, ForumMembership, Person
-
-
-def _token(client, path="/") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+from tests.helpers import csrf_token
 
 
 def test_forum_page_shows_scope_and_who_represents_whom(client, db, demo, signed_in):
@@ -40,7 +34,7 @@ def test_an_admin_sets_the_scope_of_a_forum(client, db, demo, signed_in, based_o
     forum = db.session.scalar(select(Forum).where(Forum.key == "lsam-umea"))
     path = "/forum/lsam-umea/redigera"
     response = client.post(path, data={
-        "csrf_token": _token(client, path), **based_on(client, path), "name": forum.name,
+        "csrf_token": csrf_token(client, path), **based_on(client, path), "name": forum.name,
         "kind": forum.kind,
         "level": forum.level, "reports_to": "lsg", "areas": [a.key for a in forum.areas],
         "scope": ["umea", "vannas"], "mandate": forum.mandate or "", "meets": ""})
@@ -58,7 +52,7 @@ def test_a_member_comes_to_represent_more_municipalities(client, db, demo, signe
     """The members page sets on_behalf_of with CSRF; unknown keys are refused (422)."""
     signed_in("admin")
     path = "/forum/lsg/medlemmar"
-    token = _token(client, path)
+    token = csrf_token(client, path)
     url = "/forum/lsg/medlemmar/kerstin-fjallstrom/foretrader"
     shown = based_on(client, path, after=url)
     assert client.post(url, data={"on_behalf_of": ["asele"], **shown}).status_code in (400, 422)
@@ -84,7 +78,7 @@ def test_a_member_comes_to_represent_more_municipalities(client, db, demo, signe
 
 def test_a_reader_cannot_change_representation(client, db, demo, signed_in):
     signed_in("viewer")
-    token = _token(client)
+    token = csrf_token(client, "/")
     url = "/forum/lsg/medlemmar/kerstin-fjallstrom/foretrader"
     response = client.post(url, data={"csrf_token": token, "on_behalf_of": ["asele"]})
     assert response.status_code == 403

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
 
@@ -11,11 +9,7 @@ from portal.auth.permissions import PermissionDenied
 from portal.documents import services
 from portal.entries import EntryError
 from portal.models import AuditEntry, Document
-
-
-def _token(client, path="/") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+from tests.helpers import csrf_token
 
 
 def _doc(db, key) -> Document:
@@ -72,7 +66,7 @@ def test_only_admins_get_the_forms(client, db, demo, signed_in):
 def test_an_admin_adds_an_action_plan_under_the_joint_plan(client, db, demo, signed_in):
     """A new document is checked, saved, placed in the hierarchy and audited."""
     signed_in("admin")
-    token = _token(client, "/dokument/ny")
+    token = csrf_token(client, "/dokument/ny")
     response = client.post("/dokument/ny", data={
         "csrf_token": token, "title": "Handlingsplan för fasta vårdkontakter", "kind": "plan",
         "date": "2026-02-01", "owner": "lsg", "parent": "plan-halsa-vard-omsorg",
@@ -99,7 +93,7 @@ def test_a_cycle_and_a_bad_address_come_back_next_to_their_fields(client, db, de
                                                                   based_on):
     """Placing the road map under its own child, or an http: address, re-renders with 422."""
     signed_in("admin")
-    token = _token(client, "/dokument/fardplan-2030/redigera")
+    token = csrf_token(client, "/dokument/fardplan-2030/redigera")
     response = client.post("/dokument/fardplan-2030/redigera", data={
         **based_on(client, "/dokument/fardplan-2030/redigera"),
         "csrf_token": token, "title": "Färdplan Nära vård i Västerbotten 2030", "kind": "plan",
@@ -135,7 +129,7 @@ def test_search_finds_a_document_and_links_to_its_page(client, db, demo, signed_
 def test_a_document_dated_outside_the_portals_range_is_refused(client, db, demo, signed_in, day):
     """The date comes back with the range, in Swedish, next to its field; nothing is saved."""
     signed_in("admin")
-    token = _token(client, "/dokument/ny")
+    token = csrf_token(client, "/dokument/ny")
     response = client.post("/dokument/ny", data={
         "csrf_token": token, "title": "Plan för år 9999", "kind": "plan", "date": day,
         "owner": "lsg", "parent": "", "areas": [], "summary": "", "url": ""})

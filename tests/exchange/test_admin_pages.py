@@ -11,19 +11,15 @@ from sqlalchemy import func, select
 
 from portal.models import Forum
 from tests.conftest import FIXTURES
+from tests.helpers import csrf_token
 
 OTHER_REGION = FIXTURES / "other_region.json"
-
-
-def _token(client, path="/admin/utbyte") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-
 
 def _upload(client, content: bytes, name="map.json"):
     return client.post(
         "/admin/utbyte",
-        data={"csrf_token": _token(client), "document": (io.BytesIO(content), name)},
+        data={"csrf_token": csrf_token(client, "/admin/utbyte"),
+              "document": (io.BytesIO(content), name)},
         content_type="multipart/form-data",
     )
 
@@ -37,7 +33,7 @@ def test_admin_uploads_a_map(db, client, signed_in):
     token = re.search(r'name="token" type="hidden" value="([^"]+)"',
                       response.get_data(as_text=True)).group(1)
     response = client.post("/admin/utbyte/importera",
-                           data={"csrf_token": _token(client), "token": token},
+                           data={"csrf_token": csrf_token(client, "/admin/utbyte"), "token": token},
                            follow_redirects=True)
     assert "map.json är importerad: " in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Forum)) > 0
@@ -66,7 +62,7 @@ def test_upload_errors_are_listed_on_the_page_in_swedish(db, client, signed_in):
 def test_upload_errors_are_in_english_for_an_english_user(db, client, signed_in):
     """The same errors in English, worded as the exchange format's spec words them."""
     signed_in("admin")
-    client.post("/language", data={"csrf_token": _token(client), "lang": "en"})
+    client.post("/language", data={"csrf_token": csrf_token(client, "/admin/utbyte"), "lang": "en"})
     response = _upload(client, _broken_document())
     assert response.status_code == 400
     page = html.unescape(response.get_data(as_text=True))
@@ -78,7 +74,8 @@ def test_upload_errors_are_in_english_for_an_english_user(db, client, signed_in)
 def test_upload_without_a_file_is_an_error_next_to_the_field(db, client, signed_in):
     """Submitting without choosing a file says so next to the field."""
     signed_in("admin")
-    response = client.post("/admin/utbyte", data={"csrf_token": _token(client)})
+    token = csrf_token(client, "/admin/utbyte")
+    response = client.post("/admin/utbyte", data={"csrf_token": token})
     assert response.status_code == 400
     assert 'class="field-error"' in response.get_data(as_text=True)
 

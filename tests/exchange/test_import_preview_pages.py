@@ -13,19 +13,15 @@ from sqlalchemy import func, select
 from portal.exchange.services import import_text
 from portal.models import AuditEntry, Forum
 from tests.conftest import FIXTURES, refusals
+from tests.helpers import csrf_token
 
 OTHER_REGION = FIXTURES / "other_region.json"
-
-
-def _token(client, path="/admin/utbyte") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-
 
 def _upload(client, content: bytes, name="map.json"):
     return client.post(
         "/admin/utbyte",
-        data={"csrf_token": _token(client), "document": (io.BytesIO(content), name)},
+        data={"csrf_token": csrf_token(client, "/admin/utbyte"),
+              "document": (io.BytesIO(content), name)},
         content_type="multipart/form-data",
     )
 
@@ -34,7 +30,7 @@ def _confirm(client, preview_page: str, csrf: bool = True):
     token = re.search(r'name="token" type="hidden" value="([^"]+)"', preview_page).group(1)
     data = {"token": token}
     if csrf:
-        data["csrf_token"] = _token(client)
+        data["csrf_token"] = csrf_token(client, "/admin/utbyte")
     return client.post("/admin/utbyte/importera", data=data)
 
 
@@ -157,7 +153,7 @@ def test_a_file_that_changes_nothing_says_so(db, client, signed_in, stored):
 
 def test_preview_in_english(db, client, signed_in, stored):
     signed_in("admin")
-    client.post("/language", data={"csrf_token": _token(client), "lang": "en"})
+    client.post("/language", data={"csrf_token": csrf_token(client, "/admin/utbyte"), "lang": "en"})
     page = html.unescape(_upload(client, _changed_document()).get_data(as_text=True))
     assert "Preview of the import" in page and "Nothing has been saved yet" in page
     assert "How the findings would change" in page

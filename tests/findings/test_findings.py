@@ -10,6 +10,7 @@ import pytest
 from portal.analysis.core import DEFAULT_SETTINGS, analyze
 from portal.exchange.exporter import export_document
 from portal.exchange.services import import_text
+from tests.helpers import csrf_token
 
 AS_OF = "2026-11-23"
 # A forum for the one focus area of the demo that no forum has (an uncovered_area finding).
@@ -24,12 +25,6 @@ ACCESSIBILITY_FORUM = {
 def _thresholds(**changed) -> dict:
     """The settings form's fields: the defaults, with some changed."""
     return {**{name: str(value) for name, value in DEFAULT_SETTINGS.items()}, **changed}
-
-
-def _token(client, path="/") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-
 
 def test_cli_json_is_the_spec_document(runner, db, demo):
     """`flask analyze --json --as-of` prints the samverkan-findings/1 document."""
@@ -108,7 +103,7 @@ def test_api_findings_follow_the_users_language(client, db, demo, signed_in):
     """Messages are Swedish by default and English after switching language."""
     signed_in("viewer")
     sv = client.get(f"/api/v1/findings?as_of={AS_OF}").get_json()
-    client.post("/language", data={"lang": "en", "csrf_token": _token(client)})
+    client.post("/language", data={"lang": "en", "csrf_token": csrf_token(client, "/")})
     en = client.get(f"/api/v1/findings?as_of={AS_OF}").get_json()
     assert sv["findings"][0]["message"] != en["findings"][0]["message"]
     assert [f["kind"] for f in sv["findings"]] == [f["kind"] for f in en["findings"]]
@@ -176,7 +171,7 @@ def test_admin_changes_thresholds(client, db, demo, signed_in):
     signed_in("admin")
     response = client.post("/admin/installningar", data={
         **_thresholds(parallel_min_overlap="0,5", overload_min_forums="3"),
-        "csrf_token": _token(client, "/admin/installningar")})
+        "csrf_token": csrf_token(client, "/admin/installningar")})
     assert response.status_code == 303
     doc = client.get(f"/api/v1/findings?as_of={AS_OF}").get_json()
     assert doc["settings"]["overload_min_forums"] == 3
@@ -189,7 +184,7 @@ def test_bad_threshold_is_shown_next_to_the_field(client, db, signed_in):
     signed_in("admin")
     response = client.post("/admin/installningar", data={
         **_thresholds(parallel_min_overlap="1.5"),
-        "csrf_token": _token(client, "/admin/installningar")})
+        "csrf_token": csrf_token(client, "/admin/installningar")})
     assert response.status_code == 400
     assert 'id="parallel_min_overlap-error"' in response.get_data(as_text=True)
 
@@ -201,7 +196,7 @@ def test_only_admins_change_thresholds(client, db, signed_in, role):
     assert client.get("/admin/installningar").status_code == 403
     response = client.post("/admin/installningar", data={
         "parallel_min_overlap": "0.4", "overload_min_forums": "2",
-        "csrf_token": _token(client)})
+        "csrf_token": csrf_token(client, "/")})
     assert response.status_code == 403
 
 
@@ -300,7 +295,7 @@ def test_the_cached_page_follows_writes_and_language(client, db, demo, signed_in
     signed_in("leadership")
     before = client.get(f"/analys?as_of={AS_OF}").get_data(as_text=True)
     assert 'id="uncovered_area"' in before
-    client.post("/language", data={"lang": "en", "csrf_token": _token(client)})
+    client.post("/language", data={"lang": "en", "csrf_token": csrf_token(client, "/")})
     english = client.get(f"/analys?as_of={AS_OF}").get_data(as_text=True)
     assert "Nobody is responsible" in english and "Ingen har ansvaret" not in english
     assert _messages(english, "uncovered_area") != _messages(before, "uncovered_area")

@@ -5,13 +5,13 @@ the map. Run on SQLite and PostgreSQL alike (TEST_DATABASE_URL)."""
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 
 from portal.analysis.core import DEFAULT_SETTINGS, analyze
 from portal.exchange.exporter import export_document
 from portal.exchange.services import import_text
 from portal.exchange.validator import validate_document
+from tests.helpers import csrf_token
 
 AS_OF = "2030-06-01"  # after the demo's own dates, so only the meetings below are in the window
 # A new forum where one member acts for Dorotea and Åsele (on_behalf_of), its meetings, and a
@@ -42,12 +42,6 @@ MEETINGS = {
          "minutes_approved_on": "2029-10-05"},
     ],
 }
-
-
-def _token(client, path="/") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-
 
 def _ours(doc: dict) -> list[dict]:
     """The findings about the imported forums, without their messages."""
@@ -160,7 +154,7 @@ def test_findings_page_shows_the_new_kinds_with_links_in_both_languages(
     assert 'href="/personer/malin-dahlberg"' in page
     assert 'href="/organisationer/dorotea"' in page
     assert "Nytt samråd 2030-05-12" in page  # an unapproved meeting is named by forum and date
-    client.post("/language", data={"lang": "en", "csrf_token": _token(client)})
+    client.post("/language", data={"lang": "en", "csrf_token": csrf_token(client, "/")})
     english = client.get(f"/analys?as_of={AS_OF}").get_data(as_text=True)
     assert "How forums actually meet" in english
     assert "“Vilande gruppen” has not met since 2029-10-01" in english
@@ -199,12 +193,12 @@ def test_admin_sets_the_meeting_thresholds(client, db, demo, signed_in):
     fields = {name: str(value) for name, value in DEFAULT_SETTINGS.items()}
     bad = client.post("/admin/installningar", data={
         **fields, "dormant_after_days": "0",
-        "csrf_token": _token(client, "/admin/installningar")})
+        "csrf_token": csrf_token(client, "/admin/installningar")})
     assert bad.status_code == 400
     assert 'id="dormant_after_days-error"' in bad.get_data(as_text=True)
     response = client.post("/admin/installningar", data={
         **fields, "participation_min_share": "0,25", "minutes_due_days": "30",
-        "csrf_token": _token(client, "/admin/installningar")})
+        "csrf_token": csrf_token(client, "/admin/installningar")})
     assert response.status_code == 303
     doc = client.get(f"/api/v1/findings?as_of={AS_OF}").get_json()
     assert doc["settings"]["participation_min_share"] == 0.25

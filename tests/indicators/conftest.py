@@ -1,7 +1,7 @@
 """Indicator tests use the decision log's roles and English messages."""
 
 from tests.decisions.conftest import (  # noqa: F401 - shared fixtures
-    as_role,
     english,
     person,
+    role_account,
 )

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from portal.indicators.chart import line_chart, nice_ticks
+from tests.helpers import csrf_token
 
 
 def test_nice_ticks_cover_the_range_with_round_steps():
@@ -31,8 +32,8 @@ def test_line_chart_places_points_in_time_and_the_target():
 def test_indicator_page_has_an_accessible_chart_and_the_table(client, db, demo, signed_in):
     """The SVG is an image titled and described in words; the table is still there."""
     signed_in("viewer")
-    client.post("/language", data={"lang": "en", "next": "/", "csrf_token": re.search(
-        r'name="csrf-token" content="([^"]+)"', client.get("/").get_data(as_text=True))[1]})
+    client.post("/language",
+                data={"lang": "en", "next": "/", "csrf_token": csrf_token(client, "/")})
     response = client.get("/indikatorer/fast-lakarkontakt-andel")
     page = response.get_data(as_text=True)
     assert re.search(r'<svg[^>]*role="img"[^>]*aria-labelledby="chart-title chart-desc"', page)

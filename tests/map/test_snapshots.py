@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
 
@@ -11,12 +9,10 @@ from portal.audit.services import record
 from portal.map import services
 from portal.map.compare import compare_documents
 from portal.models import AuditEntry, Forum, ForumMembership, Person, StructureSnapshot
+from tests.helpers import csrf_token
 from tests.map.helpers import forum, small_map
 
-
-def _token(client, path="/karta/ogonblicksbilder") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+SNAPSHOTS = "/karta/ogonblicksbilder"
 
 
 def test_compare_documents_names_forums_seats_and_findings():
@@ -54,8 +50,9 @@ def _change(db) -> None:
 def test_leadership_and_admins_save_a_snapshot(client, db, demo, signed_in, role):
     """Saving stores the document and its findings and writes the audit trail."""
     user = signed_in(role)
-    response = client.post("/karta/ogonblicksbilder",
-                           data={"name": "Hösten 2025", "csrf_token": _token(client)})
+    response = client.post(SNAPSHOTS,
+                           data={"name": "Hösten 2025",
+                                 "csrf_token": csrf_token(client, SNAPSHOTS)})
     assert response.status_code == 303
     snapshot = db.session.scalars(select(StructureSnapshot)).one()
     assert snapshot.name == "Hösten 2025"
@@ -77,7 +74,7 @@ def test_other_roles_may_not_save(client, db, demo, signed_in, role):
     page = client.get("/karta/ogonblicksbilder").get_data(as_text=True)
     assert 'name="name"' not in page
     response = client.post("/karta/ogonblicksbilder",
-                           data={"name": "x", "csrf_token": _token(client)})
+                           data={"name": "x", "csrf_token": csrf_token(client, SNAPSHOTS)})
     assert response.status_code == 403
     assert db.session.scalars(select(StructureSnapshot)).first() is None
 
@@ -86,7 +83,7 @@ def test_a_snapshot_needs_a_name(client, db, demo, signed_in):
     """An empty name is refused next to the field."""
     signed_in("leadership")
     response = client.post("/karta/ogonblicksbilder",
-                           data={"name": " ", "csrf_token": _token(client)})
+                           data={"name": " ", "csrf_token": csrf_token(client, SNAPSHOTS)})
     assert response.status_code == 400
     assert 'id="name-error"' in response.get_data(as_text=True)
 

@@ -13,7 +13,7 @@ from tests.decisions.conftest import ROLES, expected, in_english  # noqa: F401 -
 
 # The decision log's fixtures: the demo's LSG, its coordinator, people, accounts by role.
 lsg, coordinator, person = _decisions.lsg, _decisions.coordinator, _decisions.person
-as_role, english = _decisions.as_role, _decisions.english
+role_account, english = _decisions.role_account, _decisions.english
 
 MEETING_DAY = date(2026, 1, 13)
 

@@ -211,7 +211,7 @@ def test_a_decision_in_the_meeting_stays_a_draft_until_approval(client, db, held
     assert client.get(f"/moten/{held.key}/protokoll").status_code == 200
     client.post("/logout", data={"csrf_token": token})
     viewer = make_user("viewer", email="v@test.example")
-    from tests.conftest import AuthActions
+    from tests.helpers import AuthActions
 
     AuthActions(client).login(viewer.email)
     assert client.get(f"/moten/{held.key}/protokoll").status_code == 403
@@ -243,7 +243,7 @@ def test_approving_makes_the_minutes_and_decisions_final(client, db, held, coord
     db.session.expire_all()
     assert {a.person.key for a in held.attendance} == {coordinator.person.key}
     client.post("/logout", data={"csrf_token": token})
-    from tests.conftest import AuthActions
+    from tests.helpers import AuthActions
 
     viewer = make_user("viewer", email="v@test.example")
     AuthActions(client).login(viewer.email)

@@ -17,6 +17,7 @@ from portal.models import (
     Organisation,
     Person,
 )
+from tests.helpers import csrf_token
 
 LIST_PAGES = [
     "/", "/forum", "/organisationer", "/personer", "/fokusomraden", "/uppdrag", "/beslut",
@@ -49,7 +50,7 @@ def test_every_page_answers_with_a_title_and_a_heading(db, demo, client, signed_
     signed_in("viewer")
     if lang == "en":
         client.post("/language", data={"lang": "en", "next": "/",
-                                       "csrf_token": _token(client)})
+                                       "csrf_token": csrf_token(client, "/")})
     for url in _all_urls(db):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -59,18 +60,13 @@ def test_every_page_answers_with_a_title_and_a_heading(db, demo, client, signed_
         assert h1 and h1 in title, url
         assert response.headers["Cache-Control"] == "no-store"
 
-
-def _token(client) -> str:
-    page = client.get("/").get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-
-
 def test_swedish_and_english_navigation(db, client, signed_in):
     """The menu speaks Swedish by default and English after switching."""
     signed_in("viewer")
     page = client.get("/").get_data(as_text=True)
     assert "Min översikt" in page and "Uppdrag" in page
-    client.post("/language", data={"lang": "en", "next": "/forum", "csrf_token": _token(client)})
+    client.post("/language",
+                data={"lang": "en", "next": "/forum", "csrf_token": csrf_token(client, "/")})
     page = client.get("/").get_data(as_text=True)
     assert "My overview" in page and "Commissions" in page
 

@@ -14,7 +14,7 @@ from portal.exchange.exporter import export_document
 from portal.exchange.services import import_text
 from portal.exchange.validator import dump_document
 from portal.models import Person, User
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions
 
 SCALE = 0.05  # about 1,250 people and 200 forums on top of the demo's 85 and 29
 FORUM, COMMISSION = "lsg", "fm2025-uppdragil3"

@@ -11,22 +11,18 @@ from sqlalchemy import func, select
 from portal.demo.loader import DEMO_PASSWORD
 from portal.models import AuditEntry, Decision, ForumMembership, Person, User, UserSession
 from portal.privacy.services import PrivacyError, pseudonymise
-from tests.conftest import AuthActions, refusals
+from tests.conftest import refusals
+from tests.helpers import AuthActions, csrf_token
 
 PUBLIC_PAGES = ("/integritet", "/tillganglighet")
-
-
-def _token(client) -> str:
-    page = client.get("/login").get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_privacy_and_accessibility_pages_are_public(client, path, lang):
     """Signed out, both pages answer in the chosen language, with a title naming the heading."""
     if lang == "en":
-        client.post("/language", data={"lang": "en", "next": path, "csrf_token": _token(client)})
+        client.post("/language",
+                    data={"lang": "en", "next": path, "csrf_token": csrf_token(client, "/login")})
     response = client.get(path)
     assert response.status_code == 200
     page = response.get_data(as_text=True)

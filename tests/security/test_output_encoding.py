@@ -8,7 +8,7 @@ from urllib.parse import urldefrag, urlsplit
 from portal.exchange.schema import FIELDS, LISTS, Field, Kind
 from portal.exchange.services import import_text
 from portal.exchange.validator import dump_document
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions
 
 PAGE_LIMIT = 400
 

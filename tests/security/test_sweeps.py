@@ -13,7 +13,7 @@ from portal import ROOT
 from portal.backup.services import write_backup
 from portal.demo.loader import DEMO_PASSWORD
 from portal.security import PUBLIC_ENDPOINTS
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Tables a GET may write to: the audit trail (sign-ins, denied access, personal-data exports)

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from portal.models import AuditEntry, ForumMembership, Person
+from tests.helpers import csrf_token
 
 PAGE = "/admin/utbyte/kalkylblad"
 CONFIRM = "/admin/utbyte/kalkylblad/bekrafta"
@@ -36,21 +37,15 @@ def seeded(app, db, tmp_path):
 def _count(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
-
-def _token(client) -> str:
-    page = client.get(PAGE).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-
-
 def _upload(client, content: bytes, name: str, kind: str = "people"):
-    return client.post(PAGE, data={"csrf_token": _token(client), "kind": kind,
+    return client.post(PAGE, data={"csrf_token": csrf_token(client, PAGE), "kind": kind,
                                    "sheet": (io.BytesIO(content), name)},
                        content_type="multipart/form-data")
 
 
 def _confirm(client, page: str):
     token = re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
-    return client.post(CONFIRM, data={"csrf_token": _token(client), "token": token})
+    return client.post(CONFIRM, data={"csrf_token": csrf_token(client, PAGE), "token": token})
 
 
 def _xlsx(sheets: dict[str, list[list]]) -> bytes:
@@ -97,7 +92,7 @@ def test_confirm_imports_and_audits(db, client, signed_in, seeded):
 def test_tampered_confirmation_is_refused(db, client, signed_in, seeded):
     """A confirmation token that was changed imports nothing."""
     signed_in("admin")
-    client.post(CONFIRM, data={"csrf_token": _token(client), "token": "x.y.z"})
+    client.post(CONFIRM, data={"csrf_token": csrf_token(client, PAGE), "token": "x.y.z"})
     assert _count(db, Person) == 1
 
 
@@ -183,9 +178,8 @@ def test_non_admins_get_403(client, signed_in, seeded, role):
     """Only admins see or use the spreadsheet import."""
     signed_in(role)
     assert client.get(PAGE).status_code == 403
-    page = client.get("/").get_data(as_text=True)
-    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    assert client.post(CONFIRM, data={"csrf_token": csrf, "token": "x"}).status_code == 403
+    assert client.post(CONFIRM, data={"csrf_token": csrf_token(client, "/"),
+                                      "token": "x"}).status_code == 403
 
 
 def test_post_without_csrf_is_400(db, client, signed_in, seeded):

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, render_template, request
+from flask_babel import get_locale
 
+from portal.findings import bp
 from portal.findings import services as findings_services
 from portal.findings.kinds import GROUPS, NAMES, WHY
 from portal.findings.services import map_document, metrics
+from portal.findings.web import finding_context
 from portal.map import services
-from portal.map.blueprint import bp, finding_context, lang
 from portal.views import render
 
 TOP = 20
@@ -27,8 +29,8 @@ def coverage():
     matrix = services.coverage()
     only_gaps = request.args.get("gaps") == "1"
     rows = [r for r in matrix.rows if r.gaps] if only_gaps else matrix.rows
-    return render("map/coverage.html", "map/_coverage_table.html", matrix=matrix, rows=rows,
-                  only_gaps=only_gaps)
+    return render("findings/coverage.html", "findings/_coverage_table.html", matrix=matrix,
+                  rows=rows, only_gaps=only_gaps)
 
 
 @bp.get("/analys/tackning/<principal>/<area>")
@@ -45,7 +47,7 @@ def coverage_cell(principal: str, area: str):
     forums = {f["key"]: f for f in map_document()["forums"]}
     inside = set(row.cells.get(area, []))
     outside = {k for k in matrix.area_forums.get(area, []) if k not in inside}
-    return render_template("map/coverage_cell.html", row=row, area=area_entry,
+    return render_template("findings/coverage_cell.html", row=row, area=area_entry,
                            inside=_by_name(forums, inside), outside=_by_name(forums, outside))
 
 
@@ -62,7 +64,7 @@ def brokers():
     people = sorted(result["people"].items(), key=lambda p: (-p[1]["betweenness"], p[0]))[:TOP]
     forums = sorted(result["forums"].items(), key=lambda f: (-f[1]["betweenness"], f[0]))[:TOP]
     return render_template(
-        "map/brokers.html", metrics=result, people=people, forums=forums, names=names,
+        "findings/brokers.html", metrics=result, people=people, forums=forums, names=names,
         communities=result["communities"][:TOP], community_count=len(result["communities"]),
     )
 
@@ -71,12 +73,12 @@ def brokers():
 def report():
     """The leadership report: summary, coverage matrix and findings, made to be printed."""
     doc = map_document()
-    result = findings_services.findings(None, lang())
+    result = findings_services.findings(None, str(get_locale()))
     shown = {kind: [] for kind in NAMES}
     for finding in result["findings"]:
         shown[finding["kind"]].append(finding)
     return render_template(
-        "map/report.html", summary=services.summary(doc, result["findings"]), doc=result,
+        "findings/report.html", summary=services.summary(doc, result["findings"]), doc=result,
         as_of=date.fromisoformat(result["as_of"]),
         matrix=services.coverage(), groups=GROUPS, why=WHY, shown=shown,
         per_kind=REPORT_PER_KIND, **finding_context(),
