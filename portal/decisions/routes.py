@@ -108,7 +108,8 @@ def edit(key: str):
     form = DecisionForm()
     if request.method == "GET":
         form.fill_from(decision)
-        form.new_actions[0].form.owner_forum.data = decision.forum.key
+        if not decision.proposed_actions:
+            form.new_actions[0].form.owner_forum.data = decision.forum.key
     return _decision_form(
         form, decision.forum, _("Edit the draft decision"),
         lambda data, final: services.update_draft(current_user, decision, data, final=final),
