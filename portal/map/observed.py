@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
 
-from portal.analysis.meetings import by_forum, in_window
+from portal.analysis.meetings import WINDOW_DAYS, by_forum, in_window
 
 STATUSES = ("attending", "absent", "on_call", "guest", "unrecorded")
 MODES = ("formal", "observed", "difference")
@@ -58,8 +58,9 @@ class ObservedNetwork:
 
 def observed_network(doc: dict, as_of: date, last_count: int) -> ObservedNetwork:
     """The observed network of the map on a date, `last_count` latest meetings per member."""
+    # The longest allowed due time: no meeting in the window is checked for its minutes here.
     held, _unapproved = by_forum(SimpleNamespace(meetings=doc.get("meetings") or []),
-                                 as_of, minutes_due_days=0)
+                                 as_of, minutes_due_days=WINDOW_DAYS)
     network = ObservedNetwork(as_of=as_of, last_count=last_count)
     for forum in doc.get("forums") or []:
         key = forum["key"]
