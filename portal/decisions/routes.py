@@ -137,6 +137,18 @@ def correct(key: str):
     )
 
 
+@bp.get("/beslut/<key>/kassera")
+def confirm_discard(key: str):
+    """Ask before a draft is discarded: what goes with it (its proposed actions) is listed."""
+    decision = get_by_key(Decision, key, selectinload(Decision.forum),
+                          selectinload(Decision.proposed_actions))
+    if decision.status == "final":
+        return redirect(url_for("decisions.detail", key=decision.key), 303)
+    if not can_edit_decision(current_user, decision):
+        abort(403)
+    return render_template("decisions/discard.html", decision=decision)
+
+
 @bp.post("/beslut/<key>/ta-bort")
 def discard(key: str):
     """Discard a draft decision (a final decision is never deleted)."""

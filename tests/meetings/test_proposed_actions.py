@@ -141,3 +141,18 @@ def test_editing_a_draft_shows_and_changes_its_proposals(client, db, lsg, coordi
     final = db.session.get(Decision, decision.id)
     assert final.status == "final" and final.proposed_actions == []
     assert [a.title for a in final.actions] == ["Utbilda samordnarna"]
+
+
+def test_discarding_asks_first_and_names_what_goes(client, db, held, coordinator, as_role):
+    token = as_role("officer")
+    client.post(f"/moten/{held.key}/beslut/ny", data={
+        **_form(coordinator.person.key), "csrf_token": token})
+    decision = db.session.scalar(select(Decision).where(Decision.meeting_id == held.id))
+    in_english(client, token)
+    page = client.get(f"/beslut/{decision.key}").get_data(as_text=True)
+    assert f'href="/beslut/{decision.key}/kassera"' in page
+    assert f'action="/beslut/{decision.key}/ta-bort"' not in page  # no discarding in one click
+    confirm = client.get(f"/beslut/{decision.key}/kassera").get_data(as_text=True)
+    assert "Discard the draft?" in confirm and TITLE in confirm
+    assert f'action="/beslut/{decision.key}/ta-bort"' in confirm
+    assert db.session.get(Decision, decision.id) is not None  # asking changes nothing
