@@ -94,6 +94,9 @@ def test_actions_of_a_draft_in_a_meeting_go_live_when_the_minutes_are_approved(
     trail = db.session.scalar(select(AuditEntry).where(
         AuditEntry.entity_type == "action", AuditEntry.entity_key == action.key))
     assert (trail.action, trail.data["decision"]) == ("create", decision.key)
+    finalised = db.session.scalar(select(AuditEntry).where(
+        AuditEntry.entity_type == "decision", AuditEntry.action == "finalise"))
+    assert finalised.data["created_actions"] == [action.key]
 
 
 def test_discarding_a_draft_leaves_nothing_behind(client, db, held, coordinator, as_role):
