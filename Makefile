@@ -75,6 +75,7 @@ bench: install-dev
 	$(BIN)/python -m bench.bench_analysis
 	$(BIN)/python -m bench.bench_portal
 	$(BIN)/python -m bench.bench_map
+	$(BIN)/python -m bench.bench_meetings_pages
 	$(BIN)/python -m bench.bench_browser
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.load --think 0 --seconds 30

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -226,3 +227,22 @@ class RiskForm(EditForm):
                 "owner_person": risk.owner_person.key if risk.owner_person else "",
                 "status": risk.status, "version": risk.version}
         return cls(prefix=f"risk-{risk.id}", data=data, **kwargs)
+
+
+class DecidedByForm(EditForm):
+    """The final decisions that took a decision point, and whether it is reached by them."""
+
+    decisions = SelectMultipleField(_l("Decisions that took the decision point"),
+                                    validate_choice=False)
+    reach = BooleanField(_l("Mark the milestone reached on the latest decision's date"))
+
+    @classmethod
+    def for_milestone(cls, milestone, **kwargs) -> DecidedByForm:
+        """The form as the milestone is now."""
+        return cls(data={"version": milestone.version,
+                         "decisions": [d.key for d in milestone.decided_by
+                                       if d.status == "final"]}, **kwargs)
+
+    def as_snapshot(self) -> dict[str, Any]:
+        """The chosen decisions as the milestone's snapshot names them."""
+        return {"decided_by": sorted(self.decisions.data or [])}

@@ -19,6 +19,7 @@ from portal.models import (
     Area,
     AuditEntry,
     Commission,
+    Decision,
     Forum,
     Milestone,
     Person,
@@ -40,7 +41,7 @@ FIELD_LABELS = {
     "mitigation": _l("Mitigation"), "light": _l("Status"), "comment": _l("Comment"),
     "reported_on": _l("Report date"), "author": _l("Reported by"), "lead": _l("Commission lead"),
     "owner": _l("Owner"), "members": _l("Commission members"), "start": _l("Start"),
-    "end": _l("End"), "goals": _l("Goals"),
+    "end": _l("End"), "goals": _l("Goals"), "decided_by": _l("Decided by"),
 }
 ENTITY_LABELS = {
     "commission": _l("Commission"), "milestone": _l("Milestone"), "action": _l("Action"),
@@ -57,6 +58,7 @@ REFERENCES = {
     "owner_person": (Person, "name"), "lead": (Person, "name"), "members": (Person, "name"),
     "owner_forum": (Forum, "name"), "owner": (Forum, "name"), "areas": (Area, "name"),
     "recommendation": (Recommendation, "text"), "commission": (Commission, "title"),
+    "decided_by": (Decision, "title"),
 }
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.commissions import followup_queries as followup
+from portal.commissions.decided import decision_points
 from portal.commissions.filters import ActionFilter, filter_actions, is_overdue, owner_choices
 from portal.extensions import db
 from portal.models import Action, Commission, Decision, Milestone, Recommendation
@@ -63,6 +64,7 @@ def commission_detail(commission: Commission, today: date,
     return {
         "milestones": commission.milestones,
         "next_milestone": next_milestone(commission),
+        "decision_points": decision_points(commission),
         "actions": actions,
         **action_table(actions, wanted, today),
         "recommendations": recommendation_progress(commission, actions),

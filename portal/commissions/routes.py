@@ -14,6 +14,7 @@ from portal.commissions import (  # noqa: F401 - importing the other views adds 
     export,
     history,
     queries,
+    routes_decided,
     routes_edit,
     routes_followup,
 )

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from portal.decisions.services import DecisionData, NewAction
+from portal.decisions.services import DecisionData, NewAction, proposals_as_new_actions
 from portal.forms import InDateRange
 
 MAX_NEW_ACTIONS = 10
@@ -71,6 +71,18 @@ class DecisionForm(FlaskForm):
         self.date.data, self.title.data, self.text.data = (
             decision.decided_on, decision.title, decision.text)
         self.actions.data = [a.key for a in decision.actions]
+        self.fill_proposals(decision)
+
+    def fill_proposals(self, decision) -> None:
+        """Show a draft's proposed actions as the new-action rows, to change or keep."""
+        proposed = proposals_as_new_actions(decision)[:MAX_NEW_ACTIONS]
+        while len(self.new_actions) < len(proposed):
+            self.new_actions.append_entry()
+        for entry, item in zip(self.new_actions, proposed, strict=False):
+            entry.form.title.data, entry.form.due.data = item.title, item.due
+            entry.form.owner_person.data = item.owner_person or ""
+            entry.form.owner_forum.data = item.owner_forum or ""
+            entry.form.areas.data = list(item.areas)
 
 
 class CorrectionForm(DecisionForm):

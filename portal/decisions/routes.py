@@ -108,7 +108,8 @@ def edit(key: str):
     form = DecisionForm()
     if request.method == "GET":
         form.fill_from(decision)
-        form.new_actions[0].form.owner_forum.data = decision.forum.key
+        if not decision.proposed_actions:
+            form.new_actions[0].form.owner_forum.data = decision.forum.key
     return _decision_form(
         form, decision.forum, _("Edit the draft decision"),
         lambda data, final: services.update_draft(current_user, decision, data, final=final),
@@ -134,6 +135,18 @@ def correct(key: str):
             current_user, decision, data, form.reason.data),
         decision=decision, correcting=True,
     )
+
+
+@bp.get("/beslut/<key>/kassera")
+def confirm_discard(key: str):
+    """Ask before a draft is discarded: what goes with it (its proposed actions) is listed."""
+    decision = get_by_key(Decision, key, selectinload(Decision.forum),
+                          selectinload(Decision.proposed_actions))
+    if decision.status == "final":
+        return redirect(url_for("decisions.detail", key=decision.key), 303)
+    if not can_edit_decision(current_user, decision):
+        abort(403)
+    return render_template("decisions/discard.html", decision=decision)
 
 
 @bp.post("/beslut/<key>/ta-bort")

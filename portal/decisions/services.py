@@ -28,7 +28,7 @@ from portal.entries import EntryError, entry_errors, free_key, unique_key
 from portal.exchange.schema import KEY_LENGTH, LONG_TEXT
 from portal.extensions import db
 from portal.forms import empty_to_none
-from portal.models import Action, Area, Decision, Forum, Meeting, Person
+from portal.models import Action, Area, Decision, Forum, Meeting, Person, ProposedAction
 from portal.models.decision import FinalDecisionError
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ __all__ = [
     "NewAction",
     "correct_decision",
     "discard_draft",
+    "finalise_proposals",
     "log_decision",
     "refuse_corrected",
     "update_draft",
@@ -79,6 +80,8 @@ class DecisionData:
 def log_decision(actor: User, forum: Forum, data: DecisionData, final: bool = True) -> Decision:
     """Log a forum's decision, as a draft or as a final record, with the actions it creates.
 
+    A draft creates no actions: it keeps them as proposals until it becomes final.
+
     :raise PermissionDenied: unless the actor may log the forum's decisions.
     :raise EntryError: naming each field that is wrong; nothing is saved then.
     """
@@ -89,8 +92,11 @@ def log_decision(actor: User, forum: Forum, data: DecisionData, final: bool = Tr
     decision = Decision(
         key=key, forum=forum, title=data.title, decided_on=data.date, text=data.text,
         status="final" if final else "draft", version_no=1, created_by=actor,
-        actions=_actions(data.actions) + _create_actions(actor, key, data.new_actions),
+        actions=_actions(data.actions) + (
+            _create_actions(actor, key, data.new_actions) if final else []),
     )
+    if not final:
+        _propose(decision, data.new_actions)
     if data.meeting:
         decision.meeting = _by_keys(Meeting, [data.meeting])[0]
         decision.agenda_item = next(
@@ -120,9 +126,12 @@ def update_draft(actor: User, decision: Decision, data: DecisionData,
     _check(decision.forum, decision.key, data, actor)
     _claim_draft(decision)
     before = snapshot(decision)
-    created = _create_actions(actor, decision.key, data.new_actions)
+    # The form shows the draft's proposals as its new-action rows: they are what stays proposed,
+    # or what the final decision creates.
+    created = _create_actions(actor, decision.key, data.new_actions) if final else []
     decision.title, decision.decided_on, decision.text = data.title, data.date, data.text
     decision.actions = _actions(data.actions) + created
+    _propose(decision, [] if final else data.new_actions)
     db.session.flush()  # the links first: once final, the database keeps them as they are
     if final:
         decision.status = "final"
@@ -136,7 +145,8 @@ def update_draft(actor: User, decision: Decision, data: DecisionData,
 def discard_draft(actor: User, decision: Decision) -> None:
     """Delete a draft that will not be taken; a final decision is never deleted.
 
-    Actions the draft created are kept: they have an owner and may be linked elsewhere.
+    The actions it proposed go with it. Actions that drafts created before proposals existed
+    are kept: they have an owner and may be linked elsewhere.
 
     :raise FinalDecisionError: when the decision is final.
     :raise PermissionDenied: unless the actor may log the forum's decisions.
@@ -341,4 +351,56 @@ def _extra(decision: Decision) -> dict[str, Any]:
         "version_no": decision.version_no,
         "supersedes": decision.supersedes.key if decision.supersedes else None,
         "corrected_reason": decision.corrected_reason,
+        **_proposals_extra(decision),
     }
+
+
+# --- Proposed actions of drafts ---------------------------------------------------------------
+
+
+def _propose(decision: Decision, items: list[NewAction]) -> None:
+    """Keep the actions a draft proposes with the draft, in place of those it proposed before."""
+    decision.proposed_actions = [
+        ProposedAction(
+            position=position, title=item.title,
+            owner_person=_by_keys(Person, [item.owner_person])[0] if item.owner_person else None,
+            owner_forum=_by_keys(Forum, [item.owner_forum])[0] if item.owner_forum else None,
+            due_on=item.due, areas=_by_keys(Area, item.areas))
+        for position, item in enumerate(items, start=1)
+    ]
+
+
+def proposals_as_new_actions(decision: Decision) -> list[NewAction]:
+    """The draft's proposed actions as the form's new-action rows."""
+    return [
+        NewAction(title=p.title, owner_person=p.owner_person.key if p.owner_person else None,
+                  owner_forum=p.owner_forum.key if p.owner_forum else None, due=p.due_on,
+                  areas=[a.key for a in p.areas])
+        for p in decision.proposed_actions
+    ]
+
+
+def finalise_proposals(actor: User, decision: Decision) -> list[Action]:
+    """Make a draft's proposed actions real actions linked to it, just before it becomes final.
+
+    The caller holds the draft (its row claimed or its meeting locked), sets it final after
+    this and commits: the actions and the final record are one transaction.
+    """
+    created = _create_actions(actor, decision.key, proposals_as_new_actions(decision))
+    if created:
+        decision.actions = [*decision.actions, *created]
+    decision.proposed_actions = []
+    db.session.flush()  # the links while it is a draft: once final, they are kept as they are
+    return created
+
+
+def _proposals_extra(decision: Decision) -> dict[str, Any]:
+    """What the audit trail keeps of a draft's proposed actions (nothing for a final one)."""
+    if decision.status != "draft":
+        return {}
+    return {"proposed_actions": [
+        {"title": p.title, "owner_person": p.owner_person.key if p.owner_person else None,
+         "owner_forum": p.owner_forum.key if p.owner_forum else None,
+         "due": p.due_on.isoformat() if p.due_on else None,
+         "areas": [a.key for a in p.areas]}
+        for p in decision.proposed_actions]}

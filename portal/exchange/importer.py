@@ -322,10 +322,12 @@ def import_document(session: Session, doc: dict[str, Any], actor: User | None,
 
     # Decisions are records: only new ones are written (a changed one was refused above).
     new, _changed = plan["decisions"]
+    on_items = _agenda_items_of(w, new, doc.get("milestones") or [])
     w.upsert("decisions", new, [], lambda e: {
         "title": e["title"], "forum_id": forum_ids[e["forum"]], "decided_on": e["date"],
         "text": e["text"], "status": "final", "version_no": 1,
-        "meeting_id": w.ref("meetings", e["meeting"]), "created_at": w.now})
+        "meeting_id": w.ref("meetings", e["meeting"]), "agenda_item_id": on_items.get(e["key"]),
+        "created_at": w.now})
     w.replace_links(decision_action, "decision_id", "action_id", "decisions", new,
                     "actions", "actions", fresh=True)
     w.replace_links(decision_document, "decision_id", "document_id", "decisions", new,
@@ -530,6 +532,44 @@ def _write_meeting_parts(w: _Writer, new: list[dict], changed: list[dict]) -> No
     w.execute(insert(AgendaItem.__table__), agenda)
     w.execute(insert(Attendance.__table__), attendance)
     w.execute(insert(MinutesApprover.__table__), approvers)
+
+
+def _agenda_items_of(w: _Writer, decisions: list[dict], milestones: list[dict]) -> dict[str, int]:
+    """The agenda item each new decision was taken on, matched inside its meeting.
+
+    The format links a decision to its meeting only, so the item is found again: the first
+    item (by position) whose title is the decision's title (case and spaces aside), else the
+    first about one of the decisions's actions or about a milestone it decided. A decision
+    no item matches stays linked to the meeting alone.
+    """
+    meeting_ids = w.key_ids("meetings")
+    wanted = [e for e in decisions if e.get("meeting")]
+    if not wanted:
+        return {}
+    items = AgendaItem.__table__
+    by_meeting: dict[int, list[tuple]] = defaultdict(list)
+    for row in w.stored_rows(items, "meeting_id",
+                             sorted({meeting_ids[e["meeting"]] for e in wanted}),
+                             "meeting_id", "position", "id", "title", "action_id",
+                             "milestone_id"):
+        by_meeting[row[0]].append(row[1:])
+    decided: dict[str, set[str]] = defaultdict(set)
+    for milestone in milestones:
+        for key in milestone.get("decided_by") or []:
+            decided[key].add(milestone["key"])
+    action_ids, milestone_ids = w.key_ids("actions"), w.key_ids("milestones")
+    found = {}
+    for entry in wanted:
+        candidates = sorted(by_meeting.get(meeting_ids[entry["meeting"]], []))
+        title = " ".join((entry["title"] or "").split()).casefold()
+        about = ({action_ids[k] for k in entry.get("actions") or [] if k in action_ids},
+                 {milestone_ids[k] for k in decided[entry["key"]] if k in milestone_ids})
+        match = next((c for c in candidates if " ".join(c[2].split()).casefold() == title),
+                     None) or next((c for c in candidates
+                                    if c[3] in about[0] or c[4] in about[1]), None)
+        if match is not None:
+            found[entry["key"]] = match[1]
+    return found
 
 
 def _diff_meeting_parts(w: _Writer, changed, item_row, marks, agenda, attendance,

@@ -11,7 +11,7 @@ from portal.findings import services as findings_services
 from portal.findings.scope import entities
 from portal.findings.services import map_document
 from portal.map import services
-from portal.map.forms import parse_filters
+from portal.map.forms import NETWORK_NAMES, parse_filters
 from portal.map.graph import MAP_KINDS, Filters, MapModel
 from portal.map.whatif import finding_key
 from portal.models.forum import FORUM_KINDS, FORUM_LEVELS
@@ -52,7 +52,8 @@ def filter_args(filters: Filters, **changes) -> dict[str, str]:
     """The query arguments of a filter, for links that keep it."""
     values = {"area": filters.area, "level": filters.level, "kind": filters.kind,
               "organisation": filters.organisation, "people": "1" if filters.people else "",
-              "organisations": "1" if filters.organisations else "", "focus": filters.focus}
+              "organisations": "1" if filters.organisations else "", "focus": filters.focus,
+              "natverk": NETWORK_NAMES[filters.network] if filters.network else ""}
     values.update(changes)
     return {name: value for name, value in values.items() if value}
 

@@ -11,6 +11,10 @@ from wtforms.validators import DataRequired, Length
 from portal.map.graph import Filters
 from portal.models.forum import FORUM_KINDS, FORUM_LEVELS
 
+# The map's network switch in the address (`natverk`): formal, observed or the difference.
+NETWORKS = {"formell": "", "observerad": "observed", "skillnad": "difference"}
+NETWORK_NAMES = {mode: name for name, mode in NETWORKS.items()}
+
 
 class SnapshotForm(FlaskForm):
     """The name of a new snapshot of the structure."""
@@ -35,4 +39,5 @@ def parse_filters(args: MultiDict, area_keys: set[str]) -> Filters:
         people=args.get("people") == "1",
         organisations=args.get("organisations") == "1",
         focus=(args.get("focus") or "").strip()[:2000],
+        network=NETWORKS.get((args.get("natverk") or "").strip(), ""),
     )

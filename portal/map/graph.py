@@ -36,6 +36,7 @@ class Filters:
     people: bool = False
     organisations: bool = False
     focus: str = ""
+    network: str = ""  # "", "observed" or "difference" (portal.map.observed)
 
     @property
     def narrows(self) -> bool:

@@ -113,6 +113,7 @@ def text():
         filters=filters, filter_args=filter_args, options=filter_options(), rows=shown,
         total=len(keys), page=page, per_page=TEXT_PER_PAGE, forums=forums,
         findings=map_findings(drawn, filters), drawn=drawn, **finding_context(),
+        observed=services.observed() if filters.network else None,
     )
 
 

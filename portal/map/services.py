@@ -7,6 +7,7 @@ Everything that depends only on the stored map is cached per version of the map
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from portal.analysis.core import KINDS, analyze
 from portal.audit.services import record
+from portal.dates import today
 from portal.exchange.validator import dump_document
 from portal.extensions import db, derived
 from portal.findings import services as findings_services
@@ -22,6 +24,7 @@ from portal.map import exports
 from portal.map.compare import compare_documents
 from portal.map.coverage import Matrix, coverage_matrix
 from portal.map.graph import Filters, MapModel, build_model
+from portal.map.observed import ObservedNetwork, observed_network, overlay
 from portal.map.whatif import diff_findings, dissolve, merge
 from portal.models import StructureSnapshot
 
@@ -44,11 +47,28 @@ def _json(value: Any) -> bytes:
 def map_data(filters: Filters, lang: str) -> bytes:
     """The drawing data of the map for a filter, as JSON; the whole map is cached as it is."""
     def compute() -> bytes:
+        if filters.network:
+            return _json({"state": state_token(), **observed_elements(filters, lang)})
         return _json({"state": state_token(), **map_model(lang).elements(filters)})
 
     if filters == Filters():
         return derived.cached(("map-data", state_token(), lang), compute)
     return compute()
+
+
+def observed(as_of: date | None = None) -> ObservedNetwork:
+    """Who came to the forums' recorded meetings up to a date (today), per state of the map."""
+    as_of = as_of or today()
+    last = current_settings()["inactive_after_meetings"]
+    return derived.cached(("observed", state_token(), as_of, last),
+                          lambda: observed_network(map_document(), as_of, last))
+
+
+def observed_elements(filters: Filters, lang: str) -> dict:
+    """The drawing of a filter with its people and member edges as observed in meetings."""
+    drawn = map_model(lang)
+    elements = drawn.elements(replace(filters, people=True))
+    return overlay(elements, observed(), filters.network, drawn.person_nodes)
 
 
 def coverage() -> Matrix:

@@ -183,7 +183,8 @@ def meeting_decisions(meeting: Meeting) -> list[Decision]:
     found = list(db.session.scalars(
         select(Decision).where(Decision.meeting_id == meeting.id)
         .options(selectinload(Decision.actions).selectinload(Action.owner_person),
-                 selectinload(Decision.actions).selectinload(Action.owner_forum))
+                 selectinload(Decision.actions).selectinload(Action.owner_forum),
+                 selectinload(Decision.proposed_actions))
         .order_by(Decision.id)))
     positions = {i.id: i.position for i in meeting.agenda}
     return sorted(found, key=lambda d: (positions.get(d.agenda_item_id, 10_000), d.id))

@@ -455,8 +455,9 @@ def approve_minutes(actor: User, meeting: Meeting, on: date) -> str:
     if final:
         before = snapshot(meeting)
         meeting.minutes_approved_on = on
-        drafts = db.session.scalars(select(Decision).where(
-            Decision.meeting_id == meeting.id, Decision.status == "draft")).all()
+        drafts = _claim_drafts(meeting)
+        created = {d.key: [a.key for a in decisions.finalise_proposals(actor, d)]
+                   for d in drafts}
         for decision in drafts:
             decision.status = "final"
         db.session.flush()
@@ -464,6 +465,25 @@ def approve_minutes(actor: User, meeting: Meeting, on: date) -> str:
                after=snapshot(meeting), data={"decisions": sorted(d.key for d in drafts)})
         for decision in drafts:
             record(actor, "finalise", "decision", decision.key,
-                   data={"meeting": meeting.key, "reason": "minutes approved"})
+                   data={"meeting": meeting.key, "reason": "minutes approved",
+                         "created_actions": created[decision.key]})
     db.session.commit()
     return "final" if final else "recorded"
+
+
+def _claim_drafts(meeting: Meeting) -> list[Decision]:
+    """The meeting's draft decisions, their rows taken for this transaction and read afresh.
+
+    An edit of a draft saving at this moment either finished first (its proposals are read
+    here) or waits and then finds the decision final (409): the actions made are those the
+    draft holds when the minutes become final, never a mix of two versions.
+    """
+    table = Decision.__table__
+    db.session.execute(update(table).where(table.c.meeting_id == meeting.id,
+                                           table.c.status == "draft").values(status="draft"))
+    drafts = list(db.session.scalars(
+        select(Decision).where(Decision.meeting_id == meeting.id, Decision.status == "draft")
+        .order_by(Decision.id).execution_options(populate_existing=True)))
+    for decision in drafts:
+        db.session.expire(decision, ["actions", "proposed_actions"])
+    return drafts

@@ -15,7 +15,7 @@ from portal.models.commission import (
     Milestone,
     Recommendation,
 )
-from portal.models.decision import Decision
+from portal.models.decision import Decision, ProposedAction
 from portal.models.directory import Area, Organisation, Person
 from portal.models.document import Document
 from portal.models.followup import Risk, StatusReport
@@ -50,6 +50,7 @@ __all__ = [
     "Milestone",
     "Organisation",
     "Person",
+    "ProposedAction",
     "Recommendation",
     "Risk",
     "SearchEntry",

@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.models.account import User
 from portal.models.base import KeyedMixin, key_column, utcnow
 from portal.models.commission import Action
+from portal.models.directory import Area, Person
 from portal.models.document import Document
 from portal.models.forum import Forum
 from portal.models.meeting import AgendaItem, Meeting
@@ -30,6 +31,15 @@ decision_document = Table(
     Column(
         "document_id", ForeignKey("document.id", ondelete="CASCADE"), primary_key=True, index=True
     ),
+)
+
+# The focus areas of an action a draft proposes.
+proposed_action_area = Table(
+    "proposed_action_area",
+    db.metadata,
+    Column("proposed_action_id", ForeignKey("proposed_action.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("area_id", ForeignKey("area.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
@@ -80,6 +90,42 @@ class Decision(KeyedMixin, db.Model):
     documents: Mapped[list[Document]] = relationship(
         secondary=decision_document, order_by=Document.title
     )
+    # What a draft would create: kept with the draft, made actions when it becomes final.
+    proposed_actions: Mapped[list[ProposedAction]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="ProposedAction.position",
+    )
+
+
+class ProposedAction(db.Model):
+    """An action a draft decision proposes: not an action until the decision is final.
+
+    It is in no action list, count, export or analysis. When the decision becomes final
+    (saved as final, or its meeting's minutes approved) it becomes an action linked to the
+    decision; discarding the draft discards it.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("decision.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(Text)
+    owner_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    owner_forum_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum.id", ondelete="SET NULL"), index=True
+    )
+    due_on: Mapped[date | None]
+
+    decision: Mapped[Decision] = relationship(back_populates="proposed_actions")
+    owner_person: Mapped[Person | None] = relationship()
+    owner_forum: Mapped[Forum | None] = relationship()
+    areas: Mapped[list[Area]] = relationship(secondary=proposed_action_area, order_by=Area.name)
+
+    def __repr__(self) -> str:
+        return f"<ProposedAction decision={self.decision_id} {self.title!r}>"
 
 
 def _stored_status(connection, target: Decision) -> str | None:

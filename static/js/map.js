@@ -79,6 +79,11 @@
     // organisation to a forum where someone from another organisation represents it.
     { selector: "edge.member.represents", style: { "width": 3, "line-color": "#6b3fa0" } },
     { selector: "edge.on-behalf", style: { "line-color": "#6b3fa0", "line-style": "dotted", "width": 2 } },
+    // The observed network (Observed / Difference): each status has its own line style.
+    { selector: "edge.member.attending", style: { "width": 3, "line-color": "#1f7a3a", "opacity": 1 } },
+    { selector: "edge.member.absent", style: { "width": 2, "line-color": "#b3261e", "line-style": "dashed", "opacity": 1 } },
+    { selector: "edge.member.guest", style: { "width": 2, "line-color": "#0a4a8c", "line-style": "dotted", "opacity": 1 } },
+    { selector: "edge.member.unrecorded", style: { "width": 1, "line-color": "#9aa7b3", "opacity": 0.6 } },
     { selector: "node.match", style: { "underlay-color": "#0a4a8c", "underlay-opacity": 0.25, "underlay-padding": 8 } },
     { selector: "node.focus", style: {
       "underlay-color": "#ffbf47", "underlay-opacity": 0.9, "underlay-padding": 12, "font-weight": "bold",
@@ -291,6 +296,7 @@
     Object.keys(data.limited || {}).forEach(function (what) {
       note += " " + format(msg.msgLimited, { count: data.limited[what] });
     });
+    note += observedNote(data.observed);
     status.textContent = note + " ";
     status.appendChild(labelNote);
     renderList();
@@ -307,6 +313,16 @@
       return data;
     };
     return grouped ? grouped.then(done) : done();
+  }
+
+  // The observed network in words, for screen readers and anyone who cannot tell the lines apart.
+  function observedNote(observed) {
+    if (!observed || !msg.msgObserved) { delete canvas.dataset.observed; return ""; }
+    var counts = observed.counts;
+    canvas.dataset.observed = observed.mode;
+    return " " + format(msg.msgObserved, {
+      attending: counts.attending, absent: counts.absent, guests: counts.guest,
+      unrecorded: counts.unrecorded, last: observed.last_count });
   }
 
   function positions(nodes) {

@@ -22,7 +22,7 @@ def _fill(rounds: int):
 
     def fill():
         from portal.auth.services import create_user
-        from portal.decisions.services import DecisionData
+        from portal.decisions.services import DecisionData, NewAction
         from portal.demo.loader import DEMO_PASSWORD, load_demo
         from portal.meetings import services
         from portal.models import Forum, Person, User
@@ -38,8 +38,9 @@ def _fill(rounds: int):
                 first=date(2025, 1, 7) + timedelta(weeks=n)))
             services.add_item(officer, meeting, "Beslutsärende")
             services.open_meeting(officer, meeting, [chair.key, officer.person.key])
-            services.log_decision(officer, meeting, meeting.agenda[0],
-                                  DecisionData(title=f"Beslut {n}"))
+            services.log_decision(officer, meeting, meeting.agenda[0], DecisionData(
+                title=f"Beslut {n}",
+                new_actions=[NewAction(title=f"Åtgärd {n}", owner_forum="lsg")]))
             keys.append(meeting.key)
         members = sorted(m.person.key for m in lsg.memberships if m.ended_on is None)
         return keys, members
@@ -90,9 +91,9 @@ def test_attendance_marked_by_two_officers_at_once(live_portal):
 
 def test_two_approvers_approve_at_once(live_portal):
     """Both approvers press "Approve" together: both approvals are kept, the minutes become
-    final once, and the meeting's decision is a final record."""
+    final once, and the meeting's decision is a final record with one set of actions."""
     from portal.demo.loader import DEMO_PASSWORD
-    from portal.models import AuditEntry, Decision, Meeting
+    from portal.models import Action, AuditEntry, Decision, Meeting, ProposedAction
 
     rounds = max(1, min(ROUNDS, 10))
     keys, _members = live_portal.load(_fill(rounds))
@@ -115,4 +116,11 @@ def test_two_approvers_approve_at_once(live_portal):
             statuses = db.session.scalars(select(Decision.status).where(
                 Decision.meeting_id == meeting.id)).all()
             assert statuses == ["final"]
+            [decision] = db.session.scalars(select(Decision).where(
+                Decision.meeting_id == meeting.id))
+            number = decision.title.split()[-1]
+            assert [a.title for a in decision.actions] == [f"Åtgärd {number}"]
+            assert db.session.scalar(select(func.count()).select_from(Action).where(
+                Action.title == f"Åtgärd {number}")) == 1
+        assert db.session.scalar(select(func.count()).select_from(ProposedAction)) == 0
         db.session.remove()

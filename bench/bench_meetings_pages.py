@@ -1,0 +1,230 @@
+"""The cost of the meeting pages and of the participation analysis on a national map.
+
+    python -m bench.bench_meetings_pages [--scale 1] [--repeats 5] [--database-url URL]
+
+A generated map with two years of meetings (``bench.meetings``) is imported into an empty
+database (SQLite in a temporary folder unless --database-url names an empty PostgreSQL
+database). Then, in one process and signed in as an admin (who may open every meeting page):
+
+- each meeting page's median time and its number of SQL statements, for the forum with the
+  most meetings and for one with about five (the forum page should make the same number of
+  statements for both and take at most 1.5 times as long);
+- the participation analysis: reading the meetings from the database, their one pass, the four
+  participation steps of ``analysis.md`` and the map's observed network.
+
+It prints a table and, last, one JSON line with every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import json
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import event, func, select
+
+ADMIN, PASSWORD = "bench-admin@example.org", "bench-meetings-pages"  # noqa: S105 - throwaway
+FORUM_PAGE_RATIO_GOAL = 1.5
+PARTICIPATION_STEPS = ("absent_principal", "inactive_member", "dormant_forum",
+                       "unapproved_minutes")
+
+
+def _median_ms(action, repeats: int) -> tuple[float, object]:
+    """Median wall time of ``repeats`` runs in ms, and the last result."""
+    times, result = [], None
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        result = action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result
+
+
+def prepare(database: str, scale: float) -> dict[str, int]:
+    """An empty schema, the generated map imported, an admin account; the map's size."""
+    from bench.generate import generate
+    from portal import create_app
+    from portal.auth.services import create_user
+    from portal.exchange.services import import_text
+    from portal.extensions import db
+
+    document = generate(scale)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        start = time.perf_counter()
+        import_text(json.dumps(document), None, source="bench")
+        took = time.perf_counter() - start
+        create_user(None, ADMIN, PASSWORD, "admin", None, check_password=False)
+        db.session.remove()
+        db.engine.dispose()
+    marks = sum(len(m.get("present") or []) + len(m.get("apologies") or [])
+                for m in document["meetings"])
+    return {"forums": len(document["forums"]), "people": len(document["people"]),
+            "meetings": len(document["meetings"]), "attendance_marks": marks,
+            "import_s": round(took, 1)}
+
+
+def _forums(db) -> tuple[str, int, str, int]:
+    """The forum with the most meetings, and one with about five (key, meetings each)."""
+    from portal.models import Forum, Meeting
+
+    counts = db.session.execute(
+        select(Forum.key, func.count(Meeting.id)).join(Meeting, Meeting.forum_id == Forum.id)
+        .group_by(Forum.key).order_by(func.count(Meeting.id).desc(), Forum.key)).all()
+    busiest = counts[0]
+    small = min(counts, key=lambda row: (abs(row[1] - 5), row[0]))
+    return busiest[0], busiest[1], small[0], small[1]
+
+
+def _meeting(db, forum: str) -> str:
+    """The forum's latest held meeting with attendance recorded."""
+    from portal.models import Forum, Meeting
+
+    return db.session.scalar(
+        select(Meeting.key).join(Forum).where(Forum.key == forum, Meeting.status == "held",
+                                              Meeting.is_attendance_recorded)
+        .order_by(Meeting.meets_on.desc()).limit(1))
+
+
+def pages(app, repeats: int) -> tuple[list[tuple], dict]:
+    """Each page: name, path, median ms and SQL statements of one request."""
+    from portal.extensions import db
+
+    with app.app_context():
+        busiest, many, small, few = _forums(db)
+        meeting = _meeting(db, busiest)
+    paths = [
+        ("my meetings", "/moten"),
+        (f"forum page ({many} meetings)", f"/forum/{busiest}"),
+        (f"forum page ({few} meetings)", f"/forum/{small}"),
+        (f"forum meetings ({many})", f"/forum/{busiest}/moten"),
+        ("one meeting", f"/moten/{meeting}"),
+        ("agenda", f"/moten/{meeting}/dagordning"),
+        ("attendance", f"/moten/{meeting}/narvaro"),
+        ("minutes", f"/moten/{meeting}/protokoll"),
+        ("printable agenda", f"/moten/{meeting}/foredragningslista"),
+        (f"participation ({many})", f"/forum/{busiest}/deltagande"),
+        ("findings page", "/analys"),
+        ("map data, difference", "/karta/data.json?natverk=skillnad"),
+        ("map as text, difference", "/karta/text?natverk=skillnad"),
+    ]
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    answer = client.post("/login", data={"email": ADMIN, "password": PASSWORD,
+                                         "csrf_token": token})
+    if answer.status_code != 302:
+        sys.exit(f"sign-in failed: {answer.status_code}")
+    statements = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute",
+                     lambda *_args: statements.append(1))
+    rows = []
+    for name, path in paths:
+        status = client.get(path).status_code  # warm the caches, as a day of use does
+        if status != 200:
+            rows.append((name, path, None, None, f"HTTP {status}"))
+            continue
+        statements.clear()
+        client.get(path)
+        count = len(statements)
+        ms, _ = _median_ms(lambda path=path: client.get(path), repeats)
+        rows.append((name, path, ms, count, None))
+    forum_rows = [r for r in rows if r[0].startswith("forum page")]
+    check = {}
+    if len(forum_rows) == 2 and None not in (forum_rows[0][2], forum_rows[1][2]):
+        check = {"forum_page_queries": [forum_rows[0][3], forum_rows[1][3]],
+                 "forum_page_time_ratio": round(forum_rows[0][2] / forum_rows[1][2], 2)}
+    return rows, check
+
+
+def participation(app, repeats: int) -> dict[str, float]:
+    """The participation analysis on the stored map, step by step, in ms."""
+    from portal.analysis import findings
+    from portal.analysis.index import MapIndex
+    from portal.analysis.settings import parse_settings
+    from portal.exchange.exporter import export_document
+    from portal.extensions import db
+    from portal.map.observed import observed_network
+
+    as_of = datetime.date(2025, 11, 1)  # the generated meetings are held up to this day
+    _shown, thresholds = parse_settings()
+    rows = {}
+    with app.app_context():
+        rows["read the map with its meetings"], doc = _median_ms(
+            lambda: export_document(db.session, for_analysis=True), repeats)
+        db.session.remove()
+    rows["build index"], index = _median_ms(lambda: MapIndex(doc), repeats)
+    rows["meetings, one pass"], _ = _median_ms(
+        lambda: findings.Context(as_of, thresholds).meetings(index), repeats)
+    context = findings.Context(as_of, thresholds)
+    context.representation(index)
+    context.meetings(index)
+    steps = dict(findings.STEPS)
+    for name in PARTICIPATION_STEPS:
+        rows[f"step {name}"], _ = _median_ms(lambda name=name: steps[name](index, context),
+                                             repeats)
+    rows["observed network (map)"], network = _median_ms(
+        lambda: observed_network(doc, as_of, thresholds.inactive_after_meetings), repeats)
+    counts = network.counts()
+    return {**rows, **{f"pairs {status}": n for status, n in counts.items()}}
+
+
+def main() -> None:
+    """Prepare the map, measure, print the table and the JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--database-url", help="an EMPTY PostgreSQL database (default SQLite)")
+    args = parser.parse_args()
+    from portal import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        database = args.database_url or f"sqlite:///{Path(tmp) / 'meetings.sqlite'}"
+        size = prepare(database, args.scale)
+        print(f"scale {args.scale:g}: {size['forums']} forums, {size['people']} people, "
+              f"{size['meetings']} meetings, {size['attendance_marks']} attendance marks "
+              f"(imported in {size['import_s']} s)", file=sys.stderr)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database})
+        rows, check = pages(app, args.repeats)
+        analysis = participation(app, args.repeats)
+        with app.app_context():
+            from portal.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()
+    print(f"\nMeeting pages (scale {args.scale:g}, median of {args.repeats}, one process)")
+    print(f"{'page':<32} {'ms':>9} {'SQL':>5}")
+    for name, path, ms, count, note in rows:
+        if ms is None:
+            print(f"{name:<32} {'-':>9} {'-':>5}  {note} ({path})")
+        else:
+            print(f"{name:<32} {ms:>9.1f} {count:>5}")
+    if check:
+        same = check["forum_page_queries"][0] == check["forum_page_queries"][1]
+        ratio = check["forum_page_time_ratio"]
+        print(f"forum page: statements {'the same' if same else 'DIFFER'} "
+              f"({check['forum_page_queries'][0]} and {check['forum_page_queries'][1]}), time "
+              f"ratio {ratio:.2f} (goal ≤ {FORUM_PAGE_RATIO_GOAL}: "
+              f"{'met' if ratio <= FORUM_PAGE_RATIO_GOAL and same else 'NOT met'})")
+    print("\nParticipation analysis")
+    for name, value in analysis.items():
+        unit = "" if name.startswith("pairs") else " ms"
+        print(f"{name:<32} {value:>9.1f}{unit}" if unit else f"{name:<32} {value:>9}")
+    print(json.dumps({"scale": args.scale, "size": size, "check": check,
+                      "pages": {name: {"path": path, "ms": ms, "sql": count}
+                                for name, path, ms, count, _note in rows},
+                      "participation_ms": analysis}))
+
+
+if __name__ == "__main__":
+    main()
