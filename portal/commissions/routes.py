@@ -18,7 +18,6 @@ from portal.commissions import (  # noqa: F401 - importing the other views adds 
     routes_followup,
 )
 from portal.commissions.followup_queries import latest_reports
-from portal.commissions.queries import DETAIL_OPTIONS
 from portal.commissions.web import commission_page, get_risk
 from portal.dates import today
 from portal.models import Action, Commission, Milestone, Recommendation
@@ -46,7 +45,7 @@ def status_overview():
 @bp.get("/uppdrag/<key>")
 def detail(key: str):
     """Show a commission; htmx asks for the action table alone when filtering or sorting."""
-    obj = get_by_key(Commission, key, *DETAIL_OPTIONS)
+    obj = get_by_key(Commission, key)  # the rest only when the page is rendered afresh
     return commission_page(obj, "commissions/_action_table.html")
 
 
