@@ -72,6 +72,9 @@ def get_by_key(model, key: str, *options):
 
 # No list has this many pages; a larger number would overflow the database's OFFSET.
 MAX_PAGE = 100_000
+# The first pages of a list that are kept rendered (portal.derived); later ones are rendered
+# afresh, so that page numbers typed into the address cannot fill the cache.
+CACHED_PAGES = 50
 
 
 def page_number() -> int:

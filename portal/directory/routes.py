@@ -20,9 +20,14 @@ from portal.directory import (  # noqa: F401 - importing the editing views adds 
 from portal.extensions import derived
 from portal.models import Area, Forum, Organisation, Person
 from portal.models.forum import FORUM_LEVELS
-from portal.views import get_by_key, page_number, render, search_term, wants_fragment
-
-CACHED_PAGES = 50  # the list's pages kept rendered; later ones (if any) are rendered afresh
+from portal.views import (
+    CACHED_PAGES,
+    get_by_key,
+    page_number,
+    render,
+    search_term,
+    wants_fragment,
+)
 
 
 @bp.get("/forum")

@@ -12,6 +12,7 @@ from portal.auth.permissions import can_edit_register
 from portal.directory import queries
 from portal.documents import services
 from portal.documents.forms import DocumentForm
+from portal.extensions import derived
 from portal.models import Document
 from portal.views import entry_page, get_by_key
 
@@ -21,7 +22,10 @@ bp = Blueprint("documents", __name__)
 @bp.get("/dokument")
 def index():
     """The documents as a hierarchy: the road map, the plans under it, and the rest."""
-    return render_template("documents/index.html", roots=services.hierarchy())
+    content = derived.html(
+        "document-list", can_edit_register(current_user), render=lambda: render_template(
+            "documents/_index.html", roots=services.hierarchy()))
+    return render_template("documents/index.html", content=content)
 
 
 @bp.get("/dokument/<key>")
