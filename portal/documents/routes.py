@@ -31,11 +31,16 @@ def index():
 @bp.get("/dokument/<key>")
 def detail(key: str):
     """One document with the decisions, commissions and forums around it."""
-    document = get_by_key(Document, key, selectinload(Document.children),
+    document = get_by_key(Document, key)
+
+    def content() -> str:
+        full = get_by_key(Document, key, selectinload(Document.children),
                           selectinload(Document.areas), selectinload(Document.owner_forum))
-    return render_template("documents/detail.html", document=document,
-                           chain=services.ancestors(document),
-                           **services.surroundings(document))
+        return render_template("documents/_detail.html", document=full,
+                               chain=services.ancestors(full), **services.surroundings(full))
+
+    return render_template("documents/detail.html", document=document, content=derived.html(
+        "document-page", document.key, can_edit_register(current_user), render=content))
 
 
 @bp.route("/dokument/ny", methods=["GET", "POST"])
