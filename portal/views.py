@@ -85,6 +85,19 @@ def page_number() -> int:
         return 1
 
 
+def plain_query(**checked: str | None) -> bool:
+    """True when the query string holds only these arguments, once each, with exactly these
+    checked values (None or "": absent).
+
+    Templates read the query string itself (a pager's links, the map's data address): a page
+    rendered from any other query string may show what no check saw, so it is not kept.
+    """
+    wanted = {name: value for name, value in checked.items() if value}
+    args = request.args
+    return set(args) == set(wanted) and all(args.getlist(name) == [value]
+                                            for name, value in wanted.items())
+
+
 def search_term() -> str:
     """The list filter text the user typed, trimmed and bounded."""
     return request.args.get("q", "").strip()[:200]

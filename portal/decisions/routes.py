@@ -21,7 +21,7 @@ from portal.entries import EntryError
 from portal.extensions import derived
 from portal.forms import apply_errors
 from portal.models import Action, Decision, Forum
-from portal.views import CACHED_PAGES, get_by_key, page_number, render
+from portal.views import CACHED_PAGES, get_by_key, page_number, plain_query, render
 
 bp = Blueprint("decisions", __name__)
 
@@ -43,7 +43,8 @@ def index():
             count=queries.decision_count())
 
     return render_template("decisions/index.html", content=derived.html(
-        "decision-log", asked, render=content, keep=asked <= CACHED_PAGES))
+        "decision-log", asked, render=content,
+        keep=asked <= CACHED_PAGES and plain_query(page=str(asked) if asked > 1 else None)))
 
 
 @bp.get("/beslut/<key>")

@@ -24,6 +24,7 @@ from portal.views import (
     CACHED_PAGES,
     get_by_key,
     page_number,
+    plain_query,
     render,
     search_term,
     wants_fragment,
@@ -47,7 +48,8 @@ def forums():
                 "q": term, "area": area, "level": level, "areas": queries.areas_overview(),
                 "levels": FORUM_LEVELS}
 
-    if term or area or wants_fragment() or page > CACHED_PAGES:
+    if (term or area or wants_fragment() or page > CACHED_PAGES
+            or not plain_query(level=level, page=str(page) if page > 1 else None)):
         return render("directory/forums.html", "directory/_forum_rows.html", **context())
     content = derived.html("forum-list", level, page, can_edit_register(current_user),
                            render=lambda: render_template("directory/_forums.html",

@@ -26,7 +26,7 @@ from portal.map.blueprint import (
     model,
 )
 from portal.models import Forum, Person
-from portal.views import get_by_key, page_number, render, wants_fragment
+from portal.views import get_by_key, page_number, plain_query, render, wants_fragment
 
 TEXT_PER_PAGE = 50
 EXPORT_TYPES = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml"}
@@ -53,7 +53,10 @@ def index():
             "kind_names": {k: str(v) for k, v in LABELS["forum_kind"].items()},
         }
 
-    if filters.organisation or filters.focus or wants_fragment():
+    plain = plain_query(area=filters.area, level=filters.level, kind=filters.kind,
+                        people="1" if filters.people else None,
+                        organisations="1" if filters.organisations else None)
+    if filters.organisation or filters.focus or wants_fragment() or not plain:
         return render("map/index.html", "map/_findings.html", **context())
     content = derived.html(
         "map-page", filters.area, filters.level, filters.kind, filters.people,
