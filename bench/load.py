@@ -1,7 +1,7 @@
 """Load run: gunicorn with 2 workers on a national-scale map, many clients at once, for a while.
 
     python -m bench.load [--clients 50] [--seconds 60] [--think 1] [--scale 1]
-                         [--database-url URL]
+                         [--map national|demo] [--database-url URL]
 
 A map is generated and imported into a temporary SQLite file (or into an EMPTY PostgreSQL
 database given by --database-url), an account like the demo's leadership account is created,
@@ -15,6 +15,10 @@ Each client is a person at work: it starts within its first pause and pauses 0.5
 `--think` seconds (mean 1 s) between pages, which is far busier than people read pages.
 `--think 0` sends requests back to back instead: a stress run that measures the capacity
 of the two workers, where the time is mostly waiting in line (50 requests always in flight).
+
+`--map demo` loads the demo instead and requests the pages a signed-in leader reaches from
+the menu (those of `bench.bench_pages`), signed in as the demo's leadership account; there
+the stress run too is held to the p95 goal (issue 13).
 """
 
 from __future__ import annotations
@@ -105,6 +109,14 @@ def prepare(database: str, scale: float) -> tuple[Plan, dict[str, int]]:
         plan.notes.append(f"no map-data endpoint ({', '.join(MAP_DATA_PATHS)}) yet: skipped")
     sizes = {name: len(document[name]) for name in ("forums", "people", "commissions")}
     return plan, sizes
+
+
+def prepare_demo_plan(database: str) -> tuple[Plan, dict[str, int]]:
+    """The demo and its accounts; every menu page of bench_pages, one URL each."""
+    from bench.bench_pages import prepare_demo
+
+    urls = prepare_demo(database)
+    return Plan(pages={name: [url] for name, url in urls.items()}), {}
 
 
 def free_port() -> int:
@@ -240,16 +252,16 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def report(samples: list[Sample], plan: Plan, seconds: float, clients: int,
-           stress: bool = False) -> bool:
+           stress: bool = False, held_to_goal: bool = False) -> bool:
     """Print the figures per page and overall; return whether the goal was met."""
-    print(f"{'page':<12}{'requests':>10}{'errors':>8}{'req/s':>9}"
+    print(f"{'page':<18}{'requests':>10}{'errors':>8}{'req/s':>9}"
           f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     rows = [(name, [s for s in samples if s.page == name]) for name in plan.pages]
     rows.append(("overall", samples))
     for name, group in rows:
         times = [s.ms for s in group] or [0.0]
         errors = sum(1 for s in group if s.error)
-        print(f"{name:<12}{len(group):>10}{errors:>8}{len(group) / seconds:>9.1f}"
+        print(f"{name:<18}{len(group):>10}{errors:>8}{len(group) / seconds:>9.1f}"
               f"{percentile(times, .5):>9.0f}{percentile(times, .95):>9.0f}"
               f"{percentile(times, .99):>9.0f}")
     kinds: dict[str, int] = {}
@@ -260,7 +272,7 @@ def report(samples: list[Sample], plan: Plan, seconds: float, clients: int,
         print("errors: " + ", ".join(f"{k} ×{n}" for k, n in sorted(kinds.items())))
     p95 = percentile([s.ms for s in samples] or [0.0], .95)
     met = not kinds and p95 < GOAL_P95_MS
-    if stress:  # every client always has a request in flight: the time is mostly the queue
+    if stress and not held_to_goal:  # a request always in flight: the time is the queue
         rate = len(samples) / seconds if seconds else 0.0
         print(f"stress run: capacity {rate:.1f} req/s, {sum(kinds.values())} errors; with "
               f"{clients} requests always in flight each waits about {clients:d} / {rate:.0f} "
@@ -279,7 +291,8 @@ def run(args: argparse.Namespace) -> bool:
         database = normalise_database_url(
             args.database_url or f"sqlite:///{Path(folder) / 'load.sqlite'}")
         print(f"preparing a map at scale {args.scale:g} …", file=sys.stderr)
-        plan, sizes = prepare(database, args.scale)
+        demo = args.map == "demo"
+        plan, sizes = prepare_demo_plan(database) if demo else prepare(database, args.scale)
         for note in plan.notes:
             print(f"note: {note}")
         port = args.port or free_port()
@@ -288,7 +301,12 @@ def run(args: argparse.Namespace) -> bool:
                               access_log)
         try:
             base = f"http://{HOST}:{port}"
-            cookies = sign_in(base)
+            if demo:
+                from portal.demo.loader import DEMO_PASSWORD
+
+                cookies = sign_in(base, EMAIL, DEMO_PASSWORD)
+            else:
+                cookies = sign_in(base)
             warm_up(base, cookies, plan, args.workers)
             samples: list[Sample] = []
             warm_lines = _line_count(access_log)
@@ -308,10 +326,13 @@ def run(args: argparse.Namespace) -> bool:
         kind = "PostgreSQL" if database.startswith("postgres") else "SQLite"
         pause = (f", pauses of {args.think / 2:g}-{args.think * 1.5:g} s between requests"
                  if args.think else ", back to back (a stress run)")
+        shape = ("the demo, every menu page" if demo else
+                 f"map scale {args.scale:g} ({sizes['forums']} forums, {sizes['people']} "
+                 f"people, {sizes['commissions']} commissions)")
         print(f"load run: {args.clients} clients for {args.seconds} s{pause}, gunicorn with "
-              f"{args.workers} workers, {kind}, map scale {args.scale:g} ({sizes['forums']} "
-              f"forums, {sizes['people']} people, {sizes['commissions']} commissions)")
-        met = report(samples, plan, elapsed, args.clients, stress=not args.think)
+              f"{args.workers} workers, {kind}, {shape}")
+        met = report(samples, plan, elapsed, args.clients, stress=not args.think,
+                     held_to_goal=demo)
         server_times = _server_times(access_log, warm_lines)
         if server_times:
             print(f"time in the portal (gunicorn's own measure, {len(server_times)} requests): "
@@ -329,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--map", choices=("national", "demo"), default="national",
+                        help="a generated map of --scale (default), or the demo's menu pages")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds each client pauses between requests, drawn from "
                              "0.5-1.5 times it (default 1; 0: back to back, a stress run)")

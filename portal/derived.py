@@ -162,10 +162,12 @@ class DerivedData:
              keep: bool = True) -> Markup:
         """HTML that depends only on the stored map: rendered once per version, language, parts.
 
-        For the heavy, user-independent parts of pages (the findings list, overview tables).
-        What `render` produces must not depend on who asks: no names of the user, no CSRF
-        tokens. `parts` must be known values (checked filters), never raw query text; a
-        caller with a value it does not know passes `keep=False` and gets it rendered afresh.
+        For the heavy parts of pages (the findings list, overview tables, a commission as
+        those who may not change it see it). What `render` produces must depend on who asks
+        only through what `parts` name (a role, a person, a permission answered beforehand),
+        and never hold a CSRF token. `parts` must be known values (checked filters), never
+        raw query text; a caller with a value it does not know passes `keep=False` and gets it
+        rendered afresh.
         """
         if keep:
             key = (name, self.version(), str(get_locale()), *parts)

@@ -140,6 +140,9 @@ def get_by_key(model, key: str, *options):
 
 # No list has this many pages; a larger number would overflow the database's OFFSET.
 MAX_PAGE = 100_000
+# The first pages of a list that are kept rendered (portal.derived); later ones are rendered
+# afresh, so that page numbers typed into the address cannot fill the cache.
+CACHED_PAGES = 50
 
 
 def page_number() -> int:
@@ -148,6 +151,19 @@ def page_number() -> int:
         return min(MAX_PAGE, max(1, int(request.args.get("page", "1")[:20])))
     except ValueError:
         return 1
+
+
+def plain_query(**checked: str | None) -> bool:
+    """True when the query string holds only these arguments, once each, with exactly these
+    checked values (None or "": absent).
+
+    Templates read the query string itself (a pager's links, the map's data address): a page
+    rendered from any other query string may show what no check saw, so it is not kept.
+    """
+    wanted = {name: value for name, value in checked.items() if value}
+    args = request.args
+    return set(args) == set(wanted) and all(args.getlist(name) == [value]
+                                            for name, value in wanted.items())
 
 
 def search_term() -> str:

@@ -126,6 +126,15 @@ def can_edit_register(user: Any) -> bool:
     return is_admin(user)
 
 
+def may_edit_some_commission(user: Any) -> bool:
+    """Whether `can_edit` may say yes to any commission, or anything in one, for this user.
+
+    When not, a commission page is the same for every such user (pages cache it so).
+    """
+    return bool(getattr(user, "is_authenticated", False)) and user.role in (
+        "admin", "commission_lead")
+
+
 def can_edit(user: Any, obj: Any) -> bool:
     """Whether the user may change this object (leadership reads but never edits)."""
     if not getattr(user, "is_authenticated", False):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app, has_app_context
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from portal.audit.events import count_event
 from portal.audit.services import record
@@ -181,7 +182,11 @@ def session_user(token: str | None, idle: timedelta, absolute: timedelta) -> Use
     """Return the user of a live session, ending it when it has timed out."""
     if not token:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash_token(token)))
+    # One statement for the session, its account and the account's person: every page asks
+    # for them (the header shows the person's name).
+    row = db.session.scalar(
+        select(UserSession).where(UserSession.token_hash == _hash_token(token))
+        .options(joinedload(UserSession.user).joinedload(User.person)))
     if row is None or row.ended_at is not None:
         return None
     now = utcnow()

@@ -19,9 +19,9 @@ from portal.commissions import (  # noqa: F401 - importing the other views adds 
     routes_followup,
 )
 from portal.commissions.followup_queries import latest_reports
-from portal.commissions.queries import DETAIL_OPTIONS
 from portal.commissions.web import commission_page, get_risk
 from portal.dates import today
+from portal.extensions import derived
 from portal.models import Action, Commission, Milestone, Recommendation
 from portal.views import get_by_key, page_number
 
@@ -29,13 +29,11 @@ from portal.views import get_by_key, page_number
 @bp.get("/uppdrag")
 def index():
     """List the commissions with their next milestone."""
-    items = queries.commissions()
-    return render_template(
-        "commissions/index.html",
-        commissions=items,
-        next_milestone=queries.next_milestone,
-        today=today(),
-    )
+    day = today()
+    content = derived.html("commission-list", day, render=lambda: render_template(
+        "commissions/_index.html", commissions=queries.commissions(),
+        next_milestone=queries.next_milestone, today=day))
+    return render_template("commissions/index.html", content=content)
 
 
 @bp.get("/uppdrag/status")
@@ -47,7 +45,7 @@ def status_overview():
 @bp.get("/uppdrag/<key>")
 def detail(key: str):
     """Show a commission; htmx asks for the action table alone when filtering or sorting."""
-    obj = get_by_key(Commission, key, *DETAIL_OPTIONS)
+    obj = get_by_key(Commission, key)  # the rest only when the page is rendered afresh
     return commission_page(obj, "commissions/_action_table.html")
 
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, redirect, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.audit.snapshot import snapshot
-from portal.auth.permissions import can_edit
+from portal.auth.permissions import can_edit, may_edit_some_commission
 from portal.commissions import queries
 from portal.commissions.filters import parse_filter
 from portal.commissions.forms import MilestoneForm, RiskForm, StatusReportForm
 from portal.commissions.history import differences
 from portal.dates import today
-from portal.extensions import db
+from portal.extensions import db, derived
 from portal.models import Commission, Risk
-from portal.views import render
+from portal.views import render, wants_fragment
 
 
 def get_risk(risk_id: int) -> Risk:
@@ -75,8 +75,21 @@ def page_forms(commission: Commission, override: dict) -> dict:
 
 def commission_page(commission: Commission, fragment: str | None = None,
                     forms: dict | None = None, **extra):
-    """The commission page (or, for htmx, one fragment of it) with everything it shows."""
-    context = queries.commission_detail(commission, today(), parse_filter(request.args))
+    """The commission page (or, for htmx, one fragment of it) with everything it shows.
+
+    Those who may change no commission all see the same page: its content is rendered once
+    per version of the map, day, language and filter of known values (portal.derived).
+    """
+    day, wanted = today(), parse_filter(request.args)
+    if (not forms and not extra and not wants_fragment() and not wanted.owner
+            and not wanted.area and not may_edit_some_commission(current_user)):
+        content = derived.html(
+            "commission-page", commission.key, day, wanted.status, wanted.overdue, wanted.sort,
+            render=lambda: render_template(
+                "commissions/_detail.html", commission=commission,
+                **queries.commission_detail(commission, day, wanted), milestone_forms={}))
+        return render("commissions/detail.html", commission=commission, content=content)
+    context = queries.commission_detail(commission, day, wanted)
     context.update(page_forms(commission, dict(forms or {})))
     context.update(extra)
     return render("commissions/detail.html", fragment, commission=commission, **context)

@@ -23,11 +23,22 @@ bp = Blueprint("dashboard", __name__)
 def index():
     """My overview: the answer first for each role.
 
-    The tables of every commission and milestone are the same for everyone who sees all, so
-    they are rendered once per version of the map and day (portal.derived).
+    What it shows depends on the map, the day and the user's role and person only, so it is
+    rendered once per version of the map, day, language, role and person (portal.derived).
     """
     user = current_user
     day = today()
+    overview = derived.html("dashboard-overview", day, user.role, user.person_id,
+                            render=lambda: _overview(user, day))
+    return render_template("dashboard/index.html", overview=overview)
+
+
+def _overview(user, day):
+    """The start page's content for this user's role and person.
+
+    The tables of every commission and milestone are the same for everyone who sees all, so
+    they are rendered once per version of the map and day.
+    """
     mine = queries.my_commissions(user)
     forums = queries.my_forums(user)
     forum_ids = [f.id for f in forums]
@@ -48,7 +59,7 @@ def index():
         milestones = queries.milestones_ahead(day, [c.id for c in mine])
         milestones_html = commissions_html = ""
     return render_template(
-        "dashboard/index.html",
+        "dashboard/_overview.html",
         today=day,
         counts=queries.counts(day),
         my_commissions=mine,

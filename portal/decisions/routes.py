@@ -18,22 +18,33 @@ from portal.decisions import queries, services
 from portal.decisions.forms import MAX_NEW_ACTIONS, CorrectionForm, DecisionForm
 from portal.directory.queries import area_choices, forum_choices, person_choices
 from portal.entries import EntryError
+from portal.extensions import derived
 from portal.forms import apply_errors
 from portal.models import Action, Decision, Forum
-from portal.views import get_by_key, page_number, render
+from portal.views import CACHED_PAGES, get_by_key, page_number, plain_query, render
 
 bp = Blueprint("decisions", __name__)
 
 
 @bp.get("/beslut")
 def index():
-    """List the final decisions of all forums, newest first."""
-    decisions, total, page = queries.all_decisions(page_number())
-    return render_template(
-        "decisions/index.html", decisions=decisions, total=total, page=page,
-        per_page=queries.PER_PAGE, superseded_by=queries.superseded_by(decisions),
-        count=queries.decision_count(),
-    )
+    """List the final decisions of all forums, newest first.
+
+    The same for everyone: the first pages are rendered once per version of the map and
+    language (portal.derived).
+    """
+    asked = page_number()
+
+    def content() -> str:
+        decisions, total, page = queries.all_decisions(asked)
+        return render_template(
+            "decisions/_index.html", decisions=decisions, total=total, page=page,
+            per_page=queries.PER_PAGE, superseded_by=queries.superseded_by(decisions),
+            count=queries.decision_count())
+
+    return render_template("decisions/index.html", content=derived.html(
+        "decision-log", asked, render=content,
+        keep=asked <= CACHED_PAGES and plain_query(page=str(asked) if asked > 1 else None)))
 
 
 @bp.get("/beslut/<key>")

@@ -12,6 +12,7 @@ from portal.auth.permissions import can_edit_register
 from portal.directory import queries
 from portal.documents import services
 from portal.documents.forms import DocumentForm
+from portal.extensions import derived
 from portal.models import Document
 from portal.views import based_on_of, entry_page, get_by_key
 
@@ -21,17 +22,25 @@ bp = Blueprint("documents", __name__)
 @bp.get("/dokument")
 def index():
     """The documents as a hierarchy: the road map, the plans under it, and the rest."""
-    return render_template("documents/index.html", roots=services.hierarchy())
+    content = derived.html(
+        "document-list", can_edit_register(current_user), render=lambda: render_template(
+            "documents/_index.html", roots=services.hierarchy()))
+    return render_template("documents/index.html", content=content)
 
 
 @bp.get("/dokument/<key>")
 def detail(key: str):
     """One document with the decisions, commissions and forums around it."""
-    document = get_by_key(Document, key, selectinload(Document.children),
+    document = get_by_key(Document, key)
+
+    def content() -> str:
+        full = get_by_key(Document, key, selectinload(Document.children),
                           selectinload(Document.areas), selectinload(Document.owner_forum))
-    return render_template("documents/detail.html", document=document,
-                           chain=services.ancestors(document),
-                           **services.surroundings(document))
+        return render_template("documents/_detail.html", document=full,
+                               chain=services.ancestors(full), **services.surroundings(full))
+
+    return render_template("documents/detail.html", document=document, content=derived.html(
+        "document-page", document.key, can_edit_register(current_user), render=content))
 
 
 @bp.route("/dokument/ny", methods=["GET", "POST"])

@@ -75,12 +75,16 @@ def index():
     if wants_fragment():  # the filter form asks for the list alone
         body = results
     else:
-        counts = Counter(finding["kind"] for finding in doc["findings"])
         filters = derived.html(
             "findings-filters", kind, area, organisation, as_of_text,
             render=lambda: _render_filters(kind, area, organisation, as_of_text), keep=keep)
-        body = render_template("findings/index.html", doc=doc, groups=GROUPS, names=NAMES,
-                               counts=counts, filters=filters, results=results)
+        summary = derived.html(
+            "findings-summary", doc["as_of"], as_of_text, can_administer(current_user),
+            render=lambda: render_template(
+                "findings/_summary.html", doc=doc, groups=GROUPS, names=NAMES,
+                counts=Counter(finding["kind"] for finding in doc["findings"])))
+        body = render_template("findings/index.html", summary=summary, filters=filters,
+                               results=results)
     return vary_on_htmx(make_response(body))
 
 

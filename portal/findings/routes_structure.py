@@ -7,13 +7,14 @@ from datetime import date
 from flask import abort, render_template, request
 from flask_babel import get_locale
 
+from portal.extensions import derived
 from portal.findings import bp
 from portal.findings import services as findings_services
 from portal.findings.kinds import GROUPS, NAMES, WHY
 from portal.findings.services import map_document, metrics
 from portal.findings.web import finding_context
 from portal.map import services
-from portal.views import render
+from portal.views import render, wants_fragment
 
 TOP = 20
 REPORT_PER_KIND = 25
@@ -25,12 +26,22 @@ def _names() -> dict[tuple[str, str], str]:
 
 @bp.get("/analys/tackning")
 def coverage():
-    """Principals × focus areas: in how many forums of each area each principal takes part."""
-    matrix = services.coverage()
+    """Principals × focus areas: in how many forums of each area each principal takes part.
+
+    The same for everyone: rendered once per version of the map, language and filter.
+    """
     only_gaps = request.args.get("gaps") == "1"
-    rows = [r for r in matrix.rows if r.gaps] if only_gaps else matrix.rows
-    return render("findings/coverage.html", "findings/_coverage_table.html", matrix=matrix,
-                  rows=rows, only_gaps=only_gaps)
+
+    def context() -> dict:
+        matrix = services.coverage()
+        rows = [r for r in matrix.rows if r.gaps] if only_gaps else matrix.rows
+        return {"matrix": matrix, "rows": rows, "only_gaps": only_gaps}
+
+    if wants_fragment():  # the table alone, when the filter changes
+        return render("findings/_coverage_table.html", **context())
+    return render("findings/coverage.html", content=derived.html(
+        "coverage-page", only_gaps,
+        render=lambda: render_template("findings/_coverage.html", **context())))
 
 
 @bp.get("/analys/tackning/<principal>/<area>")

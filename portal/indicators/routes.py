@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.auth.permissions import can_edit_register
 from portal.directory.queries import organisation_choices
-from portal.extensions import db
+from portal.extensions import db, derived
 from portal.indicators import services
 from portal.indicators.arithmetic import per_organisation, summarise
 from portal.indicators.chart import line_chart
@@ -25,16 +25,21 @@ bp = Blueprint("indicators", __name__)
 
 @bp.get("/indikatorer")
 def index():
-    """List the indicators with their latest value and target."""
-    indicators = db.session.scalars(
-        select(Indicator)
-        .options(selectinload(Indicator.values), selectinload(Indicator.areas))
-        .order_by(Indicator.name)
-    ).all()
-    rows = [(i, summarise([(v.measured_on, v.value) for v in i.values
-                           if v.organisation_id is None], i.target))
-            for i in indicators]
-    return render_template("indicators/index.html", rows=rows)
+    """List the indicators with their latest value and target (the same for everyone:
+    rendered once per version of the map and language)."""
+    def content() -> str:
+        indicators = db.session.scalars(
+            select(Indicator)
+            .options(selectinload(Indicator.values), selectinload(Indicator.areas))
+            .order_by(Indicator.name)
+        ).all()
+        rows = [(i, summarise([(v.measured_on, v.value) for v in i.values
+                               if v.organisation_id is None], i.target))
+                for i in indicators]
+        return render_template("indicators/_index.html", rows=rows)
+
+    return render_template("indicators/index.html",
+                           content=derived.html("indicator-list", render=content))
 
 
 @bp.get("/indikatorer/<key>")

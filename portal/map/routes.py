@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, request
+from flask import Response, abort, render_template, request
 from sqlalchemy.orm import selectinload
 
 from portal.directory import queries
+from portal.extensions import derived
 from portal.findings.services import map_document, metrics
 from portal.findings.web import finding_context
 from portal.labels import LABELS
@@ -25,7 +26,7 @@ from portal.map.blueprint import (
 )
 from portal.models import Forum, Person
 from portal.paging import slice_of
-from portal.views import get_by_key, page_number, render
+from portal.views import get_by_key, page_number, plain_query, render, wants_fragment
 
 TEXT_PER_PAGE = 50
 EXPORT_TYPES = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml"}
@@ -33,18 +34,34 @@ EXPORT_TYPES = {"graphml": "application/graphml+xml", "gexf": "application/gexf+
 
 @bp.get("/karta")
 def index():
-    """The interactive map, its filters, legend, findings and detail panel."""
+    """The interactive map, its filters, legend, findings and detail panel.
+
+    The same for everyone: with a filter of known values (no organisation or focus typed in)
+    its content is rendered once per version of the map and language (portal.derived).
+    """
     filters = current_filters()
-    drawn = model()
-    focus = drawn.focus(filters.focus) if filters.focus else None
-    return render(
-        "map/index.html", "map/_findings.html",
-        filters=filters, filter_args=filter_args, options=filter_options(),
-        findings=map_findings(drawn, filters), forum_count=len(drawn.select(filters)),
-        focus=focus, focused=drawn.findings.get(filters.focus), **finding_context(),
-        level_names={k: str(v) for k, v in LABELS["forum_level"].items()},
-        kind_names={k: str(v) for k, v in LABELS["forum_kind"].items()},
-    )
+
+    def context() -> dict:
+        drawn = model()
+        focus = drawn.focus(filters.focus) if filters.focus else None
+        return {
+            "filters": filters, "filter_args": filter_args, "options": filter_options(),
+            "findings": map_findings(drawn, filters),
+            "forum_count": len(drawn.select(filters)), "focus": focus,
+            "focused": drawn.findings.get(filters.focus), **finding_context(),
+            "level_names": {k: str(v) for k, v in LABELS["forum_level"].items()},
+            "kind_names": {k: str(v) for k, v in LABELS["forum_kind"].items()},
+        }
+
+    plain = plain_query(area=filters.area, level=filters.level, kind=filters.kind,
+                        people="1" if filters.people else None,
+                        organisations="1" if filters.organisations else None)
+    if filters.organisation or filters.focus or wants_fragment() or not plain:
+        return render("map/index.html", "map/_findings.html", **context())
+    content = derived.html(
+        "map-page", filters.area, filters.level, filters.kind, filters.people,
+        filters.organisations, render=lambda: render_template("map/_index.html", **context()))
+    return render("map/index.html", content=content)
 
 
 @bp.get("/karta/data.json")

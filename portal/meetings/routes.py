@@ -19,7 +19,7 @@ from portal.decisions import queries as decision_queries
 from portal.decisions.forms import MAX_NEW_ACTIONS, DecisionForm
 from portal.directory.queries import area_choices, forum_choices, person_choices
 from portal.entries import EntryError
-from portal.extensions import db
+from portal.extensions import db, derived
 from portal.forms import apply_errors
 from portal.meetings import bp, notices, queries, services
 from portal.meetings.forms import EmptyForm, ItemForm, MoveForm, OpenForm, PlanForm
@@ -102,20 +102,30 @@ def plan(key: str):
 
 @bp.get("/moten/<key>")
 def detail(key: str):
-    """One meeting: when and where, its agenda, attendance, decisions and approval."""
-    meeting = _meeting(key)
+    """One meeting: when and where, its agenda, attendance, decisions and approval.
+
+    For those who do not plan the forum's meetings the page has no forms: its content is
+    rendered once per version of the map, day, language and whether they may read draft
+    minutes (portal.derived).
+    """
+    meeting, day = get_by_key(Meeting, key), today()  # the rest when rendered afresh
     may_read = meeting.is_minutes_approved or can_read_draft_minutes(current_user, meeting.forum)
-    members = []
-    if meeting.status == "planned" and can_plan_meetings(current_user, meeting.forum):
-        members = queries.roster(meeting)
-    return render_template(
-        "meetings/detail.html", meeting=meeting, today=today(), form=EmptyForm(),
-        open_form=OpenForm(), members=members,
-        decisions=queries.meeting_decisions(meeting) if may_read else [],
-        may_read_minutes=may_read,
-        chair_ids={m.person_id for m in meeting.forum.memberships
-                   if m.role == "chair" and m.ended_on is None},
-    )
+    may_plan = can_plan_meetings(current_user, meeting.forum)
+
+    def content() -> str:
+        full = _meeting(key)
+        members = queries.roster(full) if full.status == "planned" and may_plan else []
+        return render_template(
+            "meetings/_detail.html", meeting=full, today=day, form=EmptyForm(),
+            open_form=OpenForm(), members=members,
+            decisions=queries.meeting_decisions(full) if may_read else [],
+            may_read_minutes=may_read,
+            chair_ids={m.person_id for m in full.forum.memberships
+                       if m.role == "chair" and m.ended_on is None},
+        )
+
+    return render_template("meetings/detail.html", meeting=meeting, content=derived.html(
+        "meeting-page", meeting.key, day, may_read, render=content, keep=not may_plan))
 
 
 @bp.route("/moten/<key>/flytta", methods=["GET", "POST"])

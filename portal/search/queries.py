@@ -8,13 +8,15 @@ hit first, each group ranked (bm25 on SQLite, ts_rank on PostgreSQL; titles weig
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
 from markupsafe import Markup, escape
-from sqlalchemy import select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.models import (
@@ -37,16 +39,17 @@ MAX_WORDS = 8
 SNIPPET = 80  # characters either side of the first match in the other words
 
 # kind -> (model, eager loads, endpoint of its page)
+# (each hit's one parent is joined in the same statement: one statement per kind found)
 KINDS: dict[str, tuple[Any, tuple, str]] = {
     "forum": (Forum, (), "directory.forum"),
-    "person": (Person, (selectinload(Person.organisation),), "directory.person"),
+    "person": (Person, (joinedload(Person.organisation),), "directory.person"),
     "organisation": (Organisation, (), "directory.organisation"),
     "area": (Area, (), "directory.area"),
     "indicator": (Indicator, (), "indicators.detail"),
     "commission": (Commission, (), "commissions.detail"),
-    "action": (Action, (selectinload(Action.commission),), "commissions.action"),
-    "decision": (Decision, (selectinload(Decision.forum),), "decisions.detail"),
-    "meeting": (Meeting, (selectinload(Meeting.forum),), "meetings.detail"),
+    "action": (Action, (joinedload(Action.commission),), "commissions.action"),
+    "decision": (Decision, (joinedload(Decision.forum),), "decisions.detail"),
+    "meeting": (Meeting, (joinedload(Meeting.forum),), "meetings.detail"),
     "document": (Document, (), "documents.detail"),
 }
 
@@ -102,27 +105,39 @@ def _query(stems: list[str], dialect: str) -> str:
     return " ".join(f'"{s}"*' for s in stems)
 
 
+def _matches(value: str, stems: list[str]):
+    """The words of the text whose stem starts with one of the stems, in order.
+
+    A stem is the start of its word in lower case (the Swedish stemmer only cuts endings), so
+    only the words that start with a stem can match: those are found by one pattern and then
+    stemmed, rather than every word of the text.
+    """
+    starts = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, stems)) + r")[^\W_]*",
+                        re.IGNORECASE)
+    for match in starts.finditer(value):
+        if any(stem(match.group()).startswith(s) for s in stems):
+            yield match
+
+
 def mark(value: str | None, stems: list[str]) -> Markup:
     """The text with every word whose stem starts with one of the stems in <mark>."""
     value = value or ""
     out, last = [], 0
-    for match in WORD.finditer(value):
-        if any(stem(match.group()).startswith(s) for s in stems):
-            out += [escape(value[last:match.start()]), Markup("<mark>"),
-                    escape(match.group()), Markup("</mark>")]
-            last = match.end()
+    for match in _matches(value, stems):
+        out += [escape(value[last:match.start()]), Markup("<mark>"),
+                escape(match.group()), Markup("</mark>")]
+        last = match.end()
     out.append(escape(value[last:]))
     return Markup("").join(out)
 
 
 def snippet(value: str | None, stems: list[str]) -> Markup | None:
     """A short piece of a longer text around its first match, marked; None without a match."""
-    for match in WORD.finditer(value or ""):
-        if any(stem(match.group()).startswith(s) for s in stems):
-            start, end = max(0, match.start() - SNIPPET), match.end() + SNIPPET
-            piece = value[start:end]
-            return Markup("").join([Markup("… ") if start else Markup(""), mark(piece, stems),
-                                    Markup(" …") if end < len(value) else Markup("")])
+    for match in _matches(value or "", stems):
+        start, end = max(0, match.start() - SNIPPET), match.end() + SNIPPET
+        piece = value[start:end]
+        return Markup("").join([Markup("… ") if start else Markup(""), mark(piece, stems),
+                                Markup(" …") if end < len(value) else Markup("")])
     return None
 
 
@@ -146,11 +161,28 @@ def _endpoint(kind: str) -> str | None:
     return endpoint if endpoint in current_app.view_functions else None
 
 
-def search(term: str) -> list[Group]:
-    """Everything whose words match the term, grouped by kind, best group first."""
+@lru_cache(maxsize=len(KINDS))
+def _by_ids(kind: str):
+    """The statement that loads hits of a kind by their ids (built once: building an IN of
+    literal values and its cache key cost more than running it)."""
+    model, options, _page = KINDS[kind]
+    return select(model).where(model.id.in_(bindparam("ids", expanding=True))).options(*options)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What matched of one kind: the best few ids, best first, and how many match in all."""
+
+    kind: str
+    ids: tuple[int, ...]
+    total: int
+
+
+def ranked(term: str) -> tuple[list[str], list[Found]]:
+    """The term's stems and what matches them, per kind, the kind with the best hit first."""
     stems = query_stems(term)
     if len(term) < MIN_LENGTH or not stems:
-        return []
+        return stems, []
     dialect = db.session.get_bind().dialect.name
     sql = _BEST.format(matched=_MATCHED_POSTGRESQL if dialect == "postgresql"
                        else _MATCHED_SQLITE)
@@ -159,15 +191,23 @@ def search(term: str) -> list[Group]:
     by_kind: dict[str, list] = {}
     for row in rows:
         by_kind.setdefault(row.kind, []).append(row)
-    groups = []
+    found = []
     for kind, hits in by_kind.items():
-        model, options, _page = KINDS[kind]
-        found = {o.id: o for o in db.session.scalars(
-            select(model).where(model.id.in_([h.ref_id for h in hits])).options(*options))}
-        ranked = sorted(hits, key=lambda h: (h.rank, h.ref_id))
-        items = [Hit(obj, _endpoint(kind), mark(_title(kind, obj), stems),
-                     snippet(_body(kind, obj), stems))
-                 for obj in (found.get(h.ref_id) for h in ranked) if obj is not None]
-        groups.append((ranked[0].rank, kind, Group(kind, items, hits[0].total)))
-    return [g for _rank, _kind, g in sorted(groups, key=lambda x: (x[0], x[1]))]
+        best = sorted(hits, key=lambda h: (h.rank, h.ref_id))
+        found.append((best[0].rank, kind, Found(kind, tuple(h.ref_id for h in best),
+                                                hits[0].total)))
+    return stems, [f for _rank, _kind, f in sorted(found, key=lambda x: (x[0], x[1]))]
 
+
+def hits(found: Found, stems: list[str]) -> list[Hit]:
+    """The things found of one kind, in their order, with the matching words marked."""
+    objects = {o.id: o for o in db.session.scalars(_by_ids(found.kind), {"ids": list(found.ids)})}
+    return [Hit(obj, _endpoint(found.kind), mark(_title(found.kind, obj), stems),
+                snippet(_body(found.kind, obj), stems))
+            for obj in (objects.get(i) for i in found.ids) if obj is not None]
+
+
+def search(term: str) -> list[Group]:
+    """Everything whose words match the term, grouped by kind, best group first."""
+    stems, found = ranked(term)
+    return [Group(f.kind, hits(f, stems), f.total) for f in found]
