@@ -8,7 +8,7 @@
   atomically before the password is checked (when the portal has no Redis).
 
 Revision ID: 3ae21e07c553
-Revises: 3b8e51d0a9c4
+Revises: 169afb6b5129
 Create Date: 2026-12-07 15:28:07.399822
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3ae21e07c553'
-down_revision = '3b8e51d0a9c4'
+down_revision = '169afb6b5129'
 branch_labels = None
 depends_on = None
 
