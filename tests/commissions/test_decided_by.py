@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import AuditEntry, Decision, Forum, Milestone, User
-from tests.commissions.conftest import ROLES, by_key, csrf, in_english
+from tests.commissions.conftest import ROLES, by_key, in_english
+from tests.helpers import csrf_token
 
 
 def _timeline_entry(page: str, key: str) -> str:
@@ -46,7 +47,7 @@ def test_the_lead_links_bp2_and_marks_it_reached_by_the_decision(client, db, com
     form = client.get("/milstolpar/fm2025-bp2/beslut").get_data(as_text=True)
     assert 'value="rs-2025-11-halsoval-2026"' in form  # RS gave the commission with HSN
     response = client.post("/milstolpar/fm2025-bp2/beslut", data={
-        "csrf_token": csrf(client), "version": milestone.version,
+        "csrf_token": csrf_token(client, "/"), "version": milestone.version,
         "decisions": ["rs-2025-11-halsoval-2026"], "reach": "y"})
     assert response.status_code == 303
     db.session.expire_all()
@@ -73,11 +74,12 @@ def test_a_draft_or_a_stale_form_is_refused(client, db, commission, as_role):
     milestone = by_key(db, Milestone, "fm2025-bp2")
     in_english(client)
     response = client.post("/milstolpar/fm2025-bp2/beslut", data={
-        "csrf_token": csrf(client), "version": milestone.version, "decisions": [draft.key]})
+        "csrf_token": csrf_token(client, "/"), "version": milestone.version,
+        "decisions": [draft.key]})
     assert response.status_code == 422
     assert "is a draft" in response.get_data(as_text=True)
     response = client.post("/milstolpar/fm2025-bp2/beslut", data={
-        "csrf_token": csrf(client), "version": milestone.version - 1,
+        "csrf_token": csrf_token(client, "/"), "version": milestone.version - 1,
         "decisions": ["rs-2025-11-halsoval-2026"]})
     assert response.status_code == 409
     db.session.expire_all()
