@@ -11,10 +11,10 @@ from portal.auth.permissions import can_edit
 from portal.commissions import bp, decided
 from portal.commissions.forms import DecidedByForm
 from portal.commissions.services_decided import set_decided_by
-from portal.commissions.web import respond, see_other, submit
+from portal.commissions.web import respond, see_other, stale_form
 from portal.i18n import short_date
 from portal.models import Commission, Milestone
-from portal.views import get_by_key, render
+from portal.views import get_by_key, render, submit
 
 
 @bp.route("/milstolpar/<key>/beslut", methods=["GET", "POST"])
@@ -28,7 +28,8 @@ def milestone_decisions(key: str):
     answer = submit(form, lambda: set_decided_by(
         current_user, milestone, form.version.data, list(form.decisions.data or []),
         reach=bool(form.reach.data)),
-        "milestone", lambda current: DecidedByForm.for_milestone(current, formdata=None))
+        stale=stale_form("milestone", form,
+                         lambda current: DecidedByForm.for_milestone(current, formdata=None)))
     if answer.done:
         flash(_("The decisions of %(code)s are saved.", code=milestone.code or milestone.title),
               "success")
