@@ -184,10 +184,11 @@ def spreadsheet_confirm():
     _require_admin()
     confirm = ConfirmSpreadsheetForm()
     stashed = _unstash(confirm.token.data) if confirm.validate_on_submit() else None
-    if stashed is None or stashed.user != current_user.get_id():
+    tables = _stashed_tables(stashed)
+    if tables is None:
         abort(400, _("The preview has expired or is not valid. Upload the file again."))
     try:
-        report = services.import_spreadsheet(load_tables(stashed.data), current_user)
+        report = services.import_spreadsheet(tables, current_user)
     except SpreadsheetError as exc:
         return render_template("exchange/spreadsheet.html", form=SpreadsheetForm(formdata=None),
                                errors=_sheet_errors(exc)), 400
@@ -200,6 +201,17 @@ def spreadsheet_confirm():
         flash(_("%(num)d indicators got new or changed values.",
                 num=updated["indicators"]), "success")
     return redirect(url_for("exchange.spreadsheet"), 303)
+
+
+def _stashed_tables(stashed: Stashed | None) -> dict | None:
+    """The rows a preview read, if the preview is this admin's and holds rows (a preview
+    stashed before the rows were kept held the file itself: it is not read again)."""
+    if stashed is None or stashed.user != current_user.get_id():
+        return None
+    try:
+        return load_tables(stashed.data)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def _sheet_errors(exc: SpreadsheetError) -> list[str]:
