@@ -184,9 +184,12 @@ def spreadsheet_confirm():
         message, status = _not_claimed(stashed)
         return render_template("exchange/spreadsheet.html", form=SpreadsheetForm(formdata=None),
                                errors=[], refused=message), status
+    tables = _stashed_tables(data)
+    if tables is None:
+        _done(stashed)
+        abort(400, _("The preview has expired or is not valid. Upload the file again."))
     try:
-        report = services.import_spreadsheet(load_tables(data),
-                                             current_user)
+        report = services.import_spreadsheet(tables, current_user)
     except SpreadsheetError as exc:
         return render_template("exchange/spreadsheet.html", form=SpreadsheetForm(formdata=None),
                                errors=_cell_errors(exc)), 400
@@ -247,6 +250,15 @@ def _cell_errors(exc: SpreadsheetError) -> list[str]:
     """A spreadsheet's errors, each located by sheet, row and column, in the user's language."""
     lang = str(get_locale())
     return [cell_error_text(e, lang) for e in exc.errors]
+
+
+def _stashed_tables(data: bytes) -> dict | None:
+    """The rows a preview read, or None when the stash holds no rows (a preview stashed
+    before the rows were kept held the file itself: it is not read again)."""
+    try:
+        return load_tables(data)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 class Stashed(NamedTuple):

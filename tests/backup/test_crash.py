@@ -84,12 +84,17 @@ def _import_killed_at(point: str, url: str, document: Path, marker: Path) -> Non
     env = {**os.environ, "DATABASE_URL": url, "FLASK_APP": "portal", "PYTHONPATH": str(ROOT),
            "PORTAL_FAULT_PAUSE": point, "PORTAL_FAULT_MARKER": str(marker)}
     env.pop("PORTAL_ENV", None)
-    process = subprocess.Popen(  # noqa: S603 - our own command line
-        [sys.executable, "-m", "flask", "import", str(document)], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = marker.with_name("import.log")
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603 - our own command line
+            [sys.executable, "-m", "flask", "import", str(document)], cwd=ROOT, env=env,
+            stdout=output, stderr=subprocess.STDOUT)
     with _monitor(url) as writing:
         try:
-            _wait_until(marker.exists, f"stop at {point}", process)
+            try:
+                _wait_until(marker.exists, f"stop at {point}", process)
+            except AssertionError as exc:
+                raise AssertionError(f"{exc}\n{log.read_text(errors='replace')}") from None
             assert int(marker.read_text(encoding="utf-8")) == process.pid
             inside = point.startswith("import-rows")
             assert writing() is inside, (
@@ -104,7 +109,6 @@ def _import_killed_at(point: str, url: str, document: Path, marker: Path) -> Non
             if process.poll() is None:
                 process.kill()
                 process.wait()
-            process.stderr.close()
 
 
 def _prepared(make_database, tmp_path) -> tuple[str, Path]:

@@ -138,3 +138,26 @@ def test_confirm_imports_what_the_preview_read_without_reading_the_file_again(
         monkeypatch.setattr(owner, name, parsed_again)
     assert _confirm(client, page).status_code == 303
     assert db.session.scalar(select(Person.name).where(Person.key == "cia")) == "Cia Lund"
+
+
+def test_a_preview_that_kept_the_file_instead_of_its_rows_is_refused_not_read(
+        app, db, client, signed_in, seeded, tmp_path):  # noqa: F811
+    """A confirmation whose stash holds a workbook (as previews made before this version did)
+    asks for a new upload: the file is never parsed at confirmation."""
+    import hashlib
+
+    from portal.exchange import routes
+    from tests.helpers import csrf_token
+    from tests.spreadsheet.test_spreadsheet_import import CONFIRM
+
+    admin = signed_in("admin")
+    content = _xlsx({"people": [HEADER, ["cia", "Cia Lund", "rvb", None, None]]})
+    (tmp_path / "spreadsheets").mkdir(exist_ok=True)
+    (tmp_path / "spreadsheets" / f"{'a' * 32}.upload").write_bytes(content)
+    with app.app_context():
+        token = routes._serializer(routes.SPREADSHEET_SALT).dumps({
+            "id": "a" * 32, "sha256": hashlib.sha256(content).hexdigest(), "name": "p.xlsx",
+            "kind": None, "user": str(admin.id), "version": None})
+    response = client.post(CONFIRM, data={"csrf_token": csrf_token(client, "/"), "token": token})
+    assert response.status_code == 400
+    assert db.session.scalar(select(Person).where(Person.key == "cia")) is None
