@@ -113,6 +113,32 @@ def can_correct_decision(user: Any, decision: Decision) -> bool:
     return decision.status == "final" and can_log_decision(user, decision.forum)
 
 
+def can_link_commission_action(user: Any, forum: Forum, commission: Commission | None) -> bool:
+    """A forum's decision may link an action of a commission when the forum owns or co-owns
+    the commission, or when the decider leads it (admins: any); actions outside a commission
+    may be linked by any decision."""
+    if commission is None or is_admin(user):
+        return True
+    if commission.owner_forum_id == forum.id or any(f.id == forum.id
+                                                    for f in commission.co_owners):
+        return True
+    return bool(getattr(user, "is_authenticated", False)) and _leads(user, commission)
+
+
+def can_decline_action(user: Any, action: Action, decision: Decision | None) -> bool:
+    """The owner of an open action that another forum's decision gave them may decline it:
+    the owner person (when not sitting in the deciding forum), or those who manage the owner
+    forum (its chair, coordinator or secretary; admins)."""
+    if decision is None or not action.is_open:
+        return False
+    person_id = getattr(user, "person_id", None)
+    if (person_id is not None and action.owner_person_id == person_id
+            and _seat(user, decision.forum) is None):
+        return True
+    owner = action.owner_forum
+    return owner is not None and owner.id != decision.forum_id and can_manage_forum(user, owner)
+
+
 def can_manage_forum(user: Any, forum: Forum | None) -> bool:
     """Admins, and the forum's chair, coordinator or secretary, edit it and its members."""
     if is_admin(user):

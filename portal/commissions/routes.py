@@ -7,6 +7,7 @@ importing this module adds them.
 from __future__ import annotations
 
 from flask import Response, render_template, url_for
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from portal.commissions import (  # noqa: F401 - importing the other views adds them to bp
@@ -21,6 +22,7 @@ from portal.commissions import (  # noqa: F401 - importing the other views adds 
 from portal.commissions.followup_queries import latest_reports
 from portal.commissions.web import commission_page, get_risk
 from portal.dates import today
+from portal.decisions import assignments
 from portal.extensions import derived
 from portal.models import Action, Commission, Milestone, Recommendation
 from portal.views import get_by_key, page_number
@@ -68,7 +70,8 @@ def action(key: str):
         selectinload(Action.areas),
     )
     return render_template(
-        "commissions/action.html", action=obj, today=today(), **queries.action_detail(obj)
+        "commissions/action.html", action=obj, today=today(), **queries.action_detail(obj),
+        **assignments.page_context(current_user, obj),
     )
 
 

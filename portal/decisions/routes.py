@@ -14,7 +14,7 @@ from portal.auth.permissions import (
     can_read_drafts,
 )
 from portal.dates import today
-from portal.decisions import queries, services
+from portal.decisions import assignments, queries, routes_assign, services
 from portal.decisions.forms import MAX_NEW_ACTIONS, CorrectionForm, DecisionForm
 from portal.directory.queries import area_choices, forum_choices, person_choices
 from portal.entries import EntryError
@@ -24,6 +24,8 @@ from portal.models import Action, Decision, Forum
 from portal.views import CACHED_PAGES, get_by_key, page_number, plain_query, render
 
 bp = Blueprint("decisions", __name__)
+bp.add_url_rule("/atgarder/<key>/avboj", view_func=routes_assign.decline_action,
+                methods=["POST"])
 
 
 @bp.get("/beslut")
@@ -62,6 +64,7 @@ def detail(key: str):
     return render_template(
         "decisions/detail.html", decision=obj, versions=versions, superseded_by=newer,
         latest=versions[-1], today=today(),
+        declined=assignments.declines(a.key for a in obj.actions),
     )
 
 

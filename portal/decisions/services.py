@@ -6,6 +6,7 @@ that says who corrected it, when and why, and points to the version it replaces.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from portal.auth.permissions import (
     PermissionDenied,
     can_correct_decision,
     can_edit_decision,
+    can_link_commission_action,
     can_log_decision,
 )
 from portal.concurrency import Conflict, lock_row
@@ -123,7 +125,7 @@ def update_draft(actor: User, decision: Decision, data: DecisionData,
             "A decision taken in a meeting becomes final when the minutes are approved."))})
     data = _cleaned(data)
     data.meeting = decision.meeting.key if decision.meeting else None
-    _check(decision.forum, decision.key, data, actor)
+    _check(decision.forum, decision.key, data, actor, stored=list(decision.actions))
     _claim_draft(decision)
     before = snapshot(decision)
     # The form shows the draft's proposals as its new-action rows: they are what stays proposed,
@@ -177,6 +179,8 @@ def correct_decision(actor: User, decision: Decision, data: DecisionData,
     number = decision.version_no + 1
     key = _version_key(decision, number)
     errors = _errors(decision.forum, key, data, actor)
+    errors.update(action_scope_errors(actor, decision.forum, data.actions,
+                                      list(decision.actions)))
     if reason is None:
         errors["reason"] = str(_l("Say why the decision is corrected."))
     elif len(reason) > LONG_TEXT:
@@ -270,18 +274,35 @@ def _cleaned(data: DecisionData) -> DecisionData:
     )
 
 
-def _check(forum: Forum, key: str, data: DecisionData, actor: User) -> None:
+def _check(forum: Forum, key: str, data: DecisionData, actor: User,
+           stored: Iterable[Action] = ()) -> None:
     """Refuse the data with every problem found, by field."""
     errors = _errors(forum, key, data, actor)
+    errors.update(action_scope_errors(actor, forum, data.actions, stored))
     if errors:
         raise EntryError(errors)
+
+
+def action_scope_errors(actor: User, forum: Forum, keys: list[str],
+                        stored: Iterable[Action] = ()) -> dict[str, str]:
+    """Linking an action of a commission needs the forum to own or co-own the commission, or
+    the decider to lead it (admins any); links already stored (a draft's, or those of the
+    version being corrected) stay."""
+    kept = {a.key for a in stored}
+    refused = [a for a in _actions([k for k in keys if k not in kept])
+               if not can_link_commission_action(actor, forum, a.commission)]
+    if not refused:
+        return {}
+    return {"actions": str(_l(
+        "%(actions)s: a decision links actions only of commissions its forum owns or "
+        "co-owns, or that you lead.", actions=", ".join(a.key for a in refused)))}
 
 
 def _errors(forum: Forum, key: str, data: DecisionData, actor: User) -> dict[str, str]:
     """The decision and each new action checked as the import would check them.
 
-    A forum decides for itself: a new action is owned by the deciding forum or by a forum the
-    actor sits in (admins: any forum); a person of any forum may own it.
+    A new action may be given to any forum or person: an owner outside the deciding forum is
+    told (notification `action_assigned`) and may decline it (`decisions.assignments`).
     """
     errors = entry_errors("decisions", {
         "key": key, "title": data.title, "forum": forum.key, "date": data.date,
@@ -296,11 +317,6 @@ def _errors(forum: Forum, key: str, data: DecisionData, actor: User) -> dict[str
         if not (new.owner_person or new.owner_forum):
             errors.setdefault(prefix + "owner_person", str(_l(
                 "Choose who owns the action: a person, a forum or both.")))
-        elif new.owner_forum and new.owner_forum != forum.key:
-            owner = _by_keys(Forum, [new.owner_forum])  # an unknown key is named above
-            if owner and not can_log_decision(actor, owner[0]):
-                errors.setdefault(prefix + "owner_forum", str(_l(
-                    "A decision gives actions to its own forum or to forums you sit in.")))
     return errors
 
 

@@ -169,3 +169,31 @@ def test_unknown_objects_are_404(client, db, as_role):
     for url in ("/milstolpar/nope", "/atgarder/nope/redigera", "/risker/999999/redigera",
                 "/uppdrag/nope/risker", "/rekommendationer/nope/redigera"):
         assert client.post(url, data={"csrf_token": token}).status_code == 404, url
+
+
+LINK_ELSEWHERE = {"admin": 303, "commission_lead": 422, "signed_out": 302}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_linking_an_action_to_another_commissions_recommendation_by_role(client, db, as_role,
+                                                                         risk, role):
+    """An action of UPPDRAGiL 3.0 made to realise a recommendation of the 2023 commission:
+    an admin may (303); the action's lead is told at the field why not (422), because the
+    other commission would count it as its progress; everyone else is refused (403), the
+    other commission's lead too, since the action is not theirs."""
+    from portal.models import Commission
+
+    other = Recommendation(key="r23-annan", text="Följ upp genomlysningen (test).",
+                           commission=by_key(db, Commission, "fm2023-genomlysning"))
+    db.session.add(other)
+    db.session.commit()
+    user = as_role(role)
+    token = csrf(client, "/" if user else "/login")
+    url, data = write_request("edit_action", db, risk, token)
+    action = by_key(db, Action, "a25-implementeringsplan")
+    data[f"action-{action.key}-recommendation"] = other.key
+    response = client.post(url, data=data)
+    assert response.status_code == LINK_ELSEWHERE.get(role, 403)
+    db.session.expire_all()
+    linked = by_key(db, Action, "a25-implementeringsplan").recommendation
+    assert (linked is not None and linked.key == "r23-annan") == (role == "admin")

@@ -97,7 +97,7 @@ def test_log_a_decision_with_a_new_action_end_to_end(client, db, as_role):
     """The member logs a decision that creates an action; forum and decision pages show both."""
     token = as_role("member")
     response = client.post("/forum/lsg/beslut/ny", data={
-        **_form(title="LSG inför gemensam SIP-mall"), "actions": "a24-nav-definition",
+        **_form(title="LSG inför gemensam SIP-mall"), "actions": "a-lifecare-utskrivning",
         "new_actions-0-title": "Ta fram en gemensam SIP-mall",
         "new_actions-0-owner_person": "jenny-sandberg", "new_actions-0-due": "2026-03-31",
         "new_actions-0-areas": ["kommun-region", "personcentrering"], "csrf_token": token})
@@ -109,7 +109,7 @@ def test_log_a_decision_with_a_new_action_end_to_end(client, db, as_role):
     assert action.owner_forum.key == "lsg" and action.owner_person.key == "jenny-sandberg"
     assert sorted(a.key for a in action.areas) == ["kommun-region", "personcentrering"]
     page = client.get(f"/beslut/{decision.key}").get_data(as_text=True)
-    assert "Ta fram en gemensam SIP-mall" in page and "a24-nav-definition" in page
+    assert "Ta fram en gemensam SIP-mall" in page and "a-lifecare-utskrivning" in page
     forum_page = client.get("/forum/lsg").get_data(as_text=True)
     assert f"/beslut/{decision.key}" in forum_page and f"/atgarder/{action.key}" in forum_page
 
