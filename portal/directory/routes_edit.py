@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.audit.snapshot import snapshot
 from portal.auth.permissions import can_edit_register, can_manage_forum
+from portal.concurrency import Conflict
 from portal.dates import today
 from portal.directory import bp, forum_services, queries, services
 from portal.directory.forms import (
@@ -26,6 +27,7 @@ from portal.directory.forms import (
     RepresentsForm,
     RoleForm,
 )
+from portal.extensions import db
 from portal.models import Area, Forum, Organisation, Person
 from portal.views import based_on_of, entry_page, get_by_key, render, table_change
 
@@ -173,8 +175,14 @@ def member_represents(key: str, person: str):
     forum, seat = _seat(key, person)
     form = RepresentsForm()
     based_on = request.form.get("based_on", "")[:4000]
-    return _member_change(forum, form, lambda: forum_services.set_represents(
-        current_user, seat, form.on_behalf_of.data, based_on), row=seat.person.name)
+    try:
+        return _member_change(forum, form, lambda: forum_services.set_represents(
+            current_user, seat, form.on_behalf_of.data, based_on), row=seat.person.name)
+    except Conflict as lost:
+        # Someone else changed it first: the members as they are now, the message above them.
+        db.session.rollback()
+        return _members_page(forum, MemberForm(formdata=None),
+                             loose_errors=[f"{seat.person.name}: {lost.message}"]), 409
 
 
 @bp.post("/forum/<key>/medlemmar/<person>/avsluta")

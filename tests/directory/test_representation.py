@@ -68,6 +68,10 @@ def test_a_member_comes_to_represent_more_municipalities(client, db, demo, signe
     stale = client.post(url, data={"csrf_token": token, "on_behalf_of": ["lycksele"], **shown})
     assert stale.status_code == 409 and "Dorotea kommun, Åsele kommun" in stale.get_data(
         as_text=True)
+    panel = client.post(url, data={"csrf_token": token, "on_behalf_of": ["lycksele"], **shown},
+                        headers={"HX-Request": "true"})
+    assert panel.status_code == 409
+    assert panel.get_data(as_text=True).lstrip().startswith('<div id="members-panel"')
     unsaid = client.post(url, data={"csrf_token": token, "on_behalf_of": ["lycksele"]})
     assert unsaid.status_code == 422
     entry = db.session.scalars(select(AuditEntry).where(
