@@ -36,6 +36,7 @@ def map_server(tmp_path_factory):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}", app
     server.shutdown()
+    server.server_close()
     with app.app_context():
         db.session.remove()
         db.drop_all()

@@ -40,6 +40,7 @@ def portal_with_provider(tmp_path_factory, database_url, _schema):
         thread.start()
         yield base, issuer
         server.shutdown()
+        server.server_close()
     with app.app_context():
         db.session.remove()
         if not sqlite:
