@@ -33,19 +33,21 @@ def portal_with_provider(tmp_path_factory, database_url, _schema):
         load_demo()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
-    with running_provider([base]) as issuer:
-        app.config.update(OIDC_ISSUER=issuer, OIDC_CLIENT_ID=CLIENT_ID,
-                          OIDC_CLIENT_SECRET=CLIENT_SECRET, PORTAL_URL=base)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield base, issuer
-        server.shutdown()
+    try:  # without the provider the module is skipped here, and the socket must still close
+        with running_provider([base]) as issuer:
+            app.config.update(OIDC_ISSUER=issuer, OIDC_CLIENT_ID=CLIENT_ID,
+                              OIDC_CLIENT_SECRET=CLIENT_SECRET, PORTAL_URL=base)
+            thread = threading.Thread(target=server.serve_forever, daemon=True)
+            thread.start()
+            yield base, issuer
+            server.shutdown()
+    finally:
         server.server_close()
-    with app.app_context():
-        db.session.remove()
-        if not sqlite:
-            _empty_tables()
-        db.engine.dispose()
+        with app.app_context():
+            db.session.remove()
+            if not sqlite:
+                _empty_tables()
+            db.engine.dispose()
 
 
 def test_sign_in_through_the_providers_page_and_out(page, portal_with_provider):
