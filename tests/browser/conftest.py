@@ -43,6 +43,25 @@ def chromium_executable() -> str:
     return path
 
 
+def closing_each_answer(app):
+    """The app with each answer read whole and its iterable closed at once.
+
+    Werkzeug's development server skips `close()` when the browser drops the connection in the
+    middle of an answer (a tab closed while a static file was sent), which leaves the file open
+    until the garbage collector finds it: a ResourceWarning in whichever test runs then.
+    """
+
+    def serve(environ, start_response):
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+
+    return serve
+
+
 def serve_portal(tmp_path_factory, database_url: str, load):
     """Serve the portal with what `load()` puts in the database, on a free local port.
 
@@ -60,7 +79,7 @@ def serve_portal(tmp_path_factory, database_url: str, load):
         else:
             _empty_tables()
         load()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_each_answer(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -14,7 +14,7 @@ from portal import create_app
 from portal.demo.loader import load_demo
 from portal.extensions import db
 from tests.browser.axe import assert_no_serious_axe_violations
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import closing_each_answer, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 LEADERSHIP = "ledning@example.org"
@@ -31,7 +31,7 @@ def map_server(tmp_path_factory):
         db.drop_all()
         db.create_all()
         load_demo()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_each_answer(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}", app

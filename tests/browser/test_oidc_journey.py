@@ -11,7 +11,7 @@ from config import TestConfig
 from portal import create_app
 from portal.demo.loader import load_demo
 from portal.extensions import db
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import closing_each_answer, screenshot
 from tests.conftest import _empty_tables
 from tests.oidc.harness import CLIENT_ID, CLIENT_SECRET, running_provider
 
@@ -31,7 +31,7 @@ def portal_with_provider(tmp_path_factory, database_url, _schema):
         else:
             _empty_tables()
         load_demo()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_each_answer(app), threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     try:  # without the provider the module is skipped here, and the socket must still close
         with running_provider([base]) as issuer:
