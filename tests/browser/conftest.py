@@ -43,6 +43,25 @@ def chromium_executable() -> str:
     return path
 
 
+def closing_each_answer(app):
+    """The app with each answer read whole and its iterable closed at once.
+
+    Werkzeug's development server skips `close()` when the browser drops the connection in the
+    middle of an answer (a tab closed while a static file was sent), which leaves the file open
+    until the garbage collector finds it: a ResourceWarning in whichever test runs then.
+    """
+
+    def serve(environ, start_response):
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+
+    return serve
+
+
 def serve_portal(tmp_path_factory, database_url: str, load):
     """Serve the portal with what `load()` puts in the database, on a free local port.
 
@@ -60,11 +79,12 @@ def serve_portal(tmp_path_factory, database_url: str, load):
         else:
             _empty_tables(database_url)
         load()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_each_answer(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    server.server_close()  # the listening socket, or it is left to a ResourceWarning later
     with app.app_context():
         db.session.remove()
         if not sqlite:
@@ -89,6 +109,71 @@ def browser(chromium_executable):
         )
         yield instance
         instance.close()
+
+
+# CSP violations reach the page as `securitypolicyviolation` events; say them on the console.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => console.error(
+  `CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} ` +
+  `at ${e.sourceFile || e.documentURI}:${e.lineNumber}`), true);
+"""
+# A resource the page needs and did not get; what a document or htmx request is answered is
+# the test's business (422 for a refused form is the design), so those are not listed here.
+RESOURCE_TYPES = {"script", "stylesheet", "image", "font", "media"}
+# Chromium repeats every answer of 400 or more on the console; resources are checked above.
+SERVER_ANSWER = "Failed to load resource: the server responded with a status of"
+
+
+class PageProblems:
+    """Console errors, uncaught exceptions, CSP violations and missing resources of every tab
+    a test opens; the `_no_page_problems` fixture fails the test when there are any."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def watch_context(self, context) -> None:
+        """Watch every tab of a browser context, those it has and those it will open."""
+        context.add_init_script(CSP_LISTENER)
+        context.on("page", self.watch)
+        for tab in context.pages:
+            self.watch(tab)
+
+    def watch(self, tab) -> None:
+        """Collect a tab's problems."""
+        tab.on("console", lambda message: self._console(tab, message))
+        tab.on("pageerror", lambda error: self.found.append(f"{tab.url}: uncaught {error}"))
+        tab.on("response", self._response)
+
+    def _console(self, tab, message) -> None:
+        if message.type == "error" and not message.text.startswith(SERVER_ANSWER):
+            self.found.append(f"{tab.url}: {message.text}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and response.request.resource_type in RESOURCE_TYPES:
+            self.found.append(f"{response.url}: {response.status} for a "
+                              f"{response.request.resource_type}")
+
+
+@pytest.fixture(autouse=True)
+def _no_page_problems(request, monkeypatch):
+    """Every browser test fails when a page it opened logged an error or broke its CSP."""
+    if "browser" not in request.fixturenames:
+        yield None
+        return
+    browser = request.getfixturevalue("browser")
+    problems = PageProblems()
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        problems.watch_context(context)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield problems
+    if problems.found:
+        pytest.fail("the pages logged errors:\n" + "\n".join(dict.fromkeys(problems.found)),
+                    pytrace=False)
 
 
 @pytest.fixture

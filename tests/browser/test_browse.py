@@ -74,3 +74,20 @@ def test_commission_page(page, live_server):
     assert page.get_by_role("heading", name="Milstolpar").is_visible()
     assert page.get_by_text("försenad").first.is_visible()
     screenshot(page, "commission-sv")
+
+
+def test_the_harness_catches_csp_violations_console_errors_and_uncaught_exceptions(
+        page, live_server, _no_page_problems):
+    """What a broken page does is collected, so that the test that opened it fails."""
+    page.goto(f"{live_server}/login")
+    with page.expect_console_message(lambda m: m.text.startswith("CSP violation")):
+        page.evaluate("""() => document.head.appendChild(
+            Object.assign(document.createElement("style"), {textContent: "body {}"}))""")
+    with page.expect_console_message(lambda m: m.text == "broken"):
+        page.evaluate("() => console.error('broken')")
+    with page.expect_event("pageerror"):
+        page.evaluate("() => setTimeout(() => { throw new Error('thrown'); })")
+    found = "\n".join(_no_page_problems.found)
+    assert "CSP violation: style-src" in found and "/login: broken" in found
+    assert "uncaught" in found and "thrown" in found
+    _no_page_problems.found.clear()  # seen: this test's pages are broken on purpose

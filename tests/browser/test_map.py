@@ -14,7 +14,7 @@ from portal import create_app
 from portal.demo.loader import load_demo
 from portal.extensions import db
 from tests.browser.axe import assert_no_serious_axe_violations
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import closing_each_answer, screenshot, sign_in
 from tests.conftest import _empty_tables, application_url
 
 pytestmark = pytest.mark.browser
@@ -37,11 +37,12 @@ def map_server(tmp_path_factory, database_url, _schema):
         else:
             _empty_tables(database_url)
         load_demo()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_each_answer(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}", app
     server.shutdown()
+    server.server_close()
     with app.app_context():
         db.session.remove()
         if sqlite:

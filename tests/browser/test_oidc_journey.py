@@ -11,7 +11,7 @@ from config import TestConfig
 from portal import create_app
 from portal.demo.loader import load_demo
 from portal.extensions import db
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import closing_each_answer, screenshot
 from tests.conftest import _empty_tables, application_url
 from tests.oidc.harness import CLIENT_ID, CLIENT_SECRET, running_provider
 
@@ -31,20 +31,23 @@ def portal_with_provider(tmp_path_factory, database_url, _schema):
         else:
             _empty_tables(database_url)
         load_demo()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_each_answer(app), threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
-    with running_provider([base]) as issuer:
-        app.config.update(OIDC_ISSUER=issuer, OIDC_CLIENT_ID=CLIENT_ID,
-                          OIDC_CLIENT_SECRET=CLIENT_SECRET, PORTAL_URL=base)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield base, issuer
-        server.shutdown()
-    with app.app_context():
-        db.session.remove()
-        if not sqlite:
-            _empty_tables(database_url)
-        db.engine.dispose()
+    try:  # without the provider the module is skipped here, and the socket must still close
+        with running_provider([base]) as issuer:
+            app.config.update(OIDC_ISSUER=issuer, OIDC_CLIENT_ID=CLIENT_ID,
+                              OIDC_CLIENT_SECRET=CLIENT_SECRET, PORTAL_URL=base)
+            thread = threading.Thread(target=server.serve_forever, daemon=True)
+            thread.start()
+            yield base, issuer
+            server.shutdown()
+    finally:
+        server.server_close()
+        with app.app_context():
+            db.session.remove()
+            if not sqlite:
+                _empty_tables(database_url)
+            db.engine.dispose()
 
 
 def test_sign_in_through_the_providers_page_and_out(page, portal_with_provider):
