@@ -53,6 +53,9 @@ def map_data(filters: Filters, lang: str) -> bytes:
 
     if filters == Filters():
         return derived.cached(("map-data", state_token(), lang), compute)
+    if filters == Filters(network=filters.network):  # a checked mode, on the whole map
+        return derived.cached(("map-data", state_token(), lang, filters.network, today()),
+                              compute)
     return compute()
 
 
