@@ -187,8 +187,7 @@ def test_linking_an_action_to_another_commissions_recommendation_by_role(client,
                            commission=by_key(db, Commission, "fm2023-genomlysning"))
     db.session.add(other)
     db.session.commit()
-    user = as_role(role)
-    token = csrf(client, "/" if user else "/login")
+    token = as_role(role)
     url, data = write_request("edit_action", db, risk, token)
     action = by_key(db, Action, "a25-implementeringsplan")
     data[f"action-{action.key}-recommendation"] = other.key
