@@ -33,6 +33,7 @@ from portal.models import (
     MeetingSeries,
     Milestone,
     MinutesApprover,
+    ProposedAction,
     StatusReport,
 )
 
@@ -75,6 +76,8 @@ DATE_COLUMNS: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[str, str]]
         m.key, _link("meetings.detail", key=m.key))),
     MeetingSeries: (("starts_on", "ends_on"), lambda s: (
         s.forum.key, _link("meetings.forum_list", key=s.forum.key))),
+    ProposedAction: (("due_on",), lambda a: (
+        f"{a.decision.key}: {a.title}", _link("decisions.edit", key=a.decision.key))),
     MinutesApprover: (("approved_on",), lambda a: (
         f"{a.meeting.key}: {a.person.key}", _link("meetings.detail", key=a.meeting.key))),
 }

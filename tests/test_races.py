@@ -14,6 +14,7 @@ from sqlalchemy import select
 from portal.demo.loader import DEMO_PASSWORD, load_demo
 from portal.extensions import db
 from portal.models import Action, AuditEntry, Decision, Forum, User
+from tests.helpers import csrf_token
 from tests.live import ROUNDS
 
 FINAL = "lsg-2024-10-nav"
@@ -172,7 +173,7 @@ def test_simultaneous_wrong_passwords_lock_the_account_exactly_at_the_limit(live
                                           "viewer") for n in range(ROUNDS)])
     live_portal.start()
     clients = [live_portal.client() for _ in range(2 * limit)]
-    tokens = [live_portal.csrf(c, "/login") for c in clients]
+    tokens = [csrf_token(c, "/login") for c in clients]
     for round_no in range(ROUNDS):
         email = f"target{round_no}@region.example"
         answers = live_portal.at_once([

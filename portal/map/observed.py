@@ -104,7 +104,7 @@ def overlay(elements: dict, network: ObservedNetwork, mode: str,
     drawn = {n["data"]["id"] for n in elements["nodes"]}
     edges, nodes = [], list(elements["nodes"])
     for edge in elements["edges"]:
-        if edge["classes"] != "member":
+        if edge["classes"].split()[0] != "member":  # "member" or "member represents"
             edges.append(edge)
             continue
         person, forum = edge["data"]["source"][2:], edge["data"]["target"][2:]
@@ -133,7 +133,9 @@ def overlay(elements: dict, network: ObservedNetwork, mode: str,
 
 
 def _classed(edge: dict, found: Edge) -> dict:
-    """The edge with its observed status as a class and in its data."""
+    """The edge with its observed status as a class and in its data (a member who represents
+    others keeps that class too; the observed status is styled over it)."""
     status = found.status.replace("_", "-")
+    extra = " represents" if "represents" in edge["classes"].split() else ""
     return {**edge, "data": {**edge["data"], "status": found.status, "attended": found.attended},
-            "classes": f"member {status}"}
+            "classes": f"member {status}{extra}"}
