@@ -69,8 +69,8 @@ demo: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
 
-## bench: national-scale benchmarks (analysis, import, the map), the load run (gunicorn, 50 clients, 60 s)
-## and a back-to-back stress run
+## bench: national-scale benchmarks (analysis, import, the map), the load run (gunicorn, 50 clients, 60 s),
+## back-to-back stress runs (national map; the demo's menu pages) and the pages against a bare Flask app
 bench: install-dev
 	$(BIN)/python -m bench.bench_analysis
 	$(BIN)/python -m bench.bench_portal
@@ -79,6 +79,7 @@ bench: install-dev
 	$(BIN)/python -m bench.bench_browser
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.load --think 0 --seconds 30
+	$(BIN)/python -m bench.load --map demo --think 0 --seconds 30
 	$(BIN)/python -m bench.bench_pages --map demo
 	$(BIN)/python -m bench.bench_pages --map national
 

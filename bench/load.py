@@ -290,8 +290,9 @@ def run(args: argparse.Namespace) -> bool:
 
         database = normalise_database_url(
             args.database_url or f"sqlite:///{Path(folder) / 'load.sqlite'}")
-        print(f"preparing a map at scale {args.scale:g} …", file=sys.stderr)
         demo = args.map == "demo"
+        print("preparing the demo …" if demo else f"preparing a map at scale {args.scale:g} …",
+              file=sys.stderr)
         plan, sizes = prepare_demo_plan(database) if demo else prepare(database, args.scale)
         for note in plan.notes:
             print(f"note: {note}")
