@@ -30,8 +30,10 @@ def test_member_logs_a_decision_that_creates_an_action(page, live_server):
     page.get_by_label("Date of the decision").fill("2025-11-20")
     page.get_by_label("Title").first.fill("LSG inför en gemensam SIP-mall")
     page.get_by_label("Decision text").fill("Kommunerna och regionen använder samma SIP-mall.")
-    page.get_by_label("Find actions by title or key").fill("kartlägg")  # htmx, live
-    existing = page.locator("#action-choices").get_by_label(re.compile("Kartlägga"))
+    # An action of no commission (one of a commission LSG neither owns nor co-owns would be
+    # refused: a decision links only its own commissions' actions).
+    page.get_by_label("Find actions by title or key").fill("Lifecare")  # htmx, live
+    existing = page.locator("#action-choices").get_by_label(re.compile("Använda Lifecare"))
     expect(existing).to_be_visible()
     existing.check()
 
@@ -50,7 +52,7 @@ def test_member_logs_a_decision_that_creates_an_action(page, live_server):
     row = actions.get_by_role("row", name=re.compile("Ta fram en gemensam SIP-mall"))
     expect(row).to_contain_text("Jenny Sandberg")
     expect(row).to_contain_text("31 Mar 2026")
-    expect(actions).to_contain_text("Kartlägga")
+    expect(actions).to_contain_text("Använda Lifecare")
     screenshot(page, "decision-saved")
 
     page.get_by_role("link", name=re.compile("Länssamverkansgruppen")).first.click()
