@@ -177,6 +177,11 @@ def test_the_neighbourhood_on_its_own(page, live_server):
     expect(page.locator("#map-selection")).to_contain_text("Länssamverkansgruppen (LSG)")
     button.click()
     expect(button).to_have_attribute("aria-pressed", "false")
+    # Every forum comes back (waited for, not read at once: a redraw may be under way).
+    page.wait_for_function(
+        "() => document.getElementById('map-canvas').cy.nodes().filter(n => n.visible())"
+        ".length === 31", timeout=10_000)
+    _settled(page)
     assert page.evaluate(
         "() => document.getElementById('map-canvas').cy.nodes().filter(n => n.visible()).length"
     ) == 31
