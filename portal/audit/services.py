@@ -44,11 +44,3 @@ def record(
     return entry
 
 
-def record_now(actor: User | None, action: str, **fields: Any) -> None:
-    """Record an entry and commit at once (sign-ins, denied access).
-
-    It commits the session's current transaction, so it is for callers that have nothing
-    else pending in it; a write records with `record` and commits together with its change.
-    """
-    record(actor, action, **fields)
-    db.session.commit()
