@@ -71,8 +71,10 @@ def check_version(obj: Any, version: int | str | None) -> None:
         raise StaleEdit(obj)
 
 
-def commit_change(actor: User | None, obj: Any, action: str, before: dict | None) -> bool:
-    """Record the change (if any) and commit; False when nothing differed."""
+def commit_change(actor: User | None, obj: Any, action: str, before: dict | None,
+                  data: dict | None = None) -> bool:
+    """Record the change (if any, with `data` in its audit entry) and commit; False when
+    nothing differed."""
     after = snapshot(obj)
     if before is not None and before == after:
         db.session.rollback()
@@ -87,7 +89,7 @@ def commit_change(actor: User | None, obj: Any, action: str, before: dict | None
         # The UPDATE says `WHERE version = <opened at>`: a concurrent save that came first makes
         # it match no row, here at the flush (or at the commit), never anywhere else.
         db.session.flush()
-        record(actor, action, kind, key, before=before, after=after)
+        record(actor, action, kind, key, before=before, after=after, data=data)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()

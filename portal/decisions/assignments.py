@@ -19,13 +19,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.audit.events import count_refusal
-from portal.audit.services import record
 from portal.audit.snapshot import snapshot
 from portal.auth.permissions import PermissionDenied, can_decline_action
-from portal.commissions.services import StaleEdit, check_text, check_version
+from portal.commissions.services import check_text, check_version, commit_change
 from portal.entries import EntryError
 from portal.exchange.schema import LONG_TEXT
 from portal.extensions import db
@@ -86,16 +84,10 @@ def decline_action(actor: User, action: Action, version: int | str | None,
         action.owner_forum = action.owner_forum or decision.forum
     else:
         action.owner_forum = decision.forum
-    try:
-        db.session.flush()  # `WHERE version = …`: a save that came first is a conflict here
-        record(actor, "decline", "action", action.key, before=before, after=snapshot(action),
-               data={"reason": reason, "decision": decision.key,
-                     "declined_as": "person" if as_person else "forum"})
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        db.session.refresh(action)
-        raise StaleEdit(action) from None
+    # Its UPDATE says `WHERE version = …`: a save that came first is a conflict (StaleEdit).
+    commit_change(actor, action, "decline", before,
+                  data={"reason": reason, "decision": decision.key,
+                        "declined_as": "person" if as_person else "forum"})
     return decision
 
 
