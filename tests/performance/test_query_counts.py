@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bench.generate import generate
+from bench.profile_pages import counting
 from portal.demo.loader import DEMO_PASSWORD
 from portal.exchange.exporter import export_document
 from portal.exchange.services import import_text
@@ -33,21 +33,6 @@ PAGES = {
 # person is loaded once more or less depending on whether a list already loaded it. A query
 # per row would add dozens here.
 SLACK = 2
-
-
-@contextmanager
-def counting(engine):
-    """Count the statements sent to the database inside the block."""
-    count = [0]
-
-    def tally(*_args, **_kwargs) -> None:
-        count[0] += 1
-
-    event.listen(engine, "before_cursor_execute", tally)
-    try:
-        yield count
-    finally:
-        event.remove(engine, "before_cursor_execute", tally)
 
 
 def _measure(client, engine) -> dict[str, int]:
