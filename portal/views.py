@@ -92,6 +92,32 @@ def submit(form, change: Callable[[], Any], *,
     return Answer(form, done=True, result=result)
 
 
+def press(change: Callable[[], Any], done: str | Callable[[Any], str | None] | None,
+          target: str, *, then: str | None = None):
+    """Answer a button: a form with little but its CSRF token (the app checks the token).
+
+    Do the change and go back to `target` (303; after a success to `then` when given) with
+    `done` (a message, or one made from the service's result) or with the service's refusal,
+    each message in its own notice.
+    """
+    try:
+        result = change()
+    except EntryError as error:
+        db.session.rollback()
+        flash_refusal(error)
+        return redirect(target, 303)
+    message = done(result) if callable(done) else done
+    if message:
+        flash(message, "success")
+    return redirect(then or target, 303)
+
+
+def flash_refusal(error: EntryError) -> None:
+    """Show a service's refusal on the next page, each message in its own notice."""
+    for message in error.errors.values():
+        flash(message, "error")
+
+
 def _refused(form, errors: dict[str, Any]) -> Answer:
     """The form with a service's refusal next to the fields it names (prefixed forms too)."""
     names = {name: form[name].name for name in errors if name in form}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -17,11 +17,17 @@ from portal.dates import today
 from portal.decisions import assignments, queries, routes_assign, services
 from portal.decisions.forms import MAX_NEW_ACTIONS, CorrectionForm, DecisionForm
 from portal.directory.queries import area_choices, forum_choices, person_choices
-from portal.entries import EntryError
 from portal.extensions import derived
-from portal.forms import apply_errors
 from portal.models import Action, Decision, Forum
-from portal.views import CACHED_PAGES, get_by_key, page_number, plain_query, render
+from portal.views import (
+    CACHED_PAGES,
+    Answer,
+    get_by_key,
+    page_number,
+    plain_query,
+    render,
+    submit,
+)
 
 bp = Blueprint("decisions", __name__)
 bp.add_url_rule("/atgarder/<key>/avboj", view_func=routes_assign.decline_action,
@@ -100,7 +106,7 @@ def new(key: str):
     if request.method == "GET":
         form.date.data = today()
         form.new_actions[0].form.owner_forum.data = forum.key
-    return _decision_form(
+    return decision_form(
         form, forum, _("Register a decision"),
         lambda data, final: services.log_decision(current_user, forum, data, final=final),
     )
@@ -124,7 +130,7 @@ def edit(key: str):
         form.fill_from(decision)
         if not decision.proposed_actions:
             form.new_actions[0].form.owner_forum.data = decision.forum.key
-    return _decision_form(
+    return decision_form(
         form, decision.forum, _("Edit the draft decision"),
         lambda data, final: services.update_draft(current_user, decision, data, final=final),
         decision=decision,
@@ -143,7 +149,7 @@ def correct(key: str):
     if request.method == "GET":
         form.fill_from(decision)
         form.new_actions[0].form.owner_forum.data = decision.forum.key
-    return _decision_form(
+    return decision_form(
         form, decision.forum, _("Correct the decision"),
         lambda data, final: services.correct_decision(
             current_user, decision, data, form.reason.data),
@@ -184,34 +190,39 @@ def _action_term() -> str:
     return (request.values.get("action_q") or "").strip()[:200]
 
 
-def _decision_form(form: DecisionForm, forum: Forum, heading: str, save, **context):
-    """Show and handle a decision form: save it, add an action row, or find actions."""
-    intent = request.form.get("intent", "final")
+def decision_form(form: DecisionForm, forum: Forum, heading: str, save, *,
+                  page: str = "decisions/form.html", intent: str = "final", done=None,
+                  **context):
+    """Show and handle a decision form (logging, editing, correcting, in a meeting too): save
+    it, add an action row, or find actions.
+
+    `save(data, final)` stores it; `done(saved)` answers once it is saved (by default the
+    decision's page); `intent` is what a post without one means.
+    """
+    intent = request.form.get("intent", intent)
     people, forums = person_choices(), forum_choices()
     form.set_choices(people, forums)
-    loose: list[str] = []
-    status = 200
-    if request.method == "POST":
-        if intent == "more" and len(form.new_actions) < MAX_NEW_ACTIONS:
+    answer = Answer(form)
+    if request.method == "POST" and intent == "more":
+        if len(form.new_actions) < MAX_NEW_ACTIONS:
             form.new_actions.append_entry()
             form.set_choices(people, forums)
-        elif intent in ("final", "draft"):
-            if form.validate():
-                try:
-                    saved = save(form.data_for_service(), intent == "final")
-                except EntryError as exc:
-                    loose = apply_errors(form, exc.errors)
-                else:
-                    flash(_("The decision was saved as a draft.") if saved.status == "draft"
-                          else _("The decision was saved."), "success")
-                    return redirect(url_for("decisions.detail", key=saved.key), 303)
-            status = 422
+    elif intent in ("final", "draft"):
+        answer = submit(form, lambda: save(form.data_for_service(), intent == "final"))
+        if answer.done:
+            return (done or _saved)(answer.result)
     # The action search runs when asked for (the search field, its button, htmx); Enter in
     # another field ("stay") shows the form again with the suggestions it had.
     term = _action_term() if intent != "stay" else (request.form.get("action_q_shown") or "")
     choices = queries.action_choices(forum, term[:200], list(form.actions.data or []))
     return render(
-        "decisions/form.html", "decisions/_form.html", form=form, forum=forum,
-        heading=heading, loose_errors=loose, has_errors=status == 422, **choices,
+        page, "decisions/_form.html", form=form, forum=forum, heading=heading,
+        loose_errors=answer.loose or [], has_errors=answer.status == 422, **choices,
         areas=area_choices(), **context,
-    ), status
+    ), answer.status
+
+
+def _saved(decision: Decision) -> Response:
+    flash(_("The decision was saved as a draft.") if decision.status == "draft"
+          else _("The decision was saved."), "success")
+    return redirect(url_for("decisions.detail", key=decision.key), 303)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,16 +15,14 @@ from portal.auth.permissions import (
     can_read_draft_minutes,
 )
 from portal.dates import in_range, today
-from portal.decisions import queries as decision_queries
-from portal.decisions.forms import MAX_NEW_ACTIONS, DecisionForm
-from portal.directory.queries import area_choices, forum_choices, person_choices
+from portal.decisions.forms import DecisionForm
+from portal.decisions.routes import decision_form
 from portal.entries import EntryError
 from portal.extensions import db, derived
-from portal.forms import apply_errors
 from portal.meetings import bp, notices, queries, services
 from portal.meetings.forms import EmptyForm, ItemForm, MoveForm, OpenForm, PlanForm
 from portal.models import Forum, Meeting, Person
-from portal.views import get_by_key, render
+from portal.views import flash_refusal, get_by_key, press, render, submit, wants_fragment
 
 __all__ = ["bp", "notices"]
 
@@ -58,9 +56,13 @@ def _manager(meeting_or_forum) -> None:
         abort(403)
 
 
-def _refused(exc: EntryError) -> None:
-    for message in exc.errors.values():
-        flash(message, "error")
+def _agenda_url(meeting: Meeting) -> str:
+    return url_for("meetings.agenda", key=meeting.key) + "#agenda"
+
+
+def _shown(answer) -> dict:
+    """What a meeting form's page shows of how the form went."""
+    return {"loose_errors": answer.loose or [], "has_errors": answer.status == 422}
 
 
 @bp.get("/moten")
@@ -83,21 +85,15 @@ def plan(key: str):
     forum = get_by_key(Forum, key)
     _manager(forum)
     form = PlanForm()
-    status, loose = 200, []
-    if request.method == "POST":
-        if form.validate():
-            try:
-                planned = services.plan_meetings(current_user, forum, form.plan())
-            except EntryError as exc:
-                loose = apply_errors(form, exc.errors)
-            else:
-                flash(_("%(n)d meeting(s) planned.", n=len(planned)), "success")
-                target = (url_for("meetings.detail", key=planned[0].key) if len(planned) == 1
-                          else url_for("meetings.forum_list", key=forum.key))
-                return redirect(target, 303)
-        status = 422
-    return render_template("meetings/plan.html", form=form, forum=forum, loose_errors=loose,
-                           has_errors=status == 422), status
+    answer = submit(form, lambda: services.plan_meetings(current_user, forum, form.plan()))
+    if answer.done:
+        planned = answer.result
+        flash(_("%(n)d meeting(s) planned.", n=len(planned)), "success")
+        target = (url_for("meetings.detail", key=planned[0].key) if len(planned) == 1
+                  else url_for("meetings.forum_list", key=forum.key))
+        return redirect(target, 303)
+    return render_template("meetings/plan.html", form=form, forum=forum,
+                           **_shown(answer)), answer.status
 
 
 @bp.get("/moten/<key>")
@@ -136,19 +132,12 @@ def move(key: str):
     form = MoveForm()
     if request.method == "GET":
         form.fill_from(meeting)
-    status, loose = 200, []
-    if request.method == "POST":
-        if form.validate():
-            try:
-                services.move_meeting(current_user, meeting, form.plan())
-            except EntryError as exc:
-                loose = apply_errors(form, exc.errors)
-            else:
-                flash(_("The meeting was moved."), "success")
-                return redirect(url_for("meetings.detail", key=meeting.key), 303)
-        status = 422
+    answer = submit(form, lambda: services.move_meeting(current_user, meeting, form.plan()))
+    if answer.done:
+        flash(_("The meeting was moved."), "success")
+        return redirect(url_for("meetings.detail", key=meeting.key), 303)
     return render_template("meetings/move.html", form=form, meeting=meeting,
-                           loose_errors=loose, has_errors=status == 422), status
+                           **_shown(answer)), answer.status
 
 
 @bp.post("/moten/<key>/stall-in")
@@ -156,14 +145,8 @@ def cancel(key: str):
     """Cancel a planned meeting."""
     meeting = _meeting(key)
     _manager(meeting)
-    if EmptyForm().validate():
-        try:
-            services.cancel_meeting(current_user, meeting)
-        except EntryError as exc:
-            _refused(exc)
-        else:
-            flash(_("The meeting was cancelled."), "success")
-    return redirect(url_for("meetings.detail", key=meeting.key), 303)
+    return press(lambda: services.cancel_meeting(current_user, meeting),
+                 _("The meeting was cancelled."), url_for("meetings.detail", key=meeting.key))
 
 
 # --- Agenda -----------------------------------------------------------------------------------
@@ -199,18 +182,12 @@ def agenda(key: str):
     needs = queries.needs(meeting.forum, day)
     form = ItemForm()
     form.link.choices = _link_choices(needs)
-    status, loose = 200, []
-    if request.method == "POST":
-        if form.validate():
-            try:
-                services.add_item(current_user, meeting, form.title.data, form.notes.data,
-                                  form.link.data)
-            except EntryError as exc:
-                loose = apply_errors(form, exc.errors)
-            else:
-                flash(_("The item was added to the agenda."), "success")
-                return redirect(url_for("meetings.agenda", key=meeting.key) + "#agenda", 303)
-        status = 422
+    answer = submit(form, lambda: services.add_item(
+        current_user, meeting, form.title.data, form.notes.data, form.link.data))
+    if answer.done:
+        flash(_("The item was added to the agenda."), "success")
+        return redirect(_agenda_url(meeting), 303)
+    if answer.status == 422:
         db.session.expire(meeting)
         meeting = _meeting(key)
     on_agenda = {(k, getattr(i, k + "_id")) for i in meeting.agenda
@@ -219,7 +196,7 @@ def agenda(key: str):
         "meetings/agenda.html", meeting=meeting, form=form, needs=needs, today=day,
         on_agenda=on_agenda, follow_up=queries.follow_up(meeting.forum, meeting.meets_on),
         titles={i.title for i in meeting.agenda}, button=EmptyForm(),
-        loose_errors=loose, has_errors=status == 422), status
+        **_shown(answer)), answer.status
 
 
 @bp.post("/moten/<key>/dagordning/forslag")
@@ -227,15 +204,9 @@ def add_suggestion(key: str):
     """Add one of the suggested items (an action, a milestone, a finding…) with one click."""
     meeting = _meeting(key)
     _manager(meeting)
-    if EmptyForm().validate():
-        try:
-            services.add_item(current_user, meeting, request.form.get("title"),
-                              request.form.get("notes"), request.form.get("link"))
-        except EntryError as exc:
-            _refused(exc)
-        else:
-            flash(_("The item was added to the agenda."), "success")
-    return redirect(url_for("meetings.agenda", key=meeting.key) + "#agenda", 303)
+    return press(lambda: services.add_item(current_user, meeting, request.form.get("title"),
+                                           request.form.get("notes"), request.form.get("link")),
+                 _("The item was added to the agenda."), _agenda_url(meeting))
 
 
 @bp.post("/moten/<key>/dagordning/<int:item_id>/<any(upp,ner,bort):what>")
@@ -243,16 +214,12 @@ def change_item(key: str, item_id: int, what: str):
     """Move an item up or down, or remove it."""
     meeting = _meeting(key)
     _manager(meeting)
-    if EmptyForm().validate():
-        try:
-            if what == "bort":
-                services.remove_item(current_user, meeting, item_id)
-                flash(_("The item was removed."), "success")
-            else:
-                services.move_item(current_user, meeting, item_id, -1 if what == "upp" else 1)
-        except EntryError as exc:
-            _refused(exc)
-    return redirect(url_for("meetings.agenda", key=meeting.key) + "#agenda", 303)
+    if what == "bort":
+        return press(lambda: services.remove_item(current_user, meeting, item_id),
+                     _("The item was removed."), _agenda_url(meeting))
+    return press(lambda: services.move_item(current_user, meeting, item_id,
+                                            -1 if what == "upp" else 1),
+                 None, _agenda_url(meeting))
 
 
 @bp.post("/moten/<key>/publicera")
@@ -260,14 +227,9 @@ def publish(key: str):
     """Publish the notice with the agenda; the members are told."""
     meeting = _meeting(key)
     _manager(meeting)
-    if EmptyForm().validate():
-        try:
-            services.publish_agenda(current_user, meeting)
-        except EntryError as exc:
-            _refused(exc)
-        else:
-            flash(_("The notice was published. The members are told."), "success")
-    return redirect(url_for("meetings.detail", key=meeting.key), 303)
+    return press(lambda: services.publish_agenda(current_user, meeting),
+                 _("The notice was published. The members are told."),
+                 url_for("meetings.detail", key=meeting.key))
 
 
 @bp.get("/moten/<key>/kallelse")
@@ -294,15 +256,11 @@ def open_meeting(key: str):
     meeting = _meeting(key)
     _manager(meeting)
     form = OpenForm()
-    if form.validate():
-        try:
-            services.open_meeting(current_user, meeting, list(form.approvers.data or []))
-        except EntryError as exc:
-            _refused(exc)
-        else:
-            flash(_("The meeting is open. Record who is present."), "success")
-            return redirect(url_for("meetings.attendance", key=meeting.key), 303)
-    return redirect(url_for("meetings.detail", key=meeting.key), 303)
+    return press(lambda: services.open_meeting(current_user, meeting,
+                                               list(form.approvers.data or [])),
+                 _("The meeting is open. Record who is present."),
+                 url_for("meetings.detail", key=meeting.key),
+                 then=url_for("meetings.attendance", key=meeting.key))
 
 
 @bp.route("/moten/<key>/narvaro", methods=["GET", "POST"])
@@ -326,9 +284,8 @@ def attendance(key: str):
 
 def _mark(meeting: Meeting):
     """Mark one person; htmx gets the row back, a plain form the page."""
-    form = EmptyForm()
     person = db.session.scalar(select(Person).where(Person.key == request.form.get("person", "")))
-    if not form.validate() or person is None:
+    if person is None:
         abort(400)
     status = request.form.get("status") or None
     substitute_for = request.form.get("stands_in_for") or None
@@ -337,11 +294,11 @@ def _mark(meeting: Meeting):
     try:
         services.mark_attendance(current_user, meeting, person, status, stands_in_for)
     except EntryError as exc:
-        if request.headers.get("HX-Request"):
+        if wants_fragment():
             return "; ".join(exc.errors.values()), 409
-        _refused(exc)
+        flash_refusal(exc)
         return redirect(url_for("meetings.attendance", key=meeting.key), 303)
-    if request.headers.get("HX-Request") and request.form.get("row"):
+    if wants_fragment() and request.form.get("row"):
         meeting = _meeting(meeting.key)
         rows = queries.roster(meeting)
         row = next((r for r in rows if r.person.id == person.id), None)
@@ -365,41 +322,24 @@ def decide(key: str):
     item = next((i for i in meeting.agenda
                  if str(i.id) == (request.values.get("item") or "")), None)
     form = DecisionForm()
-    forum = meeting.forum
     if request.method == "GET":
-        form.date.data = meeting.meets_on
         form.title.data = item.title if item else None
-        form.new_actions[0].form.owner_forum.data = forum.key
+        form.new_actions[0].form.owner_forum.data = meeting.forum.key
         if item is not None and item.action is not None:
             form.actions.data = [item.action.key]
     form.date.data = meeting.meets_on
-    intent = request.form.get("intent", "draft")
-    people, forums = person_choices(), forum_choices()
-    form.set_choices(people, forums)
-    loose: list[str] = []
-    status = 200
-    if request.method == "POST":
-        if intent == "more" and len(form.new_actions) < MAX_NEW_ACTIONS:
-            form.new_actions.append_entry()
-            form.set_choices(people, forums)
-        elif intent in ("final", "draft"):
-            if form.validate():
-                try:
-                    services.log_decision(current_user, meeting, item, form.data_for_service())
-                except EntryError as exc:
-                    loose = apply_errors(form, exc.errors)
-                else:
-                    flash(_("The decision is in the minutes. It becomes final when the "
-                            "minutes are approved."), "success")
-                    return redirect(url_for("meetings.minutes", key=meeting.key), 303)
-            status = 422
-    term = (request.values.get("action_q") or "").strip()[:200]
-    choices = decision_queries.action_choices(forum, term, list(form.actions.data or []))
-    return render(
-        "meetings/decide.html", "decisions/_form.html", form=form, forum=forum,
-        meeting=meeting, item=item, heading=_("Register a decision"), loose_errors=loose,
-        has_errors=status == 422, in_meeting=True, areas=area_choices(), **choices,
-    ), status
+
+    def done(_decision) -> Response:
+        flash(_("The decision is in the minutes. It becomes final when the minutes are "
+                "approved."), "success")
+        return redirect(url_for("meetings.minutes", key=meeting.key), 303)
+
+    # In a meeting every decision is a draft of the minutes until they are approved.
+    return decision_form(
+        form, meeting.forum, _("Register a decision"),
+        lambda data, _final: services.log_decision(current_user, meeting, item, data),
+        page="meetings/decide.html", intent="draft", done=done,
+        meeting=meeting, item=item, in_meeting=True)
 
 
 @bp.get("/moten/<key>/protokoll")
@@ -418,20 +358,16 @@ def minutes(key: str):
 def approve(key: str):
     """An approver approves the minutes; the last one makes them and their decisions final."""
     meeting = get_by_key(Meeting, key, selectinload(Meeting.approvers))
-    if EmptyForm().validate():
-        try:
-            outcome = services.approve_minutes(current_user, meeting, today())
-        except EntryError as exc:
-            _refused(exc)
-            return redirect(url_for("meetings.minutes", key=meeting.key), 303)
+
+    def said(outcome: str) -> str:
         if outcome == "final":
-            flash(_("The minutes are approved. Their decisions are final records."), "success")
-        elif outcome == "recorded":
-            flash(_("Your approval is recorded. The other approvers have yet to approve."),
-                  "success")
-        else:
-            flash(_("The minutes were already approved."), "success")
-    return redirect(url_for("meetings.minutes", key=meeting.key), 303)
+            return _("The minutes are approved. Their decisions are final records.")
+        if outcome == "recorded":
+            return _("Your approval is recorded. The other approvers have yet to approve.")
+        return _("The minutes were already approved.")
+
+    return press(lambda: services.approve_minutes(current_user, meeting, today()), said,
+                 url_for("meetings.minutes", key=meeting.key))
 
 
 @bp.get("/forum/<key>/deltagande")

@@ -94,6 +94,16 @@ def snapshot(meeting: Meeting) -> dict[str, Any]:
     return entry
 
 
+def _save(actor: User, action: str, meeting: Meeting, before: dict | None = None,
+          data: dict | None = None) -> Meeting:
+    """Write the change, record it in the audit trail (the meeting as it is now) and commit."""
+    db.session.flush()
+    record(actor, action, "meeting", meeting.key, before=before, after=snapshot(meeting),
+           data=data)
+    db.session.commit()
+    return meeting
+
+
 def _lock(meeting: Meeting) -> None:
     """Take the meeting's row for this transaction; a second writer waits, then reads afresh.
 
@@ -200,10 +210,7 @@ def move_meeting(actor: User, meeting: Meeting, plan: Plan) -> Meeting:
     before = snapshot(meeting)
     meeting.meets_on, meeting.start_time, meeting.duration = plan.first, plan.start, plan.duration
     meeting.place, meeting.title = plan.place, plan.title
-    db.session.flush()
-    record(actor, "update", "meeting", meeting.key, before=before, after=snapshot(meeting))
-    db.session.commit()
-    return meeting
+    return _save(actor, "update", meeting, before)
 
 
 def cancel_meeting(actor: User, meeting: Meeting) -> Meeting:
@@ -214,10 +221,7 @@ def cancel_meeting(actor: User, meeting: Meeting) -> Meeting:
         raise EntryError({"status": str(_l("Only a planned meeting can be cancelled."))})
     before = snapshot(meeting)
     meeting.status = "cancelled"
-    db.session.flush()
-    record(actor, "cancel", "meeting", meeting.key, before=before, after=snapshot(meeting))
-    db.session.commit()
-    return meeting
+    return _save(actor, "cancel", meeting, before)
 
 
 # --- Agenda -----------------------------------------------------------------------------------
@@ -269,9 +273,7 @@ def add_item(actor: User, meeting: Meeting, title: str | None, notes: str | None
     db.session.add(item)
     db.session.flush()
     db.session.expire(meeting, ["agenda"])
-    record(actor, "update", "meeting", meeting.key, before=before, after=snapshot(meeting),
-           data={"agenda": "add", "title": title})
-    db.session.commit()
+    _save(actor, "update", meeting, before, {"agenda": "add", "title": title})
     return item
 
 
@@ -286,9 +288,7 @@ def remove_item(actor: User, meeting: Meeting, item_id: int) -> None:
     before = snapshot(meeting)
     meeting.agenda.remove(item)
     _renumber(meeting)
-    record(actor, "update", "meeting", meeting.key, before=before, after=snapshot(meeting),
-           data={"agenda": "remove", "title": item.title})
-    db.session.commit()
+    _save(actor, "update", meeting, before, {"agenda": "remove", "title": item.title})
 
 
 def move_item(actor: User, meeting: Meeting, item_id: int, step: int) -> None:
@@ -310,9 +310,7 @@ def move_item(actor: User, meeting: Meeting, item_id: int, step: int) -> None:
         item.position = position
     db.session.flush()
     db.session.expire(meeting, ["agenda"])
-    record(actor, "update", "meeting", meeting.key, before=before, after=snapshot(meeting),
-           data={"agenda": "move"})
-    db.session.commit()
+    _save(actor, "update", meeting, before, {"agenda": "move"})
 
 
 def _renumber(meeting: Meeting) -> None:
@@ -330,11 +328,8 @@ def publish_agenda(actor: User, meeting: Meeting) -> Meeting:
     if not meeting.agenda:
         raise EntryError({"title": str(_l("Add at least one item before publishing."))})
     meeting.agenda_published_at = utcnow()
-    db.session.flush()
-    record(actor, "publish", "meeting", meeting.key, after=snapshot(meeting),
-           data={"agenda_published_at": meeting.agenda_published_at.isoformat()})
-    db.session.commit()
-    return meeting
+    return _save(actor, "publish", meeting,
+                 data={"agenda_published_at": meeting.agenda_published_at.isoformat()})
 
 
 # --- Opening, attendance ----------------------------------------------------------------------
@@ -355,11 +350,7 @@ def open_meeting(actor: User, meeting: Meeting, approver_keys: list[str]) -> Mee
     before = snapshot(meeting)
     meeting.status = "held"
     meeting.approvers = [MinutesApprover(person=p) for p in people]
-    db.session.flush()
-    record(actor, "open", "meeting", meeting.key, before=before, after=snapshot(meeting),
-           data={"approvers": sorted(p.key for p in people)})
-    db.session.commit()
-    return meeting
+    return _save(actor, "open", meeting, before, {"approvers": sorted(p.key for p in people)})
 
 
 def _recordable(actor: User, meeting: Meeting) -> None:

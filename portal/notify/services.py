@@ -134,15 +134,22 @@ def _deliver(kind: Kind, notice: Notice, user: User, mode: str, now: datetime,
     if not _claim(user, kind.name, notice.subject, utcnow(), notice):
         db.session.rollback()
         return
+    if not _sent(_notice_mail(kind, notice, user), report):
+        return
+    db.session.commit()
+    report.instant += 1
+
+
+def _sent(message, report: Report) -> bool:
+    """Send one mail; when it fails, the claim made for it is rolled back and counted."""
     try:
-        mail.send([_notice_mail(kind, notice, user)])
+        mail.send([message])
     except mail.MailError as exc:
         db.session.rollback()
         report.failed += 1
         report.errors.append(str(exc))
-        return
-    db.session.commit()
-    report.instant += 1
+        return False
+    return True
 
 
 def _notice_mail(kind: Kind, notice: Notice, user: User):
@@ -183,12 +190,7 @@ def _send_digests(now: datetime, users: dict[int, User], report: Report) -> None
         if not _claim(user, DIGEST_KIND, week, utcnow()):
             db.session.rollback()
             continue
-        try:
-            mail.send([_digest_mail(user, rows, now)])
-        except mail.MailError as exc:
-            db.session.rollback()
-            report.failed += 1
-            report.errors.append(str(exc))
+        if not _sent(_digest_mail(user, rows, now), report):
             continue
         for row in rows:
             row.sent_at = utcnow()

@@ -104,6 +104,9 @@ def test_admin_reads_the_indicator_chart_and_searches(page, live_server):
     page.get_by_role("searchbox", name=re.compile("^Search forums, people")).fill("LSG")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/sok\?q=LSG"))
+    # The URL changes before htmx (a deferred script) has wired the field: typing earlier would
+    # reach a field nobody listens to yet, so wait for the page to finish loading.
+    page.wait_for_load_state("load")
     page.locator("#search-q").fill("primärvård")
     # The answer for the new words names them (the page for "LSG" already says "primärvård").
     expect(page.locator("#search-results")).to_contain_text("“primärvård”", timeout=15_000)
