@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import SHORT_TEXT, KeyedMixin, key_column
@@ -123,10 +123,12 @@ class AgendaItem(db.Model):
         return f"<AgendaItem meeting={self.meeting_id} §{self.position} {self.title!r}>"
 
 
-class Attendance(db.Model):
-    """A person's presence at a meeting, or their apologies (anmält förhinder)."""
+class _PersonAtMeeting:
+    """A row about one person at one meeting: at most one per meeting and person."""
 
-    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (UniqueConstraint("meeting_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
@@ -135,6 +137,11 @@ class Attendance(db.Model):
     person_id: Mapped[int] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), index=True
     )
+
+
+class Attendance(_PersonAtMeeting, db.Model):
+    """A person's presence at a meeting, or their apologies (anmält förhinder)."""
+
     status: Mapped[str] = mapped_column(String(16))
     # A substitute (ersättare) names whom they stand in for; portal state, not exchanged.
     stands_in_for_id: Mapped[int | None] = mapped_column(
@@ -142,25 +149,16 @@ class Attendance(db.Model):
     )
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendance")
-    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    person: Mapped[Person] = relationship(foreign_keys="Attendance.person_id")
     stands_in_for: Mapped[Person | None] = relationship(foreign_keys=[stands_in_for_id])
 
     def __repr__(self) -> str:
         return f"<Attendance meeting={self.meeting_id} person={self.person_id} {self.status}>"
 
 
-class MinutesApprover(db.Model):
+class MinutesApprover(_PersonAtMeeting, db.Model):
     """A person chosen to approve (justera) a meeting's minutes, and when they did."""
 
-    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
-    )
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("person.id", ondelete="CASCADE"), index=True
-    )
     approved_on: Mapped[date | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="approvers")
