@@ -71,13 +71,26 @@ def check_version(obj: Any, version: int | str | None) -> None:
         raise StaleEdit(obj)
 
 
+def _stored_version(obj: Any) -> int | None:
+    """The object's version as committed now (not as this session loaded it)."""
+    table = sa_inspect(obj).mapper.local_table
+    with db.session.no_autoflush:
+        return db.session.execute(select(table.c.version).where(table.c.id == obj.id)).scalar()
+
+
 def commit_change(actor: User | None, obj: Any, action: str, before: dict | None,
                   data: dict | None = None) -> bool:
     """Record the change (if any, with `data` in its audit entry) and commit; False when
     nothing differed."""
     after = snapshot(obj)
     if before is not None and before == after:
+        # Nothing to write; but a form opened before someone else's save asked for what is no
+        # longer stored, and its "nothing changed" would silently keep their values.
+        stale = hasattr(obj, "version") and _stored_version(obj) != obj.version
         db.session.rollback()
+        if stale:
+            db.session.refresh(obj)
+            raise StaleEdit(obj)
         return False
     if before is not None and hasattr(obj, "version"):
         # Link-only changes (areas) do not touch the row; the version must still move on.

@@ -231,14 +231,14 @@ def _claim_draft(decision: Decision) -> None:
     draft made final (or discarded) in the meantime is refused here, with 409, instead of being
     written over. What was loaded before is read again inside the lock.
     """
-    table = Decision.__table__
+    table, decision_id = Decision.__table__, decision.id
     claimed = db.session.execute(
-        update(table).where(table.c.id == decision.id, table.c.status == "draft")
+        update(table).where(table.c.id == decision_id, table.c.status == "draft")
         .values(status="draft")
     ).rowcount
     if claimed != 1:
-        db.session.rollback()
-        current = db.session.get(Decision, decision.id)
+        db.session.rollback()  # the loaded decision may be gone: only its id is used now
+        current = db.session.get(Decision, decision_id)
         if current is None:
             raise Conflict(_("The draft was discarded in the meantime."))
         raise Conflict(
