@@ -160,13 +160,13 @@ def spreadsheet():
     try:
         tables = read_upload(data, upload.filename or "", form.kind.data,
                              current_app.config["SPREADSHEET_PARSE_SECONDS"])
-        preview = services.preview_spreadsheet(tables)
+        preview, version = services.preview_spreadsheet(tables)
     except SpreadsheetError as exc:
         return render_template("exchange/spreadsheet.html", form=form,
                                errors=_cell_errors(exc)), 400
     # The rows as read wait for the confirmation: the file is read once, never twice.
     confirm = ConfirmSpreadsheetForm(token=_stash(dump_tables(tables), upload.filename or "",
-                                                  form.kind.data))
+                                                  form.kind.data, version=version))
     return render_template("exchange/spreadsheet.html", form=form, errors=[], preview=preview,
                            confirm=confirm, filename=upload.filename)
 
@@ -189,7 +189,13 @@ def spreadsheet_confirm():
         _done(stashed)
         abort(400, _("The preview has expired or is not valid. Upload the file again."))
     try:
-        report = services.import_spreadsheet(tables, current_user)
+        report = services.import_spreadsheet(tables, current_user,
+                                             expected_version=stashed.version)
+    except services.StalePreview:
+        return render_template(
+            "exchange/spreadsheet.html", form=SpreadsheetForm(formdata=None), errors=[],
+            refused=_("The map has changed since the preview, so it no longer shows what the "
+                      "import would do. Upload the file again for a new preview.")), 409
     except SpreadsheetError as exc:
         return render_template("exchange/spreadsheet.html", form=SpreadsheetForm(formdata=None),
                                errors=_cell_errors(exc)), 400

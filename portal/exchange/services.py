@@ -254,8 +254,9 @@ def export_text() -> str:
     return dump_document(export_document(db.session))
 
 
-def preview_spreadsheet(tables: dict[str, Table]) -> dict[str, list]:
-    """What importing the spreadsheet rows would create or change; nothing is written.
+def preview_spreadsheet(tables: dict[str, Table]) -> tuple[dict[str, list], str]:
+    """What importing the spreadsheet rows would create or change, and the map's version the
+    preview was made against (see `map_version`); nothing is written.
 
     :raise SpreadsheetError: with every problem, located by row and column where possible.
     """
@@ -267,18 +268,23 @@ def preview_spreadsheet(tables: dict[str, Table]) -> dict[str, list]:
         raise SpreadsheetError(locate(exc.errors, plan)) from None
     if plan.errors:
         raise SpreadsheetError(locate([], plan))
-    return changes(doc, stored)
+    return changes(doc, stored), map_version(stored)
 
 
-def import_spreadsheet(tables: dict[str, Table], actor: User | None) -> ImportReport:
+def import_spreadsheet(tables: dict[str, Table], actor: User | None,
+                       expected_version: str | None = None) -> ImportReport:
     """Import the spreadsheet rows all or nothing, through the exchange format and its audit.
 
+    `expected_version`: the map's version the preview was made against (as for `import_text`).
+
     :raise SpreadsheetError: with every problem, located by row and column where possible.
+    :raise StalePreview: when the map is no longer at `expected_version`.
     """
     plan = build_plan(tables, export_document(db.session))
     if plan.errors:
         raise SpreadsheetError(locate([], plan))
     try:
-        return import_text(dump_document(plan.document), actor, source="spreadsheet")
+        return import_text(dump_document(plan.document), actor, source="spreadsheet",
+                           expected_version=expected_version)
     except ExchangeValidationError as exc:
         raise SpreadsheetError(locate(exc.errors, plan)) from None

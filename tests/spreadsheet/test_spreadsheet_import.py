@@ -89,6 +89,25 @@ def test_confirm_imports_and_audits(db, client, signed_in, seeded):
     assert entry.data["source"] == "spreadsheet"
 
 
+def test_a_preview_made_before_the_map_changed_is_not_imported(db, client, signed_in, seeded):
+    """Anna's title was changed by someone else after the preview: the confirmation is refused
+    (409, saying so) and nothing of the sheet is written; the other change stays."""
+    from portal.directory.services import update_person
+    from portal.models import User
+
+    signed_in("admin")
+    page = _upload(client, PEOPLE_SEMI, "people.csv").get_data(as_text=True)
+    anna = db.session.scalar(select(Person).where(Person.key == "anna"))
+    admin = db.session.scalar(select(User).where(User.role == "admin"))
+    update_person(admin, anna, {"key": "anna", "name": "Anna Berg", "organisation": "rvb",
+                                "title": "Regiondirektör"})
+    response = _confirm(client, page)
+    assert response.status_code == 409
+    assert "Kartan har ändrats sedan förhandsgranskningen" in response.get_data(as_text=True)
+    assert _count(db, Person) == 1
+    assert db.session.scalar(select(Person.title).where(Person.key == "anna")) == "Regiondirektör"
+
+
 def test_tampered_confirmation_is_refused(db, client, signed_in, seeded):
     """A confirmation token that was changed imports nothing."""
     signed_in("admin")
