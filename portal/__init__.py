@@ -30,14 +30,15 @@ def _build(config: type[Config] | Config | dict | None) -> Flask:
     )
     _configure(app, config)
     _init_extensions(app)
+    from portal import cli
+
     if not _command_without_pages():
         _register_blueprints(app)
+        from portal import errors, i18n, security
 
-    from portal import cli, errors, i18n, security
-
-    security.init_app(app)
-    i18n.init_app(app)
-    errors.init_app(app)
+        security.init_app(app)
+        i18n.init_app(app)
+        errors.init_app(app)
     cli.init_app(app)
     return app
 
@@ -167,7 +168,8 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 
 
 # `flask` commands that only read and write the database: the app they run in serves no page,
-# so it is built without the views (their modules, forms and queries are a third of start-up).
+# so it is built without the views, the sign-in gate, the template helpers and the error pages
+# (their modules, forms and queries were a third of the command's start-up).
 COMMANDS_WITHOUT_PAGES = frozenset({"analyze"})
 
 
