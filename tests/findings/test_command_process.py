@@ -38,8 +38,13 @@ def database(db, demo, test_config, tmp_path):
 def _flask(url: str, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, DATABASE_URL=url, FLASK_APP="portal", PORTAL_ENV="development")
     return subprocess.run(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-m", "flask", *args], env=env, capture_output=True, text=True,
-        timeout=120, check=False)
+        [sys.executable, "-m", "flask", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_analyze_in_a_new_process_finds_what_the_portal_finds(database):
