@@ -63,3 +63,23 @@ def test_other_commands_still_see_every_page(database):
     assert done.returncode == 0, done.stderr
     for path in ("/analys", "/forum/<key>", "/health"):
         assert path in done.stdout
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        {"a": [], "b": {}, "c": [[], [{}]]},
+        [1, 2.5, -0.0, 1e300, True, False, None, 2**70],
+        'quote " backslash \\ newline \n å \u2028 \x00',
+        {"not finite": float("nan")},
+        {1: "a number as key"},
+        (1, ("tuple", "in tuple")),
+    ],
+)
+def test_the_printed_document_is_standard_indented_json(value):
+    """`flask analyze --json` prints exactly what `json.dumps(..., indent=2)` would."""
+    from portal.findings.cli import indented_json
+
+    assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=2)
