@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, time
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
 
 from portal.exchange.schema import FORMAT
 from portal.models import (
@@ -114,6 +117,7 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
     and no areas, so that a forum that no longer meets neither covers an area nor overlaps,
     and meetings only the fields the analysis reads.
     """
+    present_marks = _start_reading_present_marks(session) if for_analysis else None
     org_keys = _keys(session, Organisation)
     person_keys = _keys(session, Person)
     area_keys = _keys(session, Area)
@@ -183,7 +187,7 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
                  "owner_person_id", "owner_forum_id", "due_on", "status", "progress")
     ]
     if for_analysis:
-        doc["meetings"] = _meetings_for_analysis(session, forum_keys, person_keys)
+        doc["meetings"] = _meetings_for_analysis(session, forum_keys, person_keys, present_marks)
     else:
         doc["meetings"] = _meetings(
             session, meeting_keys, forum_keys, person_keys,
@@ -329,14 +333,17 @@ def _meetings(session: Session, meeting_keys, forum_keys, person_keys, targets) 
 
 
 def _meetings_for_analysis(session: Session, forum_keys: dict[int, str],
-                           person_keys: dict[int, str]) -> list[dict]:
+                           person_keys: dict[int, str],
+                           present_marks: Callable[[], tuple] | None = None) -> list[dict]:
     """Meetings with only what the analysis reads: forum, date, status, who was present and
     when the minutes were approved (no agenda, apologies or approvers).
 
     On the national map attendance is a million rows: they are read as two compact arrays
     (`_present_by_meeting`), and the meetings as plain tuples without a join.
     """
-    present = _present_by_meeting(session, person_keys)
+    if present_marks is None:
+        present_marks = _start_reading_present_marks(session)
+    present = _present_by_meeting(present_marks(), person_keys)
     meeting = Meeting.__table__
     # In table order: the analysis does not depend on the order of meetings, and sorting
     # 126,000 keys in the database costs more than the rest of this query.
@@ -353,30 +360,63 @@ def _meetings_for_analysis(session: Session, forum_keys: dict[int, str],
     ]
 
 
-def _present_by_meeting(session: Session, person_keys: dict[int, str]) -> dict[int, list[str]]:
+# The meeting and person ids of every present mark, as two strings of numbers in the same order.
+_PRESENT_MARKS = {
+    "sqlite": "SELECT group_concat(meeting_id, ' '), group_concat(person_id, ' ') "
+              "FROM attendance WHERE status = 'present'",
+    # PostgreSQL is told the order; SQLite feeds both aggregates the same rows in turn.
+    "postgresql": "SELECT string_agg(meeting_id::text, ' ' ORDER BY id), "
+                  "string_agg(person_id::text, ' ' ORDER BY id) "
+                  "FROM attendance WHERE status = 'present'",
+}
+
+
+def _start_reading_present_marks(session: Session) -> Callable[[], tuple]:
+    """Start reading the present marks; return what gives them when they are needed.
+
+    The database takes a while to join a million marks into two strings, and neither SQLite
+    nor psycopg holds Python's lock while it works. On a database another connection can
+    reach (a file or a server) a second connection reads them in a thread while this one reads
+    the rest of the map, so the two cores work at once; an in-memory database is read in turn.
+    Both connections read what is committed, as each statement of the session does.
+    """
+    engine = session.get_bind()
+    sql = _PRESENT_MARKS["sqlite" if engine.dialect.name == "sqlite" else "postgresql"]
+    if engine.dialect.name == "sqlite" and (
+        isinstance(engine.pool, StaticPool) or engine.url.database in (None, "", ":memory:")
+        or "mode=memory" in str(engine.url)
+    ):
+        return lambda: _read_marks(session.connection(), sql)
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="present-marks")
+    future = worker.submit(_read_marks_apart, engine, sql)
+    worker.shutdown(wait=False)
+    return future.result
+
+
+def _read_marks_apart(engine, sql: str) -> tuple:
+    with engine.connect() as connection:
+        return _read_marks(connection, sql)
+
+
+def _read_marks(connection, sql: str) -> tuple:
+    cursor = connection.connection.cursor()  # the driver's own cursor
+    try:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())
+    finally:
+        cursor.close()
+
+
+def _present_by_meeting(marks: tuple, person_keys: dict[int, str]) -> dict[int, list[str]]:
     """Return ``{meeting id: [person key, ...]}`` of the people present, in no set order.
 
-    One statement gives the meeting and person ids of every present mark as two long
-    strings of numbers, which numpy parses into arrays; grouping by meeting is a stable sort
-    of those arrays. Python then touches only the meetings, not the million marks one by one.
-    SQLite feeds both aggregates the same rows in the same order (one scan); PostgreSQL is
-    told the order.
+    ``marks`` holds the meeting and person ids of every present mark as two long strings of
+    numbers, which numpy parses into arrays; grouping by meeting is a stable sort of those
+    arrays. Python then touches only the meetings, not the million marks one by one.
     """
     import numpy as np  # only this reading needs it; it is not imported at start-up
 
-    if session.get_bind().dialect.name == "sqlite":
-        sql = ("SELECT group_concat(meeting_id, ' '), group_concat(person_id, ' ') "
-               "FROM attendance WHERE status = 'present'")
-    else:
-        sql = ("SELECT string_agg(meeting_id::text, ' ' ORDER BY id), "
-               "string_agg(person_id::text, ' ' ORDER BY id) "
-               "FROM attendance WHERE status = 'present'")
-    cursor = session.connection().connection.cursor()  # the driver's own cursor
-    try:
-        cursor.execute(sql)
-        meeting_text, person_text = cursor.fetchone()
-    finally:
-        cursor.close()
+    meeting_text, person_text = marks
     if not meeting_text:
         return {}
     meetings = np.fromstring(meeting_text, dtype=np.int64, sep=" ")
