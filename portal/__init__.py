@@ -29,10 +29,11 @@ def _build(config: type[Config] | Config | dict | None) -> Flask:
         static_folder=str(asset_dir("static")),
     )
     _configure(app, config)
-    _init_extensions(app)
+    pages = not _command_without_pages()
+    _init_extensions(app, pages)
     from portal import cli
 
-    if not _command_without_pages():
+    if pages:
         _register_blueprints(app)
         from portal import errors, i18n, security
 
@@ -104,8 +105,8 @@ def _check_rate_limit_storage(app: Flask) -> None:
                        "redis://127.0.0.1:6379 when running several worker processes")
 
 
-def _init_extensions(app: Flask) -> None:
-    """Bind the extensions to this application."""
+def _init_extensions(app: Flask, pages: bool = True) -> None:
+    """Bind the extensions to this application (without `pages`, none only sign-in needs)."""
     from portal import models  # noqa: F401 - registers the tables
     from portal.extensions import babel, csrf, db, derived, htmx, limiter, login_manager
     from portal.migrate import LazyMigrateCommand
@@ -124,10 +125,11 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
-    from portal.auth import oidc, throttle
+    if pages:
+        from portal.auth import oidc, throttle
 
-    throttle.init_app(app)
-    oidc.init_app(app)
+        throttle.init_app(app)
+        oidc.init_app(app)
     from portal.i18n import select_locale, select_timezone
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
@@ -168,8 +170,8 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 
 
 # `flask` commands that only read and write the database: the app they run in serves no page,
-# so it is built without the views, the sign-in gate, the template helpers and the error pages
-# (their modules, forms and queries were a third of the command's start-up).
+# so it is built without the views, sign-in, the template helpers and the error pages (their
+# modules, forms and queries were a third of the command's start-up).
 COMMANDS_WITHOUT_PAGES = frozenset({"analyze"})
 
 
