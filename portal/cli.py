@@ -9,11 +9,10 @@ from typing import NoReturn
 import click
 from flask import Flask
 
-from portal.auth.services import AccountError, create_user
-from portal.exchange import services as exchange
 from portal.exchange.messages import DEFAULT_LANGUAGE, LANGUAGES, error_text
-from portal.exchange.preview import describe
-from portal.exchange.validator import ExchangeValidationError
+
+# The import, export and account modules are imported by their commands: every `flask` command
+# builds the app, and one that does not need them (`flask analyze`) should not wait for them.
 
 
 def init_app(app: Flask) -> None:
@@ -22,21 +21,44 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(check_dates_command)
-    from portal.demo.loader import demo_command
     from portal.findings.cli import analyze_command
 
-    app.cli.add_command(demo_command)
+    app.cli.add_command(_LazyCommand("demo", "portal.demo.loader:demo_command"))
     app.cli.add_command(analyze_command)
-    from portal.backup.cli import backup_command, restore_command
-
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
+    app.cli.add_command(_LazyCommand("backup", "portal.backup.cli:backup_command"))
+    app.cli.add_command(_LazyCommand("restore", "portal.backup.cli:restore_command"))
     from portal.notify.cli import notify_command
 
     app.cli.add_command(notify_command)
     from portal.audit.cli import security_events_command
 
     app.cli.add_command(security_events_command)
+
+
+class _LazyCommand(click.Command):
+    """Stands in for a command whose module is imported only when that command is used.
+
+    Every `flask` command builds the app and with it the list of commands; the modules behind
+    `demo` (the importer and the search index) and `backup`/`restore` are loaded when one of
+    them is run or its help is asked for, so that other commands do not wait for them.
+    """
+
+    def __init__(self, name: str, target: str) -> None:
+        super().__init__(name)
+        self._target = target
+
+    def real(self) -> click.Command:
+        """The command itself."""
+        from importlib import import_module
+
+        module, attribute = self._target.split(":")
+        return getattr(import_module(module), attribute)
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        return self.real().make_context(info_name, args, parent=parent, **extra)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return self.real().get_short_help_str(limit)
 
 
 def _print_report(report) -> None:
@@ -56,6 +78,9 @@ def _print_report(report) -> None:
                    "findings would change; write nothing.")
 def import_command(file: str, lang: str, dry_run: bool) -> None:
     """Import a samverkan/1 JSON FILE (all or nothing; - reads standard input)."""
+    from portal.exchange import services as exchange
+    from portal.exchange.validator import ExchangeValidationError
+
     try:
         data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as exc:
@@ -84,6 +109,8 @@ def _fail(file: str, errors: list, lang: str) -> NoReturn:
 
 def _print_summary(summary) -> None:
     """What an import would do: counts per list, each changed field, findings per kind."""
+    from portal.exchange.preview import describe
+
     click.echo(f"  {summary.total('created')} new, {summary.total('changed')} changed, "
                f"{summary.total('unchanged')} unchanged")
     for changes in summary.lists:
@@ -117,6 +144,8 @@ def _print_summary(summary) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 def export_command(file: str) -> None:
     """Export the whole database as samverkan/1 JSON to FILE (- for standard output)."""
+    from portal.exchange import services as exchange
+
     text = exchange.export_text()
     if file == "-":
         click.echo(text)
@@ -154,6 +183,7 @@ def create_user_command(email: str, role: str, person_key: str | None, password:
     """Create a user account for a real deployment."""
     from sqlalchemy import select
 
+    from portal.auth.services import AccountError, create_user
     from portal.extensions import db
     from portal.models import Person
 

@@ -32,6 +32,8 @@ def by_forum(index, as_of, minutes_due_days):
     ``minutes_approved_on``, or one after the as-of date), in meeting key order.
     """
     start = window_start(as_of)
+    # Held more than ``minutes_due_days`` days before the as-of date: (as_of - day).days > due.
+    due_before = as_of - datetime.timedelta(days=minutes_due_days)
     forums = {}
     unapproved = []
     date = datetime.date
@@ -49,17 +51,18 @@ def by_forum(index, as_of, minutes_due_days):
         found = forums.get(forum)
         if found is None:
             found = forums[forum] = ForumMeetings()
-        if found.last_held is None or day > found.last_held:
+            found.last_held = day
+        elif day > found.last_held:
             found.last_held = day
         present = meeting.get("present")
         if present is not None:
             found.recorded.append((day, meeting["key"], present))
-        if day > start:
-            days = (as_of - day).days
-            if days > minutes_due_days:
-                approved = meeting.get("minutes_approved_on")
-                if approved is None or as_date(approved) > as_of:
-                    unapproved.append((meeting, day, days))
+        if start < day < due_before:
+            approved = meeting.get("minutes_approved_on")
+            if approved is None or (
+                approved if type(approved) is date else as_date(approved)
+            ) > as_of:
+                unapproved.append((meeting, day, (as_of - day).days))
     for found in forums.values():
         # Latest first: by date, then by meeting key, both descending (code points).
         found.recorded.sort(reverse=True)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, time
 from typing import Any
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
 
 from portal.exchange.schema import FORMAT
 from portal.models import (
@@ -114,6 +117,7 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
     and no areas, so that a forum that no longer meets neither covers an area nor overlaps,
     and meetings only the fields the analysis reads.
     """
+    present_marks = _start_reading_present_marks(session) if for_analysis else None
     org_keys = _keys(session, Organisation)
     person_keys = _keys(session, Person)
     area_keys = _keys(session, Area)
@@ -123,7 +127,12 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
     milestone_keys = _keys(session, Milestone)
     recommendation_keys = _keys(session, Recommendation)
     action_keys = _keys(session, Action)
-    meeting_keys = _keys(session, Meeting)
+    if for_analysis:  # only the decisions name meetings there: 126,000 keys read for a few
+        table = Meeting.__table__
+        meeting_keys = dict(_fetch(session, select(table.c.id, table.c.key).where(
+            table.c.id.in_(select(Decision.__table__.c.meeting_id))), plain=True))
+    else:
+        meeting_keys = _keys(session, Meeting)
     final = {
         did: key for did, key, status in _fetch(
             session, select(Decision.__table__.c.id, Decision.__table__.c.key,
@@ -178,7 +187,7 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
                  "owner_person_id", "owner_forum_id", "due_on", "status", "progress")
     ]
     if for_analysis:
-        doc["meetings"] = _meetings_for_analysis(session)
+        doc["meetings"] = _meetings_for_analysis(session, forum_keys, person_keys, present_marks)
     else:
         doc["meetings"] = _meetings(
             session, meeting_keys, forum_keys, person_keys,
@@ -323,58 +332,120 @@ def _meetings(session: Session, meeting_keys, forum_keys, person_keys, targets) 
     return meetings
 
 
-def _meetings_for_analysis(session: Session) -> list[dict]:
+def _meetings_for_analysis(session: Session, forum_keys: dict[int, str],
+                           person_keys: dict[int, str],
+                           present_marks: Callable[[], tuple] | None = None) -> list[dict]:
     """Meetings with only what the analysis reads: forum, date, status, who was present and
     when the minutes were approved (no agenda, apologies or approvers).
 
-    On the national map attendance is a million rows, so the database joins each meeting's
-    present people into one string (person keys hold no spaces) and the rows come back as
-    plain tuples; this halves the time of reading them one by one.
+    On the national map attendance is a million rows: they are read as two compact arrays
+    (`_present_by_meeting`), and the meetings as plain tuples without a join.
     """
-    attendance, person = Attendance.__table__, Person.__table__
-    separator = literal_column("' '")
-    joined = (func.group_concat(person.c.key, separator)
-              if session.get_bind().dialect.name == "sqlite"
-              else func.string_agg(person.c.key, separator))
-    present = {
-        meeting_id: keys.split(" ") for meeting_id, keys in _fetch(
-            session,
-            select(attendance.c.meeting_id, joined)
-            .join(person, person.c.id == attendance.c.person_id)
-            .where(attendance.c.status == literal_column("'present'"))
-            .group_by(attendance.c.meeting_id),
-            plain=True)
-    }
-    meeting, forum = Meeting.__table__, Forum.__table__
+    if present_marks is None:
+        present_marks = _start_reading_present_marks(session)
+    present = _present_by_meeting(present_marks(), person_keys)
+    meeting = Meeting.__table__
     # In table order: the analysis does not depend on the order of meetings, and sorting
     # 126,000 keys in the database costs more than the rest of this query.
     rows = _fetch(session, select(
-        meeting.c.id, meeting.c.key, forum.c.key, meeting.c.meets_on, meeting.c.status,
+        meeting.c.id, meeting.c.key, meeting.c.forum_id, meeting.c.meets_on, meeting.c.status,
         meeting.c.is_attendance_recorded, meeting.c.minutes_approved_on,
-    ).join(forum, forum.c.id == meeting.c.forum_id), plain=True)
-    day = _DayParser()
+    ), plain=True)
+    day = _Days()
     return [
-        {"key": key, "forum": forum_key, "date": day(meets_on), "status": status,
-         "present": present.get(mid, []) if status == "held" and recorded else None,
-         "minutes_approved_on": day(approved) if status == "held" else None}
-        for mid, key, forum_key, meets_on, status, recorded, approved in rows
+        {"key": key, "forum": forum_keys[forum_id], "date": day[meets_on], "status": status,
+         "present": (present.get(mid) or []) if status == "held" and recorded else None,
+         "minutes_approved_on": day[approved] if status == "held" else None}
+        for mid, key, forum_id, meets_on, status, recorded, approved in rows
     ]
 
 
-class _DayParser(dict):
+# The meeting and person ids of every present mark, as two strings of numbers in the same order.
+_PRESENT_MARKS = {
+    "sqlite": "SELECT group_concat(meeting_id, ' '), group_concat(person_id, ' ') "
+              "FROM attendance WHERE status = 'present'",
+    # PostgreSQL is told the order; SQLite feeds both aggregates the same rows in turn.
+    "postgresql": "SELECT string_agg(meeting_id::text, ' ' ORDER BY id), "
+                  "string_agg(person_id::text, ' ' ORDER BY id) "
+                  "FROM attendance WHERE status = 'present'",
+}
+
+
+def _start_reading_present_marks(session: Session) -> Callable[[], tuple]:
+    """Start reading the present marks; return what gives them when they are needed.
+
+    The database takes a while to join a million marks into two strings, and neither SQLite
+    nor psycopg holds Python's lock while it works. On a database another connection can
+    reach (a file or a server) a second connection reads them in a thread while this one reads
+    the rest of the map, so the two cores work at once; an in-memory database is read in turn.
+    Both connections read what is committed, as each statement of the session does.
+    """
+    engine = session.get_bind()
+    sql = _PRESENT_MARKS["sqlite" if engine.dialect.name == "sqlite" else "postgresql"]
+    if engine.dialect.name == "sqlite" and (
+        isinstance(engine.pool, StaticPool) or engine.url.database in (None, "", ":memory:")
+        or "mode=memory" in str(engine.url)
+    ):
+        return lambda: _read_marks(session.connection(), sql)
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="present-marks")
+    future = worker.submit(_read_marks_apart, engine, sql)
+    worker.shutdown(wait=False)
+    return future.result
+
+
+def _read_marks_apart(engine, sql: str) -> tuple:
+    with engine.connect() as connection:
+        return _read_marks(connection, sql)
+
+
+def _read_marks(connection, sql: str) -> tuple:
+    cursor = connection.connection.cursor()  # the driver's own cursor
+    try:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())
+    finally:
+        cursor.close()
+
+
+def _present_by_meeting(marks: tuple, person_keys: dict[int, str]) -> dict[int, list[str]]:
+    """Return ``{meeting id: [person key, ...]}`` of the people present, in no set order.
+
+    ``marks`` holds the meeting and person ids of every present mark as two long strings of
+    numbers, which numpy parses into arrays; grouping by meeting is a stable sort of those
+    arrays. Python then touches only the meetings, not the million marks one by one.
+    """
+    import numpy as np  # only this reading needs it; it is not imported at start-up
+
+    meeting_text, person_text = marks
+    if not meeting_text:
+        return {}
+    meetings = np.fromstring(meeting_text, dtype=np.int64, sep=" ")
+    people = np.fromstring(person_text, dtype=np.int64, sep=" ")
+    order = np.argsort(meetings, kind="stable")
+    meetings, people = meetings[order], people[order]
+    names = np.empty(max(person_keys, default=0) + 1, dtype=object)
+    names[np.fromiter(person_keys, dtype=np.int64, count=len(person_keys))] = list(
+        person_keys.values())
+    keys = names[people].tolist()
+    cuts = (np.flatnonzero(meetings[1:] != meetings[:-1]) + 1).tolist()
+    starts, ends = [0, *cuts], [*cuts, len(keys)]
+    return {
+        meeting_id: keys[start:end]
+        for meeting_id, start, end in zip(meetings[starts].tolist(), starts, ends, strict=True)
+    }
+
+
+class _Days(dict):
     """Dates as the driver gives them (SQLite: text) as `date`s, each text parsed once.
 
-    Two years of meetings fall on a few hundred days, so a look-up replaces ~240,000 parses.
+    Two years of meetings fall on a few hundred days, so a look-up replaces ~240,000 parses;
+    `days[value]` calls no Python code once the value has been seen.
     """
 
     __slots__ = ()
 
-    def __call__(self, value: date | str | None) -> date | None:
-        if value is None or not isinstance(value, str):
-            return value
-        found = self.get(value)
-        if found is None:
-            found = self[value] = date.fromisoformat(value)
+    def __missing__(self, value: date | str | None) -> date | None:
+        found = self[value] = date.fromisoformat(value) if isinstance(value, str) else value
         return found
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from datetime import date
+from json.encoder import encode_basestring
 
 import click
 
@@ -69,9 +71,71 @@ def analyze_command(as_json: bool, as_of: date | None, lang: str, **given) -> No
         raise click.UsageError(str(exc)) from None
     result = findings(as_of, lang, settings)
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        click.echo(indented_json(result))
         return
     _print_summary(result)
+
+
+_LITERALS = {None: "null", True: "true", False: "false"}
+
+
+def indented_json(value) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)``, the same text, faster.
+
+    With ``indent`` the standard library encodes in Python, one generator per level; this
+    writes the same text into one list. Anything but dicts with text keys, lists, tuples,
+    text, integers, floats, booleans and None is left to ``json.dumps``.
+    """
+    parts = []
+    try:
+        _write(value, "\n", parts.append)
+    except _Unusual:
+        return json.dumps(value, ensure_ascii=False, indent=2)
+    return "".join(parts)
+
+
+class _Unusual(Exception):
+    """A value ``indented_json`` leaves to the standard library."""
+
+
+def _write(value, newline, out):
+    kind = type(value)
+    if kind is str:
+        out(encode_basestring(value))
+    elif kind is dict:
+        if not value:
+            out("{}")
+            return
+        inner = newline + "  "
+        before = "{" + inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            out(before)
+            out(encode_basestring(key))
+            out(": ")
+            _write(item, inner, out)
+            before = "," + inner
+        out(newline + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out("[]")
+            return
+        inner = newline + "  "
+        before = "[" + inner
+        for item in value:
+            out(before)
+            _write(item, inner, out)
+            before = "," + inner
+        out(newline + "]")
+    elif value is None or kind is bool:
+        out(_LITERALS[value])
+    elif kind is int:
+        out(int.__repr__(value))
+    elif kind is float and math.isfinite(value):
+        out(float.__repr__(value))
+    else:
+        raise _Unusual
 
 
 def _print_summary(result: dict) -> None:

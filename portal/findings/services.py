@@ -35,8 +35,9 @@ def state_token() -> int | None:
 
 def current_settings() -> dict[str, Any]:
     """The thresholds in force: stored settings over the defaults of analysis.md."""
+    table = Setting.__table__  # a Core select: `flask analyze` configures no ORM mappers
     stored = dict(db.session.execute(
-        select(Setting.key, Setting.value).where(Setting.key.in_(DEFAULT_SETTINGS))
+        select(table.c.key, table.c.value).where(table.c.key.in_(DEFAULT_SETTINGS))
     ).all())
     kept = {}
     for key, value in stored.items():  # a value stored under older, wider ranges is not used
