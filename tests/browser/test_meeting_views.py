@@ -51,18 +51,34 @@ AXE_URL = "/__tests__/axe.min.js"  # answered by the browser, never by the porta
 
 # What the person reads, in both languages.
 WORDS = {
-    "sv": {"formal": "Formell", "observed": "Observerad", "difference": "Skillnad",
-           "network": "Nätverk", "meetings": "Möten:", "find": "Hitta ett forum eller en person",
-           "nothing": "Inget på kartan matchar ”Reza Ahmadi”.", "found": "Hittad: Reza Ahmadi.",
-           "as text": "Samma struktur som text", "in meetings": "I möten",
-           "absent": "Medlemmar som saknades vid de senaste mötena",
-           "guest": "Kom utan att ha en plats"},
-    "en": {"formal": "Formal", "observed": "Observed", "difference": "Difference",
-           "network": "Network", "meetings": "Meetings:", "find": "Find a forum or person",
-           "nothing": "Nothing on the map matches “Reza Ahmadi”.", "found": "Found: Reza Ahmadi.",
-           "as text": "The same structure as text", "in meetings": "In meetings",
-           "absent": "Members absent from the latest meetings",
-           "guest": "Came without a seat"},
+    "sv": {
+        "formal": "Formell",
+        "observed": "Observerad",
+        "difference": "Skillnad",
+        "network": "Nätverk",
+        "meetings": "Möten:",
+        "find": "Hitta ett forum eller en person",
+        "nothing": "Inget på kartan matchar ”Reza Ahmadi”.",
+        "found": "Hittad: Reza Ahmadi.",
+        "as text": "Samma struktur som text",
+        "in meetings": "I möten",
+        "absent": "Medlemmar som saknades vid de senaste mötena",
+        "guest": "Kom utan att ha en plats",
+    },
+    "en": {
+        "formal": "Formal",
+        "observed": "Observed",
+        "difference": "Difference",
+        "network": "Network",
+        "meetings": "Meetings:",
+        "find": "Find a forum or person",
+        "nothing": "Nothing on the map matches “Reza Ahmadi”.",
+        "found": "Found: Reza Ahmadi.",
+        "as text": "The same structure as text",
+        "in meetings": "In meetings",
+        "absent": "Members absent from the latest meetings",
+        "guest": "Came without a seat",
+    },
 }
 
 
@@ -84,33 +100,62 @@ def _record_meetings() -> None:
     forum = {f.key: f for f in db.session.scalars(select(Forum))}
 
     day = today() - timedelta(days=20)
-    [meeting] = services.plan_meetings(admin, forum[GROUP], services.Plan(
-        first=day, place="Digitalt", start=time(13, 0), duration=60))
+    [meeting] = services.plan_meetings(
+        admin,
+        forum[GROUP],
+        services.Plan(first=day, place="Digitalt", start=time(13, 0), duration=60),
+    )
     services.add_item(admin, meeting, "Kompetensförsörjningsplanen")
     services.publish_agenda(admin, meeting)
     services.open_meeting(admin, meeting, [CAME])
     services.mark_attendance(admin, meeting, person[CAME], "present")
     services.mark_attendance(admin, meeting, person[GUEST], "present")
 
-    chair = create_user(None, "ordforande@region.example", DEMO_PASSWORD, "forum_member",
-                        person["eva-marklund"], check_password=False)
+    chair = create_user(
+        None,
+        "ordforande@region.example",
+        DEMO_PASSWORD,
+        "forum_member",
+        person["eva-marklund"],
+        check_password=False,
+    )
     for milestone, (days_ago, title) in HSN_DECISIONS.items():
         day = today() - timedelta(days=days_ago)
-        [meeting] = services.plan_meetings(admin, forum["hsn"], services.Plan(
-            first=day, place="Regionens hus, Umeå", start=time(9, 0), duration=120))
+        [meeting] = services.plan_meetings(
+            admin,
+            forum["hsn"],
+            services.Plan(first=day, place="Regionens hus, Umeå", start=time(9, 0), duration=120),
+        )
         item = services.add_item(admin, meeting, None, link=f"milestone:{milestone}")
         services.publish_agenda(admin, meeting)
         services.open_meeting(admin, meeting, ["eva-marklund"])
-        services.log_decision(admin, meeting, item, DecisionData(
-            title=title, text="Nämnden fattar beslut enligt förslaget."))
+        services.log_decision(
+            admin,
+            meeting,
+            item,
+            DecisionData(title=title, text="Nämnden fattar beslut enligt förslaget."),
+        )
         services.approve_minutes(chair, meeting, day)
 
     secretary = db.session.scalar(select(User).where(User.email == SECRETARY))
-    log_draft(secretary, forum["lsg"], DecisionData(
-        title=DRAFT, date=today(), text="Två kommuner prövar en gemensam inskrivning.",
-        new_actions=[NewAction(title=DRAFT_ACTION, owner_person="jenny-sandberg",
-                               owner_forum="lsg", due=today() + timedelta(days=90))]),
-        final=False)
+    log_draft(
+        secretary,
+        forum["lsg"],
+        DecisionData(
+            title=DRAFT,
+            date=today(),
+            text="Två kommuner prövar en gemensam inskrivning.",
+            new_actions=[
+                NewAction(
+                    title=DRAFT_ACTION,
+                    owner_person="jenny-sandberg",
+                    owner_forum="lsg",
+                    due=today() + timedelta(days=90),
+                )
+            ],
+        ),
+        final=False,
+    )
     db.session.commit()
 
 
@@ -135,8 +180,10 @@ def tab(browser, views_server):
 
     def open_tab(width: int):
         context = browser.new_context(viewport={"width": width, "height": 900}, locale="sv-SE")
-        context.route(f"{views_server}{AXE_URL}", lambda route: route.fulfill(
-            path=str(AXE), content_type="text/javascript"))
+        context.route(
+            f"{views_server}{AXE_URL}",
+            lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"),
+        )
         contexts.append(context)
         return context.new_page()
 
@@ -172,7 +219,8 @@ def _checked(page, name: str) -> None:
     assert_no_serious_axe_violations(page)
     found = page.evaluate(OVERFLOW)
     assert found["scroll"] <= found["width"], (
-        f"{page.url} is {found['scroll']} px wide at {found['width']} px: {found['culprits']}")
+        f"{page.url} is {found['scroll']} px wide at {found['width']} px: {found['culprits']}"
+    )
 
 
 # --- (a) The network switch of the map ---------------------------------------------------------
@@ -260,16 +308,32 @@ def test_the_network_switch_by_keyboard(tab, views_server, lang, width):
 # --- (b) A decision point and the decisions that took it --------------------------------------
 
 POINT_WORDS = {
-    "sv": {"link": "Koppla beslut", "heading": "Beslut om", "save": "Spara besluten",
-           "reach": "Markera milstolpen som nådd på datumet för det senaste beslutet",
-           "saved": "Besluten om {code} är sparade.", "decided by": "Beslutad av",
-           "on agenda": "På dagordningen", "decided": "beslutad", "meeting": "möte {date}",
-           "reached": "nådd {date}", "item": "ärende 1"},
-    "en": {"link": "Link decisions", "heading": "Decisions of", "save": "Save the decisions",
-           "reach": "Mark the milestone reached on the latest decision's date",
-           "saved": "The decisions of {code} are saved.", "decided by": "Decided by",
-           "on agenda": "On the agenda", "decided": "decided", "meeting": "meeting {date}",
-           "reached": "reached {date}", "item": "item 1"},
+    "sv": {
+        "link": "Koppla beslut",
+        "heading": "Beslut om",
+        "save": "Spara besluten",
+        "reach": "Markera milstolpen som nådd på datumet för det senaste beslutet",
+        "saved": "Besluten om {code} är sparade.",
+        "decided by": "Beslutad av",
+        "on agenda": "På dagordningen",
+        "decided": "beslutad",
+        "meeting": "möte {date}",
+        "reached": "nådd {date}",
+        "item": "ärende 1",
+    },
+    "en": {
+        "link": "Link decisions",
+        "heading": "Decisions of",
+        "save": "Save the decisions",
+        "reach": "Mark the milestone reached on the latest decision's date",
+        "saved": "The decisions of {code} are saved.",
+        "decided by": "Decided by",
+        "on agenda": "On the agenda",
+        "decided": "decided",
+        "meeting": "meeting {date}",
+        "reached": "reached {date}",
+        "item": "item 1",
+    },
 }
 
 
@@ -278,10 +342,12 @@ def _day(days_ago: int, lang: str) -> str:
     return format_date(today() - timedelta(days=days_ago), "d MMM y", locale=lang).replace(".", "")
 
 
-@pytest.mark.parametrize(("width", "lang", "milestone"), [
-    (1280, "en", "fm2025-bp2"), (360, "sv", "fm2025-bp3")])
+@pytest.mark.parametrize(
+    ("width", "lang", "milestone"), [(1280, "en", "fm2025-bp2"), (360, "sv", "fm2025-bp3")]
+)
 def test_the_lead_links_a_decision_point_to_the_decision_that_took_it(
-        tab, views_server, width, lang, milestone):
+    tab, views_server, width, lang, milestone
+):
     """The timeline shows HSN's meeting deciding the point on its agenda; the lead opens the
     decision point's page, chooses that decision and marks the point reached; the timeline then
     names who decided, in which meeting, and the date it was reached."""
@@ -315,7 +381,8 @@ def test_the_lead_links_a_decision_point_to_the_decision_that_took_it(
     expect(decided.get_by_role("link", name=re.compile(re.escape(title)))).to_contain_text(HSN)
     expect(decided.get_by_role("link", name=words["meeting"].format(date=day))).to_be_visible()
     expect(point.locator(".reached-label")).to_have_text(
-        re.compile(re.escape(words["reached"].format(date=day))))
+        re.compile(re.escape(words["reached"].format(date=day)))
+    )
     # A decision under a milestone is not drawn as another milestone of the timeline.
     markers = page.evaluate("""() => [...document.querySelectorAll('ol.timeline li')]
         .filter(li => getComputedStyle(li, '::before').content !== 'none').length""")
@@ -338,20 +405,46 @@ def test_the_lead_links_a_decision_point_to_the_decision_that_took_it(
 # --- (c) Discarding a draft decision ----------------------------------------------------------
 
 DRAFT_WORDS = {
-    "sv": {"register": "Registrera beslut", "date": "Beslutsdatum", "title": "Titel",
-           "text": "Beslutstext", "what": "Vad ska göras", "owner": "Ägare (person)",
-           "due": "Klart senast", "save": "Spara som utkast", "draft": "Utkast.",
-           "proposed": "Föreslagna åtgärder", "drafts": "Utkast", "discard": "Ta bort utkastet …",
-           "ask": "Ta bort utkastet?", "goes": "1 föreslagen åtgärd tas bort med det:",
-           "keep": "Nej, behåll det", "yes": "Ja, ta bort utkastet",
-           "discarded": "Utkastet är borttaget.", "actions": "Åtgärder som forumet äger"},
-    "en": {"register": "Register decision", "date": "Date of the decision", "title": "Title",
-           "text": "Decision text", "what": "What is to be done", "owner": "Owner (person)",
-           "due": "Due date", "save": "Save as draft", "draft": "Draft.",
-           "proposed": "Proposed actions", "drafts": "Drafts", "discard": "Discard the draft…",
-           "ask": "Discard the draft?", "goes": "1 proposed action goes with it:",
-           "keep": "No, keep it", "yes": "Yes, discard the draft",
-           "discarded": "The draft was discarded.", "actions": "Actions the forum owns"},
+    "sv": {
+        "register": "Registrera beslut",
+        "date": "Beslutsdatum",
+        "title": "Titel",
+        "text": "Beslutstext",
+        "what": "Vad ska göras",
+        "owner": "Ägare (person)",
+        "due": "Klart senast",
+        "save": "Spara som utkast",
+        "draft": "Utkast.",
+        "proposed": "Föreslagna åtgärder",
+        "drafts": "Utkast",
+        "discard": "Ta bort utkastet …",
+        "ask": "Ta bort utkastet?",
+        "goes": "1 föreslagen åtgärd tas bort med det:",
+        "keep": "Nej, behåll det",
+        "yes": "Ja, ta bort utkastet",
+        "discarded": "Utkastet är borttaget.",
+        "actions": "Åtgärder som forumet äger",
+    },
+    "en": {
+        "register": "Register decision",
+        "date": "Date of the decision",
+        "title": "Title",
+        "text": "Decision text",
+        "what": "What is to be done",
+        "owner": "Owner (person)",
+        "due": "Due date",
+        "save": "Save as draft",
+        "draft": "Draft.",
+        "proposed": "Proposed actions",
+        "drafts": "Drafts",
+        "discard": "Discard the draft…",
+        "ask": "Discard the draft?",
+        "goes": "1 proposed action goes with it:",
+        "keep": "No, keep it",
+        "yes": "Yes, discard the draft",
+        "discarded": "The draft was discarded.",
+        "actions": "Actions the forum owns",
+    },
 }
 
 
@@ -386,7 +479,8 @@ def test_discarding_a_draft_takes_its_proposed_action_with_it(tab, views_server,
     draft_url = page.url
     proposed = page.locator("section", has=page.get_by_role("heading", name=words["proposed"]))
     expect(proposed.get_by_role("row", name=re.compile(re.escape(action)))).to_contain_text(
-        "Jenny Sandberg")
+        "Jenny Sandberg"
+    )
     page.goto(f"{views_server}/forum/lsg/beslut")
     drafts = page.locator("section", has=page.get_by_role("heading", name=words["drafts"]))
     expect(drafts.get_by_role("link", name=title)).to_be_visible()
