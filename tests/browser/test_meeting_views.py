@@ -226,6 +226,20 @@ def _checked(page, name: str) -> None:
 # --- (a) The network switch of the map ---------------------------------------------------------
 
 
+def _tools_fit(page) -> None:
+    """Each choice of the network keeps its button beside its name (one line box each), and
+    the search form above the map is no taller than its field: no blank band on a phone."""
+    lines = page.locator(".network-switch label").evaluate_all(
+        "labels => labels.map(l => l.getClientRects().length)"
+    )
+    assert lines == [1, 1, 1], f"a choice of the network is split over lines: {lines}"
+    blank = page.locator("#map-find").evaluate(
+        "f => f.getBoundingClientRect().bottom"
+        " - f.querySelector('.inline').getBoundingClientRect().bottom"
+    )
+    assert blank <= 2, f"{blank} px of blank under the search field"
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_the_network_switch_by_keyboard(tab, views_server, lang, width):
@@ -245,6 +259,7 @@ def test_the_network_switch_by_keyboard(tab, views_server, lang, width):
     expect(status).not_to_contain_text(words["meetings"])
     formal_drawn = int(canvas.get_attribute("data-drawn"))
     _checked(page, "map-formal")
+    _tools_fit(page)
 
     # Tab from the control before it lands on the chosen network; arrows choose another.
     page.locator("#map-filter input[name=organisations]").focus()
@@ -264,6 +279,7 @@ def test_the_network_switch_by_keyboard(tab, views_server, lang, width):
     page.keyboard.press("Enter")
     expect(page.locator("#map-selection")).to_have_text(words["nothing"])
     _checked(page, "map-observed")
+    _tools_fit(page)
 
     observed.focus()
     page.keyboard.press("ArrowRight")
@@ -278,6 +294,7 @@ def test_the_network_switch_by_keyboard(tab, views_server, lang, width):
     page.keyboard.press("Enter")
     expect(page.locator("#map-selection")).to_have_text(words["found"])
     _checked(page, "map-difference")
+    _tools_fit(page)
 
     # The same difference as text: the group's row names who never came, and the guest.
     page.get_by_role("link", name=words["as text"]).click()
