@@ -258,6 +258,7 @@ def test_the_network_switch_by_keyboard(tab, views_server, lang, width):
     expect(formal).to_be_checked()
     expect(status).not_to_contain_text(words["meetings"])
     formal_drawn = int(canvas.get_attribute("data-drawn"))
+    expect(canvas).to_have_attribute("data-labels", "placed")  # names sized for the zoom
     _checked(page, "map-formal")
     _tools_fit(page)
 
@@ -278,6 +279,7 @@ def test_the_network_switch_by_keyboard(tab, views_server, lang, width):
     page.get_by_label(words["find"]).fill("Reza Ahmadi")
     page.keyboard.press("Enter")
     expect(page.locator("#map-selection")).to_have_text(words["nothing"])
+    expect(canvas).to_have_attribute("data-labels", "placed")  # names sized for the zoom
     _checked(page, "map-observed")
     _tools_fit(page)
 
@@ -293,6 +295,7 @@ def test_the_network_switch_by_keyboard(tab, views_server, lang, width):
     page.get_by_label(words["find"]).fill("Reza Ahmadi")
     page.keyboard.press("Enter")
     expect(page.locator("#map-selection")).to_have_text(words["found"])
+    expect(canvas).to_have_attribute("data-labels", "placed")  # names sized for the zoom
     _checked(page, "map-difference")
     _tools_fit(page)
 
