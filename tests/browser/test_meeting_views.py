@@ -61,7 +61,7 @@ WORDS = {
         "nothing": "Inget på kartan matchar ”Reza Ahmadi”.",
         "found": "Hittad: Reza Ahmadi.",
         "as text": "Samma struktur som text",
-        "in meetings": "I möten",
+        "in meetings": "På mötena",
         "absent": "Medlemmar som saknades vid de senaste mötena",
         "guest": "Kom utan att ha en plats",
     },
@@ -250,6 +250,7 @@ def test_the_network_switch_by_keyboard(tab, views_server, lang, width):
     page = _signed_in(tab, views_server, LEADERSHIP, width, lang)
     page.goto(f"{views_server}/karta")
     canvas, status = page.locator("#map-canvas"), page.locator("#map-status")
+    expect(status).to_have_attribute("role", "status")  # what it says is read out
     expect(canvas).to_have_attribute("data-drawn", re.compile(r"^\d+$"))
     switch = page.get_by_role("group", name=words["network"])
     formal = switch.get_by_role("radio", name=words["formal"], exact=True)
@@ -302,6 +303,7 @@ def test_the_network_switch_by_keyboard(tab, views_server, lang, width):
     # The same difference as text: the group's row names who never came, and the guest.
     page.get_by_role("link", name=words["as text"]).click()
     expect(page).to_have_url(re.compile(r"/karta/text\?.*natverk=skillnad"))
+    expect(page.get_by_role("columnheader", name=words["in meetings"])).to_be_attached()
     row = page.locator(f"#forum-{GROUP}")
     cell = row.locator("td").last
     cell.locator("summary").click()
@@ -376,6 +378,7 @@ def test_the_lead_links_a_decision_point_to_the_decision_that_took_it(
     page = _signed_in(tab, views_server, LEAD, width, lang)
     page.goto(f"{views_server}/uppdrag/{COMMISSION}")
     point = page.locator(f"#milestone-{milestone}")
+    expect(point).to_contain_text(words["on agenda"])
     agenda = point.locator("li", has_text=HSN)
     expect(agenda).to_contain_text(words["meeting"].format(date=day))
     expect(agenda).to_contain_text(words["item"])
