@@ -211,6 +211,7 @@ def _signed_in(tab, base: str, email: str, width: int, lang: str):
 
 def _checked(page, name: str) -> None:
     """A screenshot, axe-core on the whole page, and a page that does not scroll sideways."""
+    page.wait_for_load_state()  # its stylesheets applied: the layout is the one people see
     width = page.viewport_size["width"]
     lang = page.locator("html").get_attribute("lang")
     screenshot(page, f"views-{name}-{lang}-{width}")
@@ -407,6 +408,7 @@ def test_the_lead_links_a_decision_point_to_the_decision_that_took_it(
         re.compile(re.escape(words["reached"].format(date=day)))
     )
     # A decision under a milestone is not drawn as another milestone of the timeline.
+    page.wait_for_load_state()  # the stylesheet applied
     markers = page.evaluate("""() => [...document.querySelectorAll('ol.timeline li')]
         .filter(li => getComputedStyle(li, '::before').content !== 'none').length""")
     assert markers == page.locator("ol.timeline > li").count()
