@@ -48,6 +48,9 @@ CAME = "oskar-wennberg"
 GUEST = "helena-ronnqvist"
 ABSENT = ("Amanda Lind", "Jakob Mattsson", "Reza Ahmadi")
 AXE_URL = "/__tests__/axe.min.js"  # answered by the browser, never by the portal
+# A language switch is a form post and a whole page again: on a busy machine (other test runs
+# beside this one) that took longer than the default 5 s once in a dozen runs.
+SWITCH_MS = 15_000
 
 # What the person reads, in both languages.
 WORDS = {
@@ -198,7 +201,7 @@ def _english(page) -> None:
     if menu.is_visible():
         menu.click()
     page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("html")).to_have_attribute("lang", "en", timeout=SWITCH_MS)
 
 
 def _signed_in(tab, base: str, email: str, width: int, lang: str):
@@ -421,7 +424,7 @@ def test_the_lead_links_a_decision_point_to_the_decision_that_took_it(
         _english(page)
     else:
         page.get_by_role("button", name="Svenska").click()
-        expect(page.locator("html")).to_have_attribute("lang", "sv")
+        expect(page.locator("html")).to_have_attribute("lang", "sv", timeout=SWITCH_MS)
     _checked(page, f"decision-point-{code}")
     page.goto(f"{views_server}/uppdrag/{COMMISSION}")
     _checked(page, f"commission-timeline-{code}")
@@ -549,7 +552,7 @@ def test_discarding_a_draft_takes_its_proposed_action_with_it(tab, views_server,
         _english(page)
     else:
         page.get_by_role("button", name="Svenska").click()
-        expect(page.locator("html")).to_have_attribute("lang", "sv")
+        expect(page.locator("html")).to_have_attribute("lang", "sv", timeout=SWITCH_MS)
     other = DRAFT_WORDS["en" if lang == "sv" else "sv"]
     page.get_by_role("link", name=DRAFT).click()
     page.get_by_role("link", name=other["discard"]).click()
