@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, time
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -224,6 +225,9 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
     return doc
 
 
+_PERSON = itemgetter("person")
+
+
 def _forums(session: Session, forum_keys, area_keys, person_keys, org_keys,
             for_analysis: bool = False) -> list[dict]:
     """Forums with their areas, scope and current members (with whom they represent)."""
@@ -242,7 +246,7 @@ def _forums(session: Session, forum_keys, area_keys, person_keys, org_keys,
         members[forum_id].append({"person": person_keys[person_id], "role": role,
                                   "on_behalf_of": principals.get(membership_id, [])})
     for rows in members.values():
-        rows.sort(key=lambda m: m["person"])
+        rows.sort(key=_PERSON)
     forums = []
     for fid, key, name, kind, level, apex, reports_to, mandate, meets, closed_on in _rows(
         session, Forum, "id", "key", "name", "kind", "level", "is_apex", "reports_to_id",
