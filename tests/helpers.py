@@ -54,3 +54,17 @@ class AuthActions:
         response = self.login(user.email)
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         return self.csrf_token("/fokusomraden")  # a light page that every role may read
+
+
+def sqlite_copy(db, path) -> str:
+    """Copy the worker's SQLite database into the file `path` (for another process or app to
+    open); its URL."""
+    import sqlite3
+
+    target, source = sqlite3.connect(path), db.engine.raw_connection()
+    try:
+        source.driver_connection.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return f"sqlite:///{path}"

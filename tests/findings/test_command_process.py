@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import date
@@ -15,6 +14,7 @@ from sqlalchemy import delete
 from portal.extensions import db as _db
 from portal.findings import services
 from portal.models import AnalysisResult
+from tests.helpers import sqlite_copy
 
 AS_OF = date(2026, 11, 23)
 
@@ -24,14 +24,7 @@ def database(db, demo, test_config, tmp_path):
     """The demo's database as a new process reaches it: the worker's, or a copy in a file."""
     url = test_config.SQLALCHEMY_DATABASE_URI
     if url.startswith("sqlite"):
-        path = tmp_path / "command.sqlite"
-        target, source = sqlite3.connect(path), db.engine.raw_connection()
-        try:
-            source.driver_connection.backup(target)
-        finally:
-            source.close()
-            target.close()
-        url = f"sqlite:///{path}"
+        url = sqlite_copy(db, tmp_path / "command.sqlite")
     return url
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import json
-import sqlite3
 from datetime import date
 
 import pytest
@@ -18,6 +17,7 @@ from portal.findings import services
 from portal.models import AnalysisResult
 from portal.runtime import gc_paused
 from tests.findings.test_findings import ACCESSIBILITY_FORUM
+from tests.helpers import sqlite_copy
 
 AS_OF = date(2026, 11, 23)
 
@@ -36,14 +36,8 @@ def shared_config(db, demo, test_config, tmp_path):
     """A configuration two apps can share: the worker's database, or the demo in a file."""
     if not test_config.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
         return test_config
-    path = tmp_path / "shared.sqlite"
-    target, source = sqlite3.connect(path), db.engine.raw_connection()
-    try:
-        source.driver_connection.backup(target)
-    finally:
-        source.close()
-        target.close()
-    return type("Shared", (test_config,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    url = sqlite_copy(db, tmp_path / "shared.sqlite")
+    return type("Shared", (test_config,), {"SQLALCHEMY_DATABASE_URI": url})
 
 
 def test_a_second_process_reads_what_the_first_computed(shared_config, monkeypatch):
