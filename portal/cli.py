@@ -72,7 +72,9 @@ def _print_report(report) -> None:
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE,
-              show_default=True, help="The language of the error messages.")
+              show_default=True,
+              help="The language of the error messages, and of the roles, statuses, kinds and "
+                   "yes/no values a dry run shows.")
 @click.option("--dry-run", is_flag=True,
               help="Show what the import would create, change and leave alone, and how the "
                    "findings would change; write nothing.")
@@ -90,7 +92,7 @@ def import_command(file: str, lang: str, dry_run: bool) -> None:
         if preview.errors:
             _fail(file, preview.errors, lang)
         click.echo(f"Dry run of {file}: nothing was written")
-        _print_summary(preview.summary)
+        _print_summary(preview.summary, lang)
         return
     try:
         report = exchange.import_text(data, None, source=f"cli:{Path(file).name}")
@@ -107,9 +109,21 @@ def _fail(file: str, errors: list, lang: str) -> NoReturn:
     raise click.ClickException(f"{file}: {len(errors)} error(s); nothing was imported")
 
 
-def _print_summary(summary) -> None:
-    """What an import would do: counts per list, each changed field, findings per kind."""
+def _print_summary(summary, lang: str) -> None:
+    """What an import would do: counts per list, each changed field, findings per kind.
+
+    Changed values are worded in `lang` (`Ordförande`, not `chair`); keys stay as they are.
+    """
+    from flask_babel import force_locale
+
+    with force_locale(lang):
+        _print_summary_lines(summary)
+
+
+def _print_summary_lines(summary) -> None:
+    """The lines of `_print_summary`, in the language in force."""
     from portal.exchange.preview import describe
+    from portal.labels import label
 
     click.echo(f"  {summary.total('created')} new, {summary.total('changed')} changed, "
                f"{summary.total('unchanged')} unchanged")
@@ -123,13 +137,14 @@ def _print_summary(summary) -> None:
         for entry in changes.changed:
             for change in entry.fields:
                 where = f"~ {changes.name}[{entry.key}].{change.field}"
+                at = (changes.name, change.field)
                 if change.is_list:
-                    items = [f"+{item}" for item in change.added]
-                    items += [f"-{item}" for item in change.removed]
+                    items = [f"+{describe(item, label, at)}" for item in change.added]
+                    items += [f"-{describe(item, label, at)}" for item in change.removed]
                     click.echo(f"{where}: {'; '.join(items) or '(order)'}")
                 else:
-                    click.echo(f"{where}: {describe(change.before) or '-'} -> "
-                               f"{describe(change.after) or '-'}")
+                    click.echo(f"{where}: {describe(change.before, label, at) or '-'} -> "
+                               f"{describe(change.after, label, at) or '-'}")
     click.echo("Findings (now -> after the import):")
     width = max((len(k.kind) for k in summary.findings), default=0)
     for kind in summary.findings:

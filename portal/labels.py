@@ -84,6 +84,10 @@ LABELS = {
         "agreement": _l("Agreement"),
         "other": _lp("document kind", "Other"),
     },
+    "yes_no": {
+        True: _l("Yes"),
+        False: _l("No"),
+    },
     "role": {
         "admin": _l("Administrator"),
         "leadership": _l("Leadership"),
@@ -94,8 +98,8 @@ LABELS = {
 }
 
 
-def label(group: str, value: str | None) -> str:
-    """Translate a stored value; unknown values are shown as they are."""
+def label(group: str, value: str | bool | None) -> str:
+    """Translate a stored value or true/false; unknown values are shown as they are."""
     if value is None:
         return ""
     return str(LABELS.get(group, {}).get(value, value))

@@ -9,7 +9,7 @@ kind before and after.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,19 +20,39 @@ from portal.exchange.validator import canonical
 NAME_FIELDS = ("name", "title", "text")
 SHOWN_NAME = 80  # characters of an entry's name or text a summary shows
 
+# The fields whose values are words of a fixed list, and the group of `portal.labels.LABELS`
+# that words them for a reader: by list and field, and a field of a list's items after that.
+# Keys and free text are never worded. `BOOLEAN` words true and false.
+WORDED: dict[tuple[str, ...], str] = {
+    ("organisations", "kind"): "organisation_kind",
+    ("forums", "kind"): "forum_kind",
+    ("forums", "level"): "forum_level",
+    ("forums", "members", "role"): "member_role",
+    ("documents", "kind"): "document_kind",
+    ("commissions", "status"): "commission_status",
+    ("actions", "status"): "action_status",
+    ("meetings", "status"): "meeting_status",
+    ("status_reports", "light"): "status_light",
+    ("risks", "status"): "risk_status",
+}
+BOOLEAN = "yes_no"
+# How a reader's words are found: (group, stored value) -> text, e.g. `portal.labels.label`.
+Words = Callable[[str, Any], str]
+
 
 @dataclass(frozen=True)
 class FieldChange:
     """One field of a changed entry: its value before and after the import.
 
-    For a list field, `added` and `removed` name the items that come and go (as text).
+    For a list field, `added` and `removed` are the items that come and go, as stored (a key,
+    or an object such as a forum's member); `describe` words them for a reader.
     """
 
     field: str
     before: Any
     after: Any
-    added: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
+    added: tuple[Any, ...] = ()
+    removed: tuple[Any, ...] = ()
 
     @property
     def is_list(self) -> bool:
@@ -112,20 +132,30 @@ def entry_name(entry: Mapping[str, Any]) -> str:
     return str(entry.get("key", ""))
 
 
-def describe(value: Any) -> str:
-    """A value as a short text: dates ISO, lists joined, nested objects by their values."""
+def describe(value: Any, words: Words | None = None, at: tuple[str, ...] = ()) -> str:
+    """A value as a short text: dates ISO, lists joined, nested objects by their values.
+
+    `at` is where the value is (list and field, e.g. `("forums", "members")`); with `words`,
+    true and false and the values of the fields in `WORDED` are shown in the reader's words
+    (`Ordförande`, not `chair`). Without, they are shown as the file writes them.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
+        if words is not None:
+            return words(BOOLEAN, value)
         return "true" if value else "false"
+    if isinstance(value, str) and words is not None and at in WORDED:
+        return words(WORDED[at], value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, list):
-        return ", ".join(describe(item) for item in value)
+        return ", ".join(describe(item, words, at) for item in value)
     if isinstance(value, dict):
-        parts = (describe(item) for name, item in value.items() if item not in (None, [], ""))
+        parts = (describe(item, words, (*at, name)) for name, item in value.items()
+                 if item not in (None, [], ""))
         return " · ".join(part for part in parts if part)
     return str(value)
 
@@ -138,12 +168,11 @@ def _field_changes(list_name: str, before: Mapping, after: Mapping) -> tuple[Fie
         if was == now or (was in (None, []) and now in (None, [])):
             continue
         if isinstance(was, list) or isinstance(now, list):
-            shown_was = [describe(item) for item in was or []]
-            shown_now = [describe(item) for item in now or []]
+            items_was, items_now = was or [], now or []
             changes.append(FieldChange(
                 name, was, now,
-                added=tuple(item for item in shown_now if item not in shown_was),
-                removed=tuple(item for item in shown_was if item not in shown_now)))
+                added=tuple(item for item in items_now if item not in items_was),
+                removed=tuple(item for item in items_was if item not in items_now)))
         else:
             changes.append(FieldChange(name, was, now))
     return tuple(changes)

@@ -129,6 +129,27 @@ def test_dry_run_shows_the_summary_and_writes_nothing(runner, tmp_path, db):
     assert _table_counts(db) == before
 
 
+def test_dry_run_words_roles_statuses_and_yes_no_in_the_language(runner, tmp_path, db):
+    """A dry run shows a changed role, status or yes/no in `--lang`'s words (Swedish by
+    default), never the file's codes; keys stay as they are."""
+    runner.invoke(args=["import", str(OTHER_REGION)])
+    doc = json.loads(OTHER_REGION.read_text(encoding="utf-8"))
+    forum, action, organisation = doc["forums"][1], doc["actions"][0], doc["organisations"][1]
+    forum["members"][0]["role"] = "member"
+    action["status"] = "done"
+    organisation["principal"] = True
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(doc), encoding="utf-8")
+    swedish = runner.invoke(args=["import", "--dry-run", str(changed)]).output
+    assert f"~ forums[{forum['key']}].members: +p_002 · Medlem; -p_002 · Ordförande" in swedish
+    assert f"~ actions[{action['key']}].status: Pågår -> Klar" in swedish
+    assert f"~ organisations[{organisation['key']}].principal: Nej -> Ja" in swedish
+    english = runner.invoke(args=["import", "--dry-run", "--lang", "en", str(changed)]).output
+    assert f"~ forums[{forum['key']}].members: +p_002 · Member; -p_002 · Chair" in english
+    assert f"~ actions[{action['key']}].status: In progress -> Done" in english
+    assert f"~ organisations[{organisation['key']}].principal: No -> Yes" in english
+
+
 def test_dry_run_of_a_broken_file_lists_the_errors(runner, tmp_path, db):
     result = runner.invoke(args=["import", "--dry-run", "--lang", "en",
                                  str(_broken_file(tmp_path))])

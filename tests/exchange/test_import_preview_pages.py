@@ -44,6 +44,31 @@ def _changed_document() -> bytes:
     return json.dumps(doc).encode()
 
 
+def _worded_document() -> bytes:
+    """The other region's map with a forum's kind, a seat, an action's status and whether an
+    organisation is a principal changed: values the file writes as codes and true/false."""
+    doc = json.loads(OTHER_REGION.read_text(encoding="utf-8"))
+    doc["forums"][1]["kind"] = "working_group"
+    doc["forums"][1]["members"][0]["role"] = "member"
+    doc["actions"][0]["status"] = "done"
+    doc["organisations"][1]["principal"] = True
+    return json.dumps(doc).encode()
+
+
+def _changed_fields(page: str, list_name: str) -> dict[str, tuple[str, str]]:
+    """The preview's changed fields of one list: field -> (before, after), as a reader sees
+    them (the items that go and come for a list field)."""
+    start = page.index(f'id="preview-{list_name}"')
+    section = page[start:page.index("</section>", start)]
+    rows = re.findall(r"<code>([a-z_]+)</code></td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>",
+                      section, re.DOTALL)
+    return {field: (_text(before), _text(after)) for field, before, after in rows}
+
+
+def _text(cell: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+
+
 def _forum_name(db, key):
     db.session.expire_all()
     return db.session.scalar(select(Forum.name).where(Forum.key == key))
@@ -70,7 +95,8 @@ def test_upload_shows_a_preview_and_writes_nothing(db, client, signed_in, stored
     assert "Nytt samverkansforum" in page and "f.ny" in page
     changes = page[page.index('id="preview-forums"'):]
     assert "Hälso- och sjukvårdsnämnden" in changes and "Nämnden för hälsa och vård" in changes
-    assert "− p_002 · chair" in changes and "+ p_002 · member" in changes
+    assert "− p_002 · Ordförande" in changes and "+ p_002 · Medlem" in changes
+    assert "chair" not in changes
     assert 'id="preview-findings"' in page and "Forum som inte rapporterar" in page
     assert "oförändrade" in page or "lämnas som de är" in page
     assert _forum_name(db, stored["forums"][1]["key"]) == "Hälso- och sjukvårdsnämnden"
@@ -157,6 +183,29 @@ def test_preview_in_english(db, client, signed_in, stored):
     page = html.unescape(_upload(client, _changed_document()).get_data(as_text=True))
     assert "Preview of the import" in page and "Nothing has been saved yet" in page
     assert "How the findings would change" in page
+
+
+def test_changed_values_are_shown_in_swedish_words(db, client, signed_in, stored):
+    """Roles, kinds, statuses and yes/no show as the rest of the portal words them; keys as
+    they are in the file."""
+    signed_in("admin")
+    page = html.unescape(_upload(client, _worded_document()).get_data(as_text=True))
+    forums = _changed_fields(page, "forums")
+    assert forums["kind"] == ("Politiskt forum", "Arbetsgrupp")
+    assert forums["members"] == ("− p_002 · Ordförande", "+ p_002 · Medlem")
+    assert _changed_fields(page, "actions")["status"] == ("Pågår", "Klar")
+    assert _changed_fields(page, "organisations")["principal"] == ("Nej", "Ja")
+
+
+def test_changed_values_are_shown_in_english_words(db, client, signed_in, stored):
+    signed_in("admin")
+    client.post("/language", data={"csrf_token": csrf_token(client, "/admin/utbyte"), "lang": "en"})
+    page = html.unescape(_upload(client, _worded_document()).get_data(as_text=True))
+    forums = _changed_fields(page, "forums")
+    assert forums["kind"] == ("Political", "Working group")
+    assert forums["members"] == ("− p_002 · Chair", "+ p_002 · Member")
+    assert _changed_fields(page, "actions")["status"] == ("In progress", "Done")
+    assert _changed_fields(page, "organisations")["principal"] == ("No", "Yes")
 
 
 def test_a_long_list_is_cut_with_the_count_of_the_rest(db, client, signed_in, monkeypatch):

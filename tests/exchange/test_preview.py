@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from portal.exchange.preview import (
+    BOOLEAN,
+    WORDED,
     Summary,
     describe,
     diff,
@@ -12,6 +14,7 @@ from portal.exchange.preview import (
     findings_change,
     merge,
 )
+from portal.exchange.schema import FIELDS, Kind
 
 
 def _forum(key, name, **extra):
@@ -70,8 +73,39 @@ def test_a_list_field_shows_what_comes_and_goes():
     (entry,) = _by_name(diff(doc, STORED), "forums").changed
     (members,) = entry.fields
     assert members.field == "members" and members.is_list
-    assert members.removed == ("p1 · chair",)
-    assert members.added == ("p1 · member", "p2 · secretary · umea")
+    at = ("forums", "members")
+    assert [describe(item, at=at) for item in members.removed] == ["p1 · chair"]
+    assert [describe(item, at=at) for item in members.added] == [
+        "p1 · member", "p2 · secretary · umea"]
+
+
+def _words(group, value):
+    """Words of a reader, marked so a test sees which group found them."""
+    return f"<{group}:{value}>"
+
+
+def test_words_are_used_for_coded_values_and_never_for_keys():
+    """With a reader's words, roles, statuses and true/false are worded; keys, dates and free
+    text are shown as they are, and a value is worded only in its own field."""
+    member = {"person": "chair", "role": "chair", "on_behalf_of": ["umea"]}
+    assert describe(member, _words, ("forums", "members")) == "chair · <member_role:chair> · umea"
+    assert describe("planned", _words, ("meetings", "status")) == "<meeting_status:planned>"
+    assert describe("planned", _words, ("meetings", "title")) == "planned"
+    assert describe(False, _words, ("organisations", "principal")) == f"<{BOOLEAN}:False>"
+    assert describe(member, None, ("forums", "members")) == "chair · chair · umea"
+    assert describe(True) == "true"
+
+
+def test_every_coded_field_of_the_format_has_its_words():
+    """A new enumerated field of the format cannot be shown as its code by mistake."""
+    coded = set()
+    for name, fields in FIELDS.items():
+        for field in fields:
+            if field.kind is Kind.ENUM:
+                coded.add((name, field.name))
+            coded.update((name, field.name, item.name) for item in field.items
+                         if item.kind is Kind.ENUM)
+    assert coded == set(WORDED)
 
 
 def test_absent_optional_fields_equal_their_defaults():
@@ -128,3 +162,17 @@ def test_values_are_described_as_short_text():
     assert describe(None) == ""
     assert entry_name({"key": "r1", "text": "x" * 100}) == "x" * 80 + "…"
     assert entry_name({"key": "m1"}) == "m1"
+
+
+def test_the_words_are_the_portals_own_labels():
+    """Each coded field is worded by the label group the rest of the portal uses for it, and
+    that group has a word for every value the format allows."""
+    from portal.labels import LABELS
+
+    for at, group in WORDED.items():
+        fields = {field.name: field for field in FIELDS[at[0]]}
+        field = fields[at[1]]
+        if len(at) == 3:
+            field = {item.name: item for item in field.items}[at[2]]
+        assert set(field.choices) <= set(LABELS[group]), at
+    assert set(LABELS[BOOLEAN]) == {True, False}
