@@ -145,3 +145,14 @@ def test_the_services_carry_documents_through_log_and_correction(db, lsg, coordi
         AuditEntry.entity_key == version.key, AuditEntry.action == "correct"))
     assert entry.before["documents"] == ["primarvard-som-nav"]
     assert sorted(entry.after["documents"]) == ["plan-halsa-vard-omsorg", "primarvard-som-nav"]
+
+
+def test_in_swedish_the_page_and_the_form_name_the_documents(client, db, as_role):
+    """The default language: "Dokument som beslutet antar eller vilar på", on both."""
+    as_role("officer")
+    page = client.get(f"/beslut/{FINAL}").get_data(as_text=True)
+    assert '<h2 id="documents-h">Dokument som beslutet antar eller vilar på</h2>' in page
+    assert "(Gemensam definition)" in page
+    form = client.get("/forum/lsg/beslut/ny").get_data(as_text=True)
+    assert "<legend>Dokument som beslutet antar eller vilar på</legend>" in form
+    assert "Beslutet visas då på dokumentets sida." in form
