@@ -33,7 +33,8 @@ class NewActionForm(Form):
 
 
 class DecisionForm(FlaskForm):
-    """A decision: when, what, its text and the actions it links to or creates.
+    """A decision: when, what, its text, the documents it rests on and the actions it links
+    to or creates.
 
     Required fields and lengths are left to the service, which checks them as the import
     does, so that one answer lists every problem at once.
@@ -42,6 +43,8 @@ class DecisionForm(FlaskForm):
     date = DateField(_l("Date of the decision"), validators=[Optional(), InDateRange()])
     title = StringField(_l("Title"))
     text = TextAreaField(_l("Decision text"))
+    documents = SelectMultipleField(_l("Documents the decision adopts or rests on"),
+                                    validate_choice=False)
     actions = SelectMultipleField(_l("Existing actions"), validate_choice=False)
     action_q = StringField(_l("Find actions by title or key"),
                            validators=[Optional(), Length(max=200)])
@@ -58,6 +61,7 @@ class DecisionForm(FlaskForm):
         return DecisionData(
             title=self.title.data, date=self.date.data, text=self.text.data,
             actions=list(self.actions.data or []),
+            documents=list(self.documents.data or []),
             new_actions=[
                 NewAction(title=e.form.title.data, owner_person=e.form.owner_person.data,
                           owner_forum=e.form.owner_forum.data, due=e.form.due.data,
@@ -71,6 +75,7 @@ class DecisionForm(FlaskForm):
         self.date.data, self.title.data, self.text.data = (
             decision.decided_on, decision.title, decision.text)
         self.actions.data = [a.key for a in decision.actions]
+        self.documents.data = [d.key for d in decision.documents]
         self.fill_proposals(decision)
 
     def fill_proposals(self, decision) -> None:

@@ -17,6 +17,7 @@ from portal.dates import today
 from portal.decisions import assignments, queries, routes_assign, services
 from portal.decisions.forms import MAX_NEW_ACTIONS, CorrectionForm, DecisionForm
 from portal.directory.queries import area_choices, forum_choices, person_choices
+from portal.documents.services import document_choices
 from portal.extensions import derived
 from portal.models import Action, Decision, Forum
 from portal.views import (
@@ -62,6 +63,7 @@ def detail(key: str):
         Decision, key, selectinload(Decision.forum), selectinload(Decision.created_by),
         selectinload(Decision.actions).selectinload(Action.owner_person),
         selectinload(Decision.actions).selectinload(Action.owner_forum),
+        selectinload(Decision.documents),
     )
     if obj.status != "final" and not can_read_drafts(current_user, obj.forum):
         abort(404)  # a draft is its forum's working material: not even its existence shows
@@ -218,7 +220,7 @@ def decision_form(form: DecisionForm, forum: Forum, heading: str, save, *,
     return render(
         page, "decisions/_form.html", form=form, forum=forum, heading=heading,
         loose_errors=answer.loose or [], has_errors=answer.status == 422, **choices,
-        areas=area_choices(), **context,
+        areas=area_choices(), document_choices=document_choices(), **context,
     ), answer.status
 
 

@@ -30,7 +30,16 @@ from portal.entries import EntryError, entry_errors, free_key, unique_key
 from portal.exchange.schema import KEY_LENGTH, LONG_TEXT
 from portal.extensions import db
 from portal.forms import empty_to_none
-from portal.models import Action, Area, Decision, Forum, Meeting, Person, ProposedAction
+from portal.models import (
+    Action,
+    Area,
+    Decision,
+    Document,
+    Forum,
+    Meeting,
+    Person,
+    ProposedAction,
+)
 from portal.models.decision import FinalDecisionError
 
 if TYPE_CHECKING:
@@ -67,12 +76,14 @@ class NewAction:
 
 @dataclass
 class DecisionData:
-    """What the user says about a decision; actions are keys of existing actions."""
+    """What the user says about a decision; actions and documents are keys of existing ones."""
 
     title: str | None = None
     date: date | None = None
     text: str | None = None
     actions: list[str] = field(default_factory=list)
+    # The documents it adopts or rests on (its beslutsunderlag), e.g. the report it approves.
+    documents: list[str] = field(default_factory=list)
     new_actions: list[NewAction] = field(default_factory=list)
     # A decision taken in a meeting: the meeting's key and the agenda item (portal/meetings).
     meeting: str | None = None
@@ -94,6 +105,7 @@ def log_decision(actor: User, forum: Forum, data: DecisionData, final: bool = Tr
     decision = Decision(
         key=key, forum=forum, title=data.title, decided_on=data.date, text=data.text,
         status="final" if final else "draft", version_no=1, created_by=actor,
+        documents=_by_keys(Document, data.documents),
         actions=_actions(data.actions) + (
             _create_actions(actor, key, data.new_actions) if final else []),
     )
@@ -133,6 +145,7 @@ def update_draft(actor: User, decision: Decision, data: DecisionData,
     created = _create_actions(actor, decision.key, data.new_actions) if final else []
     decision.title, decision.decided_on, decision.text = data.title, data.date, data.text
     decision.actions = _actions(data.actions) + created
+    decision.documents = _by_keys(Document, data.documents)
     _propose(decision, [] if final else data.new_actions)
     db.session.flush()  # the links first: once final, the database keeps them as they are
     if final:
@@ -191,7 +204,7 @@ def correct_decision(actor: User, decision: Decision, data: DecisionData,
     version = Decision(
         key=key, forum=decision.forum, title=data.title, decided_on=data.date, text=data.text,
         status="final", version_no=number, supersedes=decision, corrected_reason=reason,
-        created_by=actor,
+        created_by=actor, documents=_by_keys(Document, data.documents),
         actions=_actions(data.actions) + _create_actions(actor, key, data.new_actions),
     )
     db.session.add(version)
@@ -269,6 +282,7 @@ def _cleaned(data: DecisionData) -> DecisionData:
     return DecisionData(
         title=empty_to_none(data.title), date=data.date, text=empty_to_none(data.text),
         actions=list(dict.fromkeys(k for k in data.actions if k)),
+        documents=list(dict.fromkeys(k for k in data.documents if k)),
         new_actions=[a for a in new_actions if not a.is_blank()],
         meeting=data.meeting, agenda_item_id=data.agenda_item_id,
     )
@@ -307,6 +321,7 @@ def _errors(forum: Forum, key: str, data: DecisionData, actor: User) -> dict[str
     errors = entry_errors("decisions", {
         "key": key, "title": data.title, "forum": forum.key, "date": data.date,
         "text": data.text, "actions": data.actions, "meeting": data.meeting,
+        "documents": data.documents,
     })
     for index, new in enumerate(data.new_actions):
         prefix = f"new_actions-{index}-"

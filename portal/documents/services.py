@@ -106,7 +106,8 @@ def surroundings(document: Document) -> dict[str, Any]:
 
 
 def document_choices(exclude: Document | None = None) -> list[tuple[str, str]]:
-    """Documents a document may be placed under (not itself)."""
+    """Documents as (key, title) for a choice: those a decision rests on, or a document's
+    parent (not the document itself)."""
     rows = db.session.execute(select(Document.key, Document.title).order_by(Document.title))
     return [(k, t) for k, t in rows if exclude is None or k != exclude.key]
 

@@ -43,6 +43,9 @@ def test_member_logs_a_decision_that_creates_an_action(page, live_server):
     expect(new.get_by_label("Owner (forum)")).to_have_value("lsg")
     new.get_by_label("Due date").fill("2026-03-31")
     new.get_by_label(re.compile("Planering och samverkan")).check()
+    plan = "Gemensam plan för hälsa, vård och omsorg i Västerbotten"
+    page.get_by_role("group", name="Documents the decision adopts or rests on").get_by_label(
+        plan).check()
     screenshot(page, "decision-form-filled")
     page.get_by_role("button", name="Save as final decision").click()
 
@@ -54,6 +57,9 @@ def test_member_logs_a_decision_that_creates_an_action(page, live_server):
     expect(row).to_contain_text("31 Mar 2026")
     expect(actions).to_contain_text("Använda Lifecare")
     screenshot(page, "decision-saved")
+    documents = page.get_by_role("region", name="Documents it adopts or rests on")
+    expect(documents.get_by_role("link", name=plan)).to_have_attribute(
+        "href", "/dokument/plan-halsa-vard-omsorg")
 
     page.get_by_role("link", name=re.compile("Länssamverkansgruppen")).first.click()
     expect(page.locator("#decisions ~ ul")).to_contain_text("LSG inför en gemensam SIP-mall")

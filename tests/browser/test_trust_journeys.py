@@ -18,6 +18,8 @@ def test_enter_in_the_decision_title_neither_searches_nor_saves(page, live_serve
     """Enter in the title stays in the form; Enter in the action search runs that search."""
     sign_in(page, live_server, "forum@example.org")
     page.goto(f"{live_server}/forum/lsg/beslut/ny")
+    # The button Enter uses without JavaScript is there but never shown
+    expect(page.locator("#decision-form button.default-submit")).to_be_hidden()
     requests = []
     page.on("request", lambda r: requests.append((r.method, r.url)))
     # A submission or a search starts while Enter is handled: count them in the page, where

@@ -36,6 +36,39 @@ def test_the_commission_page_answers_first(client, as_role):
     assert "No risks are recorded" in risks
 
 
+def _fact(page: str, term: str) -> str:
+    """The text of one entry of the page's facts (`<dt>term</dt><dd>…</dd>`), tags stripped."""
+    found = re.search(rf"<dt>{term}</dt><dd>(.*?)</dd>", page, re.S)
+    assert found, term
+    return re.sub(r"<[^>]+>", "", found.group(1))
+
+
+def test_the_commission_page_names_its_co_owners_and_its_directive(client, as_role):
+    """The 2025 directive went to HSN and RS: the page, in Swedish, says "HSN och RS" with a
+    link to each forum, and links the directive's own page with its date."""
+    as_role("leadership")
+    page = _page(client, f"/uppdrag/{COMMISSION}")
+    assert _fact(page, "Ägare") == ("Hälso- och sjukvårdsnämnden (HSN) och "
+                                    "Regionstyrelsen (RS)")
+    owners = re.search(r"<dt>Ägare</dt><dd>(.*?)</dd>", page).group(1)
+    assert re.findall(r'href="([^"]+)"', owners) == ["/forum/hsn", "/forum/rs"]
+    directive = re.search(r"<dt>Direktiv</dt><dd>(.*?)</dd>", page).group(1)
+    assert 'href="/dokument/direktiv-uppdragil3"' in directive
+    assert _fact(page, "Direktiv").startswith("Uppdragsdirektiv UPPDRAGiL 3.0")
+    assert _fact(page, "Direktiv").endswith("(18 nov 2024)")
+    directive_page = _page(client, "/dokument/direktiv-uppdragil3")
+    assert f'href="/uppdrag/{COMMISSION}"' in directive_page
+
+
+def test_a_commission_without_co_owner_or_directive_says_so(client, as_role):
+    """The 2024 commission was given by RF alone and names no directive: one owner, a dash."""
+    as_role("leadership")
+    page = _page(client, "/uppdrag/fm2024-samspel")
+    owners = re.search(r"<dt>Ägare</dt><dd>(.*?)</dd>", page).group(1)
+    assert re.findall(r'href="([^"]+)"', owners) == ["/forum/rf"]
+    assert _fact(page, "Direktiv") == "–"
+
+
 def test_readers_see_no_controls_to_change_things(client, as_role):
     """Leadership reads the page without forms or change buttons."""
     as_role("leadership")

@@ -309,3 +309,26 @@ def test_minutes_are_not_approved_before_the_meeting_day(db, meeting, coordinato
     with pytest.raises(EntryError):
         services.approve_minutes(coordinator, meeting, meeting.meets_on - timedelta(days=1))
     assert services.approve_minutes(coordinator, meeting, meeting.meets_on) == "final"
+
+
+def test_a_decision_of_the_minutes_keeps_its_documents_when_they_are_approved(
+        client, db, held, coordinator, as_role):
+    """A decision logged in the meeting with the plan it rests on keeps the plan once the
+    minutes are approved, and the plan's page then lists it."""
+    from portal.decisions.services import DecisionData
+    from portal.meetings import services
+
+    services.mark_attendance(coordinator, held, coordinator.person, "present")
+    decision = services.log_decision(coordinator, held, held.agenda[1], DecisionData(
+        title="LSG ställer sig bakom planen", documents=["plan-halsa-vard-omsorg"]))
+    token = as_role("officer")
+    assert f'href="/beslut/{decision.key}"' not in client.get(
+        "/dokument/plan-halsa-vard-omsorg").get_data(as_text=True)  # a draft is no decision yet
+    assert client.post(f"/moten/{held.key}/justera",
+                       data={"csrf_token": token}).status_code == 303
+    db.session.expire_all()
+    final = db.session.get(Decision, decision.id)
+    assert final.status == "final"
+    assert [d.key for d in final.documents] == ["plan-halsa-vard-omsorg"]
+    assert f'href="/beslut/{decision.key}"' in client.get(
+        "/dokument/plan-halsa-vard-omsorg").get_data(as_text=True)

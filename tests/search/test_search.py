@@ -64,3 +64,29 @@ def test_search_text_is_shown_as_text(client, db, demo, signed_in):
     signed_in("viewer")
     page = client.get("/sok?q=<script>alert(1)</script>").get_data(as_text=True)
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+
+
+def test_a_meeting_is_found_by_its_title_and_its_place(client, db, demo, signed_in):
+    """A meeting LSG plans is found by words of its title and of its place; the hit links
+    the meeting's page and names the forum and the day."""
+    from datetime import date, time
+
+    from sqlalchemy import select
+
+    from portal.meetings.services import Plan, plan_meetings
+    from portal.models import Forum, User
+
+    coordinator = db.session.scalar(select(User).where(User.email == "forum@example.org"))
+    lsg = db.session.scalar(select(Forum).where(Forum.key == "lsg"))
+    [planned] = plan_meetings(coordinator, lsg, Plan(
+        first=date(2026, 3, 10), start=time(9, 0), duration=120,
+        place="Folkets hus, Vindeln", title="Länsdag om äldres hälsa"))
+    assert [g.kind for g in search("länsdagen äldres")] == ["meeting"]
+    signed_in("viewer")
+    for query in ("Länsdag om äldres hälsa", "folkets hus vindeln"):
+        page = client.get("/sok", query_string={"q": query}).get_data(as_text=True)
+        hit = re.search(rf'<a href="/moten/{re.escape(planned.key)}">(.*?)</a>\s*'
+                        r'<span class="meta">([^<]+)</span>', page)
+        assert hit, query
+        assert re.sub(r"<[^>]+>", "", hit.group(1)) == "Länsdag om äldres hälsa"
+        assert hit.group(2) == f"{lsg.name}, 10 mars 2026"
