@@ -15,6 +15,15 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 FAILING_IMPACTS = ("serious", "critical")
 
 
+def axe_on_every_page(context) -> None:
+    """Load axe-core into every page the browser context opens, before the page's own scripts.
+
+    A crawl that injects it after each navigation sends the 500 kB script over the wire and
+    compiles it again every time (half of the 360 px crawl's time went there).
+    """
+    context.add_init_script(path=str(AXE))
+
+
 def axe_violations(page, impacts=FAILING_IMPACTS) -> list[dict]:
     """The axe-core violations of the current page with one of the given impacts."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):

@@ -2,8 +2,8 @@
 
 A crawler signs in as each demo role, follows the links it finds from the start page and opens
 each kind of page (one Flask endpoint is one kind) at 360 × 740. It fails when the document is
-wider than the screen (sideways scrolling of the page; a table may scroll inside its own box) and
-runs axe-core on each page.
+wider than the screen (sideways scrolling of the page; a table may scroll inside its own box) or
+has a button, field or menu entry smaller than 44 × 44 px, and runs axe-core on each page.
 
 ``CRAWL_LIMIT`` sizes the crawl: how many pages of each kind are opened per role (default 1, so
 CI opens every kind once per role). ``CRAWL_LANGUAGES`` (default ``sv,en``) names the languages.
@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from config import TestConfig
 from portal import create_app
-from tests.browser.axe import axe_violations, describe
+from tests.browser.axe import axe_on_every_page, axe_violations, describe
 from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
@@ -63,6 +63,18 @@ OVERFLOW = """() => {
   return {width, scroll, culprits: culprits.slice(0, 8)};
 }"""
 
+# Everything a thumb presses in the header and the menu, and the page's own buttons and fields.
+SMALL_TARGETS = """() => {
+  const selector = '.site-header a, .site-header button, .site-header input:not([type=hidden]),'
+    + ' main button, main .button, main select, main input[type=text], main input[type=search],'
+    + ' main input[type=email], main input[type=date], main summary';
+  return Array.from(document.querySelectorAll(selector)).filter(el => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && (box.width < 43.5 || box.height < 43.5);
+  }).map(el => el.tagName.toLowerCase() + ' "' + (el.textContent || el.value || el.name || '')
+    .trim().slice(0, 30) + '" ' + Math.round(el.getBoundingClientRect().width) + 'x'
+    + Math.round(el.getBoundingClientRect().height));
+}"""
 LINKS = """() => Array.from(document.querySelectorAll('a[href]'))
   .filter(a => !a.hasAttribute('download'))
   .map(a => a.href)"""
@@ -91,6 +103,7 @@ def phone(browser):
     """A phone-sized tab that lets axe-core in despite the CSP."""
     context = browser.new_context(viewport=PHONE, bypass_csp=True, locale="sv-SE",
                                   has_touch=True, is_mobile=True, device_scale_factor=1)
+    axe_on_every_page(context)
     tab = context.new_page()
     yield tab
     context.close()
@@ -128,13 +141,14 @@ def crawl(page, base: str, adapter, limit: int):
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("email", ROLES)
 def test_every_page_fits_a_phone(phone, live_server, url_adapter, email, lang):
-    """No page makes the phone scroll sideways; axe-core finds nothing serious there."""
+    """No page makes the phone scroll sideways or has a target too small for a thumb; axe-core
+    finds nothing serious there."""
     sign_in(phone, live_server, email)
     if lang == "en":
         phone.get_by_role("button", name="Meny").click()  # the language is in the menu
         phone.get_by_role("button", name="English").click()
         expect(phone.locator("html")).to_have_attribute("lang", "en")
-    too_wide, inaccessible, kinds = [], [], []
+    too_wide, inaccessible, too_small, kinds = [], [], [], []
     for kind, path in crawl(phone, live_server, url_adapter, CRAWL_LIMIT):
         kinds.append(kind)
         found = phone.evaluate(OVERFLOW)
@@ -142,6 +156,7 @@ def test_every_page_fits_a_phone(phone, live_server, url_adapter, email, lang):
             too_wide.append(f"{path} ({kind}): {found['scroll']} px > {found['width']} px; "
                             f"{', '.join(found['culprits'])}")
             screenshot(phone, f"overflow-{email.split('@')[0]}-{lang}-{kind}")
+        too_small += [f"{path}: {target}" for target in phone.evaluate(SMALL_TARGETS)]
         if lang == LANGUAGES[0]:
             violations = axe_violations(phone)
             if violations:
@@ -149,20 +164,9 @@ def test_every_page_fits_a_phone(phone, live_server, url_adapter, email, lang):
     assert len(kinds) >= 15, f"the crawl reached too few kinds of page: {kinds}"
     assert not too_wide, "pages wider than a 360 px phone:\n" + "\n".join(too_wide)
     assert not inaccessible, "axe-core at 360 px:\n" + "\n".join(inaccessible)
+    assert not too_small, "tap targets under 44 × 44 px:\n" + "\n".join(too_small)
 
 
-# Everything a thumb presses in the header and the menu, and the page's own buttons and fields.
-SMALL_TARGETS = """() => {
-  const selector = '.site-header a, .site-header button, .site-header input:not([type=hidden]),'
-    + ' main button, main .button, main select, main input[type=text], main input[type=search],'
-    + ' main input[type=email], main input[type=date], main summary';
-  return Array.from(document.querySelectorAll(selector)).filter(el => {
-    const box = el.getBoundingClientRect();
-    return box.width > 0 && box.height > 0 && (box.width < 43.5 || box.height < 43.5);
-  }).map(el => el.tagName.toLowerCase() + ' "' + (el.textContent || el.value || el.name || '')
-    .trim().slice(0, 30) + '" ' + Math.round(el.getBoundingClientRect().width) + 'x'
-    + Math.round(el.getBoundingClientRect().height));
-}"""
 TAP_PAGES = {
     "uppdrag@example.org": ["/", "/uppdrag/fm2025-uppdragil3",
                             "/atgarder/a25-gemensam-plan/redigera"],
