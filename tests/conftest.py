@@ -163,19 +163,40 @@ def _empty_tables(owner_url: str) -> None:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
+@pytest.fixture(scope="session")
+def _sqlite_schema_image(database_url, test_config) -> bytes | None:
+    """On SQLite, the empty schema (tables, triggers, the full-text index) built once per
+    worker and serialised: each test's in-memory database starts as a copy of it."""
+    if database_url != "sqlite://":
+        return None
+    image = create_app(test_config)
+    with image.app_context():
+        _db.create_all()
+        connection = _db.engine.raw_connection()
+        try:
+            return connection.driver_connection.serialize()
+        finally:
+            connection.close()
+            _db.engine.dispose()
+
+
 @pytest.fixture
-def app(database_url, test_config, _schema):
+def app(database_url, test_config, _schema, _sqlite_schema_image):
     """A fresh application with an empty database (on PostgreSQL, as the application's role)."""
     app = create_app(test_config)
     app.test_client_class = FreshContextClient
     with app.app_context():
-        if database_url.startswith("sqlite"):
+        if _sqlite_schema_image is not None:  # the in-memory database lives as long as the engine
+            connection = _db.engine.raw_connection()
+            connection.driver_connection.deserialize(_sqlite_schema_image)
+            connection.close()
+        elif database_url.startswith("sqlite"):  # a file named by TEST_DATABASE_URL
             _db.create_all()
         else:
             _empty_tables(database_url)
         yield app
         _db.session.remove()
-        if database_url.startswith("sqlite"):
+        if _sqlite_schema_image is None and database_url.startswith("sqlite"):
             _db.drop_all()
         _db.engine.dispose()
 
