@@ -150,17 +150,26 @@ def _schema(database_url, owner_config):
 
 
 def _empty_tables(owner_url: str) -> None:
-    """Remove every row, fast, keeping the schema: as the owner (the portal may not TRUNCATE).
+    """Remove every row, fast, keeping the schema: as the owner (the portal may not delete the
+    audit trail), and the id sequences start again at 1.
 
-    The current app's session ends its transaction first, so that it holds no lock.
+    DELETE with the triggers off (`session_replication_role`, a superuser's, as for copying the
+    demo in), not TRUNCATE: TRUNCATE gives every table and index a new file, 0.3–1.3 s each
+    time against ~20 ms for deleting a test's few rows. The current app's session ends its
+    transaction first, so that it holds no lock.
     """
     from flask import has_app_context
 
     if has_app_context():
         _db.session.remove()
-    tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+    tables = _db.metadata.sorted_tables
+    sql = ["SET LOCAL session_replication_role = replica;"]
+    sql += [f'DELETE FROM "{table.name}";' for table in reversed(tables)]  # noqa: S608 - ours
+    sql.append("SELECT " + ", ".join(
+        f"setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), 1, false)"
+        for table in tables if "id" in table.c) + ";")
     with owner_engine(owner_url).begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.exec_driver_sql("\n".join(sql))
 
 
 @pytest.fixture(scope="session")
