@@ -253,9 +253,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         text("place"),
         Field("agenda", Kind.OBJECTS, items=AGENDA_ITEM),
         refs("present", "people", nullable=True),
-        refs("apologies", "people"),
+        refs("apologies", "people", nullable=True),
         date("minutes_approved_on"),
-        refs("minutes_approved_by", "people"),
+        refs("minutes_approved_by", "people", nullable=True),
     ),
     "decisions": (
         text("title", required=True),

@@ -65,25 +65,30 @@ def test_empty_optional_text_everywhere_changes_nothing_the_second_time(db):
     assert db.session.scalar(select(Risk.version).where(Risk.key == "risk1")) == 1
 
 
-def test_empty_text_reads_as_absent_in_storage_export_and_records(db):
-    """An empty optional text is no text: stored as none, exported as null, a record unchanged
-    when the file then leaves the field out."""
+def test_empty_text_is_kept_apart_from_null_in_storage_export_and_records(db):
+    """`""` is a value and `null` its absence: each is stored, exported and compared as given."""
     services.import_text(json.dumps(_with_empty_text()), None)
     exported = json.loads(services.export_text())
     for name, fields in EMPTY_TEXT.items():
         for entry in exported[name]:
-            assert all(entry[field] is None for field in fields), (name, entry)
-    assert db.session.scalar(select(StatusReport.comment)) in (None, "")
-    doc = valid_document()
-    del doc["status_reports"][0]["comment"]
+            assert all(entry[field] == "" for field in fields), (name, entry)
+    full = valid_document()
+    doc = {"format": "samverkan/1", "status_reports": full["status_reports"],
+           "risks": full["risks"]}
+    doc["status_reports"][0]["comment"] = None
+    doc["status_reports"][0]["key"] = "sr2"
     del doc["risks"][0]["mitigation"]
-    doc["decisions"][0]["text"] = None
-    doc["meetings"] = []  # the agenda stays as stored
-    again = services.import_text(json.dumps({"format": "samverkan/1",
-                                             "status_reports": doc["status_reports"],
-                                             "risks": doc["risks"],
-                                             "decisions": doc["decisions"]}), None)
-    assert not again.changed
+    services.import_text(json.dumps(doc), None)
+    exported = json.loads(services.export_text())
+    sr2 = next(r for r in exported["status_reports"] if r["key"] == "sr2")
+    assert sr2["comment"] is None and exported["risks"][0]["mitigation"] is None
+    assert db.session.scalar(select(StatusReport.comment).where(StatusReport.key == "sr1")) == ""
+    # The stored "" is not the file's null: the record cannot change that way.
+    doc["status_reports"][0].update(key="sr1")
+    with pytest.raises(ExchangeValidationError) as info:
+        services.import_text(json.dumps(doc), None)
+    assert [str(e) for e in info.value.errors] == [
+        "status_reports[sr1]: is a record and cannot change"]
 
 
 @pytest.mark.parametrize("status", ["planned", "cancelled"])
