@@ -145,6 +145,9 @@ def _normalize_entry(name, entry):
     for field, default in DEFAULTS[name].items():
         if filled.get(field) is None:
             filled[field] = list(default) if isinstance(default, list) else default
+    if name == "meetings" and filled["status"] != "held":
+        # A meeting that was not held has none of these, not even an empty list.
+        filled.update(apologies=None, minutes_approved_by=None)
     for field in DATE_FIELDS.get(name, ()):
         filled[field] = _date(filled.get(field))
     for (list_name, field), defaults in ITEM_DEFAULTS.items():

@@ -146,3 +146,39 @@ def test_upgrade_lists_stored_dates_outside_the_portals_range(empty_database):
                 "action.due_on a25-gemensam-plan: 9999-12-31"]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_upgrade_reads_an_empty_comment_or_mitigation_as_none(empty_database):
+    """The "" that stood for "no text" becomes NULL; a status report stays append-only."""
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import select
+    from sqlalchemy.exc import DatabaseError
+
+    from portal.demo.loader import load_demo
+    from portal.models import Commission
+    from portal.models.followup import Risk, StatusReport
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "TESTING": True})
+    init_migrate(app)
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"), revision="3ae21e07c553")
+        load_demo()
+        commission_id = db.session.scalar(select(Commission.id).limit(1))
+        db.session.remove()
+        with db.engine.begin() as connection:
+            connection.execute(StatusReport.__table__.insert().values(
+                key="sr-empty", commission_id=commission_id, reported_on=date(2025, 1, 1),
+                light="on_track", comment="", created_at=datetime(2025, 1, 1, tzinfo=UTC)))
+            connection.execute(Risk.__table__.insert().values(
+                key="risk-empty", commission_id=commission_id, title="R", likelihood=1,
+                consequence=1, mitigation="", status="open", version=1))
+        upgrade(directory=str(ROOT / "migrations"))
+        assert db.session.scalar(
+            select(StatusReport.comment).where(StatusReport.key == "sr-empty")) is None
+        assert db.session.scalar(select(Risk.mitigation).where(Risk.key == "risk-empty")) is None
+        db.session.remove()
+        with db.engine.connect() as connection, pytest.raises(DatabaseError):
+            connection.execute(StatusReport.__table__.update().where(
+                StatusReport.__table__.c.key == "sr-empty").values(comment="changed"))
+        db.engine.dispose()

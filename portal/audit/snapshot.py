@@ -48,10 +48,10 @@ def _meeting(obj: Meeting) -> dict[str, Any]:
                         "recommendation": _key(item.recommendation)}
                        for item in sorted(obj.agenda, key=lambda i: i.position)],
             "present": present if held and obj.is_attendance_recorded else None,
-            "apologies": apologies if held else [],
+            "apologies": apologies if held else None,
             "minutes_approved_on": obj.minutes_approved_on if held else None,
             "minutes_approved_by": (sorted(a.person.key for a in obj.approvers)
-                                    if held else [])}
+                                    if held else None)}
 
 
 def snapshot(obj: Any) -> dict[str, Any]:
@@ -121,7 +121,7 @@ def snapshot(obj: Any) -> dict[str, Any]:
                      "status": obj.status}
         case StatusReport():
             entry = {"key": obj.key, "commission": _key(obj.commission),
-                     "date": obj.reported_on, "light": obj.light, "comment": obj.comment or None}
+                     "date": obj.reported_on, "light": obj.light, "comment": obj.comment}
         case _:
             raise TypeError(f"no snapshot for {type(obj).__name__}")
     return jsonable(entry)

@@ -51,8 +51,9 @@ def _risk_values(data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, Any] = {}
     values: dict[str, Any] = {
         "title": check_text(errors, "title", data.get("title"), SHORT_TEXT),
+        # No mitigation is stored as none (`null` in an export), not as "".
         "mitigation": check_text(errors, "mitigation", data.get("mitigation"), TEXT_MAX,
-                                 required=False),
+                                 required=False) or None,
     }
     for field in ("likelihood", "consequence"):
         value = data.get(field)

@@ -105,11 +105,6 @@ def _time(value: time | None) -> str | None:
     return None if value is None else value.strftime("%H:%M")
 
 
-def _blank(value: str | None) -> str | None:
-    """Optional text the portal stores as "" comes out as absent, as the format reads it."""
-    return value or None
-
-
 def export_document(session: Session, for_analysis: bool = False) -> dict[str, Any]:
     """Return the whole database as a normalized document (dates as `date` objects).
 
@@ -209,14 +204,14 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
     doc["indicators"] = _indicators(session, area_keys, org_keys)
     doc["status_reports"] = [
         {"key": key, "commission": commission_keys[commission], "date": reported_on,
-         "light": light, "comment": _blank(comment)}
+         "light": light, "comment": comment}
         for key, commission, reported_on, light, comment in _rows(
             session, StatusReport, "key", "commission_id", "reported_on", "light", "comment")
     ]
     doc["risks"] = [
         {"key": key, "title": title, "commission": commission_keys[commission],
          "likelihood": likelihood, "consequence": consequence,
-         "owner_person": person_keys.get(owner), "mitigation": _blank(mitigation),
+         "owner_person": person_keys.get(owner), "mitigation": mitigation,
          "status": status}
         for key, title, commission, likelihood, consequence, owner, mitigation, status in _rows(
             session, Risk, "key", "title", "commission_id", "likelihood", "consequence",
@@ -293,7 +288,9 @@ def _meetings(session: Session, meeting_keys, forum_keys, person_keys, targets) 
     """Meetings with their agenda; attendance and minutes for held meetings only.
 
     The format allows `present`, `apologies` and the minutes' approval only on a held
-    meeting; what the portal keeps for a planned one (apologies sent in advance) stays there.
+    meeting, so on any other they are `null`. Apologies the portal keeps for a planned one
+    (sent in advance) stay in the portal: an import of the meeting leaves them alone
+    (`portal.exchange.importer`).
     """
     agenda: dict[int, list[dict]] = defaultdict(list)
     table = AgendaItem.__table__
@@ -330,9 +327,9 @@ def _meetings(session: Session, meeting_keys, forum_keys, person_keys, targets) 
              "duration": duration, "status": status, "title": title, "place": place,
              "agenda": agenda.get(mid, []),
              "present": sorted(present.get(mid, [])) if held and recorded else None,
-             "apologies": sorted(apologies.get(mid, [])) if held else [],
+             "apologies": sorted(apologies.get(mid, [])) if held else None,
              "minutes_approved_on": approved if held else None,
-             "minutes_approved_by": approvers.get(mid, []) if held else []})
+             "minutes_approved_by": approvers.get(mid, []) if held else None})
     return meetings
 
 

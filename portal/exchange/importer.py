@@ -318,7 +318,8 @@ def import_document(session: Session, doc: dict[str, Any], actor: User | None,
         "duration": e["duration"], "status": e["status"], "title": e["title"],
         "place": e["place"], "is_attendance_recorded": e["present"] is not None,
         "minutes_approved_on": e["minutes_approved_on"]}, versioned=True)
-    _write_meeting_parts(w, new, changed)
+    _write_meeting_parts(w, new, changed, {
+        key for key, e in stored_by_key["meetings"].items() if e["status"] == "held"})
 
     # Decisions are records: only new ones are written (a changed one was refused above).
     new, _changed = plan["decisions"]
@@ -349,14 +350,14 @@ def import_document(session: Session, doc: dict[str, Any], actor: User | None,
     commission_ids = w.key_ids("commissions")
     w.upsert("status_reports", new, [], lambda e: {
         "commission_id": commission_ids[e["commission"]], "reported_on": e["date"],
-        "light": e["light"], "comment": e["comment"] or "", "created_at": w.now})
+        "light": e["light"], "comment": e["comment"], "created_at": w.now})
 
     new, changed = plan["risks"]
     w.upsert("risks", new, changed, lambda e: {
         "title": e["title"], "commission_id": commission_ids[e["commission"]],
         "likelihood": e["likelihood"], "consequence": e["consequence"],
         "owner_person_id": w.ref("people", e["owner_person"]),
-        "mitigation": e["mitigation"] or "", "status": e["status"]}, versioned=True)
+        "mitigation": e["mitigation"], "status": e["status"]}, versioned=True)
 
     w.flush_audit()
     return w.report
@@ -494,13 +495,20 @@ def _replace_members(w: _Writer, entries: list[dict]) -> None:
     ])
 
 
-def _write_meeting_parts(w: _Writer, new: list[dict], changed: list[dict]) -> None:
+def _write_meeting_parts(w: _Writer, new: list[dict], changed: list[dict],
+                         was_held: set[str]) -> None:
     """Agenda, attendance and approvers of the written meetings.
 
     New meetings get theirs in bulk. A changed meeting keeps the rows that stay (an agenda item
     keeps its id and the decisions taken on it; an attendance mark keeps whom a substitute
     stood in for; an approver keeps the date they approved), changes what differs and
     removes the rest.
+
+    Attendance and approvers follow the file when it gives the meeting as held, or when the
+    stored meeting was held (a file that says it was not takes its record away). A meeting
+    neither held in the portal nor in the file has no attendance in the format, so what the
+    portal keeps for it (apologies sent in advance) is left as it is; `was_held` names the
+    meetings stored as held.
     """
     meeting_ids = w.key_ids("meetings")
     person_ids = w.key_ids("people")
@@ -513,7 +521,7 @@ def _write_meeting_parts(w: _Writer, new: list[dict], changed: list[dict]) -> No
             for name in targets}}
 
     def marks(e: dict) -> dict[int, str]:
-        out = {person_ids[p]: "apologies" for p in e["apologies"]}
+        out = {person_ids[p]: "apologies" for p in e["apologies"] or []}
         out.update((person_ids[p], "present") for p in e["present"] or [])
         return out
 
@@ -526,9 +534,10 @@ def _write_meeting_parts(w: _Writer, new: list[dict], changed: list[dict]) -> No
                        for pid, status in marks(e).items()]
         approvers += [{"meeting_id": mid, "person_id": person_ids[p],
                        "approved_on": e["minutes_approved_on"]}
-                      for p in e["minutes_approved_by"]]
+                      for p in e["minutes_approved_by"] or []]
     if changed:
-        _diff_meeting_parts(w, changed, item_row, marks, agenda, attendance, approvers)
+        _diff_meeting_parts(w, changed, item_row, marks, agenda, attendance, approvers,
+                            was_held)
     w.execute(insert(AgendaItem.__table__), agenda)
     w.execute(insert(Attendance.__table__), attendance)
     w.execute(insert(MinutesApprover.__table__), approvers)
@@ -573,7 +582,7 @@ def _agenda_items_of(w: _Writer, decisions: list[dict], milestones: list[dict]) 
 
 
 def _diff_meeting_parts(w: _Writer, changed, item_row, marks, agenda, attendance,
-                        approvers) -> None:
+                        approvers, was_held: set[str]) -> None:
     """Bring the parts of changed meetings in line with the file; new rows go to the lists."""
     meeting_ids = w.key_ids("meetings")
     person_ids = w.key_ids("people")
@@ -597,6 +606,10 @@ def _diff_meeting_parts(w: _Writer, changed, item_row, marks, agenda, attendance
     for chunk in _chunks(item_deletes):
         w.execute(delete(items).where(items.c.id.in_(chunk)))
 
+    # Attendance and approvers: not of a meeting held neither in the portal nor in the file.
+    by_id = {mid: e for mid, e in by_id.items()
+             if e["status"] == "held" or e["key"] in was_held}
+    ids = list(by_id)
     table = Attendance.__table__
     stored_marks: dict[tuple[int, int], tuple[int, str]] = {}
     for row_id, meeting_id, person_id, status in w.stored_rows(
@@ -619,7 +632,7 @@ def _diff_meeting_parts(w: _Writer, changed, item_row, marks, agenda, attendance
             table, "meeting_id", ids, "id", "meeting_id", "person_id", "approved_on"):
         stored_approvers[meeting_id, person_id] = (row_id, approved_on)
     wanted_approvers = {(mid, person_ids[p]): e["minutes_approved_on"]
-                        for mid, e in by_id.items() for p in e["minutes_approved_by"]}
+                        for mid, e in by_id.items() for p in e["minutes_approved_by"] or []}
     approvers += [{"meeting_id": pair[0], "person_id": pair[1], "approved_on": on}
                   for pair, on in wanted_approvers.items() if pair not in stored_approvers]
     dated = [{"_id": stored_approvers[pair][0], "approved_on": on}

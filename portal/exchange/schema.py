@@ -60,7 +60,9 @@ class Field:
 
     `unique_by` names the item fields that no two items of a list of objects may share (a
     person once per forum; one value per date and organisation); the error is located at the
-    last of them. `nullable_list`: a list field where `null` (not recorded) differs from `[]`.
+    last of them. `nullable_list`: a list field where `null` (absent, not recorded) differs
+    from `[]` (a meeting's `present`; its `apologies` and approvers, which only a held meeting
+    may give, even empty).
     """
 
     name: str
@@ -253,9 +255,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         text("place"),
         Field("agenda", Kind.OBJECTS, items=AGENDA_ITEM),
         refs("present", "people", nullable=True),
-        refs("apologies", "people"),
+        refs("apologies", "people", nullable=True),
         date("minutes_approved_on"),
-        refs("minutes_approved_by", "people"),
+        refs("minutes_approved_by", "people", nullable=True),
     ),
     "decisions": (
         text("title", required=True),

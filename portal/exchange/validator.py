@@ -828,9 +828,15 @@ class _Checker:
         """Attendance and minutes belong to held meetings; nobody both came and sent apologies."""
         status = out["status"]
         if status in ("planned", "cancelled"):
+            # `null` is absent; anything else given, `[]` included, is an error.
             for name in HELD_ONLY:
-                if out[name] is not None and (out[name] != [] or name == "present"):
+                if out[name] is not None:
                     entry.error(name, "held_only", status=status)
+        elif status == "held":
+            # On a held meeting an absent list of people is an empty one (except `present`).
+            for name in ("apologies", "minutes_approved_by"):
+                if out[name] is None:
+                    out[name] = []
         present, apologies = out["present"], out["apologies"]
         if isinstance(present, list) and isinstance(apologies, list):
             both = set(filter(lambda k: isinstance(k, str), present))

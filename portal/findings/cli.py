@@ -11,6 +11,7 @@ from json.encoder import encode_basestring
 import click
 
 from portal.analysis.core import KINDS
+from portal.dates import FIRST_DATE, LAST_DATE, in_range
 
 # The thresholds of analysis.md as options: (option, setting, type, help).
 SETTING_OPTIONS = (
@@ -32,15 +33,22 @@ SETTING_OPTIONS = (
 
 
 def _date(_ctx, _param, value: str | None) -> date | None:
-    """Parse --as-of, with a clear message for a bad date."""
+    """Parse --as-of, with a clear message for a bad date or one outside the portal's range.
+
+    The range is the API's too (400 there): a date near year 1 would overflow the window.
+    """
     if value is None:
         return None
     try:
         if len(value) != 10:
             raise ValueError
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f'invalid date "{value}", expected YYYY-MM-DD') from None
+    if not in_range(day):
+        raise click.BadParameter(
+            f"date {value} is outside the range {FIRST_DATE} to {LAST_DATE}")
+    return day
 
 
 def _setting_options(command):

@@ -36,7 +36,7 @@ class StatusReport(db.Model):
     )
     reported_on: Mapped[date]
     light: Mapped[str] = mapped_column(String(16))
-    comment: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str | None] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
@@ -81,7 +81,7 @@ class Risk(db.Model):
     owner_person_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
-    mitigation: Mapped[str] = mapped_column(Text, default="")
+    mitigation: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open")
     version: Mapped[int] = mapped_column(default=1)
 

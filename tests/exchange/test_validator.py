@@ -830,9 +830,9 @@ MINIMAL_NORMALIZED = {
         "place": None,
         "agenda": [],
         "present": None,
-        "apologies": [],
+        "apologies": None,
         "minutes_approved_on": None,
-        "minutes_approved_by": [],
+        "minutes_approved_by": None,
     },
     "status_reports": {
         "key": "new",

@@ -302,3 +302,13 @@ def test_the_cached_page_follows_writes_and_language(client, db, demo, signed_in
     import_text(json.dumps(ACCESSIBILITY_FORUM), None)
     after = client.get(f"/analys?as_of={AS_OF}").get_data(as_text=True)
     assert 'id="uncovered_area"' not in after
+
+
+@pytest.mark.parametrize("value", ["0001-01-05", "1899-12-31", "2200-01-01", "9999-12-31"])
+def test_cli_refuses_an_as_of_outside_the_portals_range(runner, db, value):
+    """A real date outside 1900-01-01..2199-12-31 is a usage error naming --as-of, no traceback."""
+    result = runner.invoke(args=["analyze", "--as-of", value])
+    assert result.exit_code == 2
+    assert "--as-of" in result.output
+    assert "1900-01-01" in result.output and "2199-12-31" in result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, OverflowError)
