@@ -14,6 +14,7 @@ import datetime
 import numpy as np
 
 from portal.analysis.meeting_table import NO_DAY
+from portal.analysis.presence import attended_by_principal
 
 WINDOW_DAYS = 365
 
@@ -135,7 +136,7 @@ def absent_principals(index, held, representation, min_meetings, min_share):
                 judged[forum] = principals
     if not judged:
         return []
-    attended = _attendance_by_principal(index, held, representation, judged)
+    attended = attended_by_principal(index, held, representation, judged)
     num, den = min_share.numerator, min_share.denominator
     found = []
     for forum, principals in judged.items():
@@ -146,90 +147,6 @@ def absent_principals(index, held, representation, min_meetings, min_share):
                 found.append((org, forum, total, came))
     found.sort()
     return found
-
-
-BLOCK = 1 << 25  # cells of one block of the meeting × principal table (32 MB)
-
-
-def _attendance_by_principal(index, held, representation, judged):
-    """Return ``attended(forum, principal)``: the meetings of the forum in the window at which
-    the principal was present.
-
-    Each present mark stands for a set of principals: those of the person's own organisation,
-    and for a member acting ``on_behalf_of`` someone those of the membership. (A member who
-    represents no principal has an empty set either way.) The marks fill a table of meetings
-    × principals, so a principal counts once per meeting however many people represent it.
-    """
-    table = held.table
-    sets, numbers = [], {}
-
-    def number(principals):
-        principals = frozenset(principals)
-        found = numbers.get(principals)
-        if found is None:
-            found = numbers[principals] = len(sets)
-            sets.append(principals)
-        return found
-
-    number(())
-    own = {org: number(representation.of_organisation(org)) for org in index.organisations}
-    person_set = np.fromiter(
-        (own.get(index.person_organisation(name), 0) for name in table.person_names),
-        dtype=np.int64, count=len(table.person_names))
-    # The meetings judged, grouped by forum: row r of the table is meeting chosen[r].
-    forum_numbers = {name: f for f, name in enumerate(table.forum_names)}
-    judged_forum = np.zeros(len(table.forum_names), dtype=bool)
-    judged_forum[[forum_numbers[forum] for forum in judged]] = True
-    chosen = np.flatnonzero(held.in_window_mask & judged_forum[table.forum])
-    chosen = chosen[np.argsort(table.forum[chosen], kind="stable")]
-    row = np.full(len(table.keys), -1, dtype=np.int64)
-    row[chosen] = np.arange(len(chosen))
-    mark_meeting = table.mark_meetings()
-    mark_row = row[mark_meeting]
-    kept = mark_row >= 0
-    mark_row, person = mark_row[kept], table.people[kept]
-    mark_set = person_set[person]
-    seats = held.seats(index)
-    acting = [i for i in seats.behalf if seats.person[i] >= 0 and seats.names[i][1] in judged]
-    if acting:  # members acting on behalf of someone: the membership's set
-        codes = seats.code[acting]
-        order = np.argsort(codes)
-        codes = codes[order]
-        acting_sets = np.asarray(
-            [number(representation.members(seats.names[i][1]).get(seats.names[i][0], ()))
-             for i in acting], dtype=np.int64)[order]
-        mark_code = table.forum[mark_meeting[kept]] * seats.person_count + person
-        where = np.minimum(np.searchsorted(codes, mark_code), len(codes) - 1)
-        hit = codes[where] == mark_code
-        mark_set[hit] = acting_sets[where[hit]]
-    principals = sorted(set().union(*sets))
-    column = {org: c for c, org in enumerate(principals)}
-    sizes = np.asarray([len(s) for s in sets], dtype=np.int64)
-    set_starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    set_members = np.asarray([column[org] for s in sets for org in sorted(s)], dtype=np.int64)
-    repeat = sizes[mark_set]
-    total = int(repeat.sum())
-    pair_row = np.repeat(mark_row, repeat)
-    offsets = np.arange(total) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-    pair_column = set_members[np.repeat(set_starts[mark_set], repeat) + offsets]
-    # Mark each (meeting, principal) once, in blocks of whole forums (rows are grouped by
-    # forum), and count the marked cells per (forum, principal).
-    chosen_forum = table.forum[chosen]
-    starts = np.flatnonzero(np.r_[True, chosen_forum[1:] != chosen_forum[:-1]])
-    group_of_row = np.cumsum(np.r_[True, chosen_forum[1:] != chosen_forum[:-1]]) - 1
-    width = max(len(principals), 1)
-    counts = np.zeros(len(starts) * width, dtype=np.int64)
-    block_rows = max(BLOCK // width, 1)
-    for first in range(0, len(chosen), block_rows):
-        end = min(first + block_rows, len(chosen))
-        cells = np.zeros((end - first) * width, dtype=bool)
-        inside = (pair_row >= first) & (pair_row < end)
-        cells[(pair_row[inside] - first) * width + pair_column[inside]] = True
-        marked = np.flatnonzero(cells)
-        counts += np.bincount(group_of_row[marked // width + first] * width + marked % width,
-                              minlength=len(counts))
-    forum_row = {table.forum_names[f]: r for r, f in enumerate(chosen_forum[starts].tolist())}
-    return lambda forum, org: int(counts[forum_row[forum] * width + column[org]])
 
 
 def inactive_members(index, held, last_count):
@@ -253,7 +170,7 @@ def inactive_members(index, held, last_count):
     last[ordered[from_end <= last_count]] = True
     mark_meeting = table.mark_meetings()
     at_last = last[mark_meeting]
-    came = np.unique(table.forum[mark_meeting[at_last]] * seats.person_count
+    came = _distinct(table.forum[mark_meeting[at_last]] * seats.person_count
                      + table.people[at_last])
     absent = judged & ~_among(seats.code, came)
     chosen = np.flatnonzero(absent)
@@ -263,6 +180,12 @@ def inactive_members(index, held, last_count):
              for i, c in zip(chosen.tolist(), codes.tolist(), strict=True)]
     found.sort(key=lambda item: (item[0], item[1]))
     return found
+
+
+def _distinct(values):
+    """The distinct values, sorted (``np.unique`` without its import of ``numpy.ma``)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def _among(values, sorted_values):
@@ -276,7 +199,7 @@ def _among(values, sorted_values):
 def _last_present(table, held, wanted, mark_meeting, person_count):
     """``{forum * people + person: date}`` of the latest recorded meeting on or before the
     as-of date at which each wanted (forum, person) was present."""
-    wanted = np.unique(wanted[wanted >= 0])
+    wanted = _distinct(wanted[wanted >= 0])
     if not len(wanted):
         return {}
     marks = np.flatnonzero(held.recorded[mark_meeting])
