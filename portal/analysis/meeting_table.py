@@ -54,23 +54,31 @@ class MeetingTable(Sequence):
 
     @classmethod
     def from_dicts(cls, meetings) -> MeetingTable:
-        """Columns of meeting dicts as the exchange format has them (dates as text or dates)."""
-        keys, statuses, forum, day, approved, recorded, starts, people = (
-            [], [], [], [], [], [], [0], [])
-        forums, persons = {}, {}
-        for meeting in meetings:
-            keys.append(meeting.get("key"))
-            statuses.append(meeting.get("status"))
-            forum.append(forums.setdefault(meeting.get("forum"), len(forums)))
-            day.append(_ordinal(meeting.get("date")))
-            approved.append(_ordinal(meeting.get("minutes_approved_on")))
-            present = meeting.get("present")
-            recorded.append(present is not None)
-            for person in present or ():
-                people.append(persons.setdefault(person, len(persons)))
-            starts.append(len(people))
-        return cls(keys, statuses, forum, list(forums), day, approved, recorded, starts, people,
-                   list(persons))
+        """Columns of meeting dicts as the exchange format has them (dates as text or dates).
+
+        One pass per field: a map from a file has as many meetings as the stored one.
+        """
+        meetings = list(meetings)
+        forum_keys = [m.get("forum") for m in meetings]
+        forum_names = list(dict.fromkeys(forum_keys))
+        forum_numbers = {name: f for f, name in enumerate(forum_names)}
+        days = _Ordinals()
+        presents = [m.get("present") for m in meetings]
+        marks = [person for present in presents if present for person in present]
+        person_names = list(dict.fromkeys(marks))
+        person_numbers = {name: p for p, name in enumerate(person_names)}
+        sizes = np.fromiter((len(present) if present else 0 for present in presents),
+                            dtype=np.int64, count=len(presents))
+        return cls(
+            [m.get("key") for m in meetings], [m.get("status") for m in meetings],
+            [forum_numbers[key] for key in forum_keys], forum_names,
+            [days[m.get("date")] for m in meetings],
+            [days[m.get("minutes_approved_on")] for m in meetings],
+            [present is not None for present in presents],
+            np.concatenate(([0], np.cumsum(sizes))),
+            np.fromiter(map(person_numbers.__getitem__, marks), dtype=np.int64,
+                        count=len(marks)),
+            person_names)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -148,6 +156,17 @@ class MeetingTable(Sequence):
         names = self.person_names
         return [names[p] for p in self.people[self.starts[position]:self.starts[position + 1]]
                 .tolist()]
+
+
+class _Ordinals(dict):
+    """Day numbers of dates (or ISO text), each value converted once: two years of meetings
+    fall on a few hundred days."""
+
+    __slots__ = ()
+
+    def __missing__(self, value) -> int:
+        found = self[value] = _ordinal(value)
+        return found
 
 
 def _ordinal(value) -> int:
