@@ -91,19 +91,21 @@ class Seats:
 
     def __init__(self, index, table):
         forum_numbers = {name: f for f, name in enumerate(table.forum_names)}
-        person_numbers = {name: p for p, name in enumerate(table.person_names)}
-        forums, people, names, adjunct, behalf = [], [], [], [], []
+        person_number = {name: p for p, name in enumerate(table.person_names)}.get
+        forums, people, names, roles, behalf = [], [], [], [], []
         for forum, seats in index.memberships.items():
             f = forum_numbers.get(forum)
             if f is None:
                 continue
-            for person, seat in seats.items():
+            start = len(names)
+            names.extend((person, forum) for person in seats)
+            forums.extend([f] * len(seats))
+            people.extend(person_number(person, -1) for person in seats)
+            for offset, seat in enumerate(seats.values()):
+                roles.append(seat.get("role"))
                 if seat.get("on_behalf_of"):
-                    behalf.append(len(names))
-                names.append((person, forum))
-                forums.append(f)
-                people.append(person_numbers.get(person, -1))
-                adjunct.append(seat.get("role") == "adjunct")
+                    behalf.append(start + offset)
+        adjunct = [role == "adjunct" for role in roles]
         self.names = names  # (person, forum) of each seat
         self.forum = np.asarray(forums, dtype=np.int64)
         self.person = np.asarray(people, dtype=np.int64)

@@ -119,7 +119,7 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
     and no areas, so that a forum that no longer meets neither covers an area nor overlaps,
     and meetings only the fields the analysis reads.
     """
-    present_marks = _start_reading_present_marks(session) if for_analysis else None
+    meeting_columns = _start_reading_meetings(session) if for_analysis else None
     org_keys = _keys(session, Organisation)
     person_keys = _keys(session, Person)
     area_keys = _keys(session, Area)
@@ -189,7 +189,8 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
                  "owner_person_id", "owner_forum_id", "due_on", "status", "progress")
     ]
     if for_analysis:
-        doc["meetings"] = _meetings_for_analysis(session, forum_keys, person_keys, present_marks)
+        doc["meetings"] = _meetings_for_analysis(session, forum_keys, person_keys,
+                                                 meeting_columns)
     else:
         doc["meetings"] = _meetings(
             session, meeting_keys, forum_keys, person_keys,
@@ -339,7 +340,7 @@ def _meetings(session: Session, meeting_keys, forum_keys, person_keys, targets) 
 
 def _meetings_for_analysis(session: Session, forum_keys: dict[int, str],
                            person_keys: dict[int, str],
-                           present_marks: Callable[[], tuple] | None = None) -> MeetingTable:
+                           meeting_columns: Callable[[], tuple] | None = None) -> MeetingTable:
     """Meetings with only what the analysis reads, as columns (`MeetingTable`): forum, date,
     status, whether attendance was recorded, who was present and when the minutes were
     approved (no agenda, apologies or approvers).
@@ -350,18 +351,13 @@ def _meetings_for_analysis(session: Session, forum_keys: dict[int, str],
     """
     import numpy as np  # only this reading needs it; it is not imported at start-up
 
-    if present_marks is None:
-        present_marks = _start_reading_present_marks(session)
-    cursor = session.connection().connection.cursor()  # the driver's own cursor
-    try:
-        cursor.execute(_MEETING_COLUMNS[_dialect(session)])
-        count, ids, forums, days, approved, recorded, statuses, keys = cursor.fetchone()
-    finally:
-        cursor.close()
+    if meeting_columns is None:
+        meeting_columns = _start_reading_meetings(session)
+    (count, ids, forums, days, approved, recorded, statuses, keys), (
+        meeting_text, person_text) = meeting_columns()
     forum_names, forum_at = _positions(np, forum_keys)
     person_names, person_at = _positions(np, person_keys)
     if not count:
-        present_marks()  # wait for the reading thread even when nothing is there
         return MeetingTable([], [], [], forum_names, [], [], [], [0], [], person_names)
     ids = np.fromstring(ids, dtype=np.int64, sep=" ")
     keys = keys.split(_KEY_SEPARATOR)
@@ -370,7 +366,6 @@ def _meetings_for_analysis(session: Session, forum_keys: dict[int, str],
                                          .order_by(Meeting.__table__.c.id), plain=True)]
     meeting_at = np.full(int(ids.max()) + 1, -1, dtype=np.int64)
     meeting_at[ids] = np.arange(count)
-    meeting_text, person_text = present_marks()
     if meeting_text:
         marked = _look_up(np, meeting_at, meeting_text)
         people = _look_up(np, person_at, person_text)
@@ -439,38 +434,47 @@ _PRESENT_MARKS = {
 }
 
 
-def _start_reading_present_marks(session: Session) -> Callable[[], tuple]:
-    """Start reading the present marks; return what gives them when they are needed.
+def _start_reading_meetings(session: Session) -> Callable[[], tuple]:
+    """Start reading the meetings' columns and the present marks; return what gives both
+    (each a row of strings) when they are needed.
 
-    The database takes a while to join a million marks into two strings, and neither SQLite
-    nor psycopg holds Python's lock while it works. On a database another connection can
-    reach (a file or a server) a second connection reads them in a thread while this one reads
-    the rest of the map, so the two cores work at once; an in-memory database is read in turn.
-    Both connections read what is committed, as each statement of the session does.
+    The database takes a while to join 126,000 meetings and a million marks into strings,
+    and neither SQLite nor psycopg holds Python's lock while it works. On a database another
+    connection can reach (a file or a server) a second connection reads them in a thread, in
+    one transaction, while this one reads the rest of the map, so the two cores work at once;
+    an in-memory database is read in turn. Both connections read what is committed, as each
+    statement of the session does.
     """
     engine = session.get_bind()
-    sql = _PRESENT_MARKS[_dialect(session)]
+    statements = (_MEETING_COLUMNS[_dialect(session)], _PRESENT_MARKS[_dialect(session)])
     if engine.dialect.name == "sqlite" and (
         isinstance(engine.pool, StaticPool) or engine.url.database in (None, "", ":memory:")
         or "mode=memory" in str(engine.url)
     ):
-        return lambda: _read_marks(session.connection(), sql)
-    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="present-marks")
-    future = worker.submit(_read_marks_apart, engine, sql)
+        return lambda: _read_rows(session.connection(), statements)
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetings")
+    future = worker.submit(_read_rows_apart, engine, statements)
     worker.shutdown(wait=False)
     return future.result
 
 
-def _read_marks_apart(engine, sql: str) -> tuple:
-    with engine.connect() as connection:
-        return _read_marks(connection, sql)
+def _read_rows_apart(engine, statements: tuple[str, ...]) -> tuple:
+    with engine.begin() as connection:
+        driver = connection.connection.driver_connection
+        if engine.dialect.name == "sqlite" and not driver.in_transaction:
+            connection.exec_driver_sql("BEGIN")  # pysqlite begins only before a write
+        return _read_rows(connection, statements)
 
 
-def _read_marks(connection, sql: str) -> tuple:
-    cursor = connection.connection.cursor()  # the driver's own cursor
+def _read_rows(connection, statements: tuple[str, ...]) -> tuple:
+    """The one row each statement gives, read with the driver's own cursor."""
+    cursor = connection.connection.cursor()
     try:
-        cursor.execute(sql)
-        return tuple(cursor.fetchone())
+        rows = []
+        for sql in statements:
+            cursor.execute(sql)
+            rows.append(tuple(cursor.fetchone()))
+        return tuple(rows)
     finally:
         cursor.close()
 
