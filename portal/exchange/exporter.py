@@ -349,11 +349,11 @@ def _meetings_for_analysis(session: Session, forum_keys: dict[int, str],
     read as one string of numbers (`_MEETING_COLUMNS`, `_PRESENT_MARKS`) that numpy parses, so
     Python touches neither the meetings nor the marks one by one.
     """
-    import numpy as np  # only this reading needs it; it is not imported at start-up
+    import numpy as np
 
     if meeting_columns is None:
         meeting_columns = _start_reading_meetings(session)
-    (count, ids, forums, days, approved, recorded, statuses, keys), (
+    (count, ids, meeting_forums, days, approved, recorded, statuses, keys), (
         meeting_text, person_text) = meeting_columns()
     forum_names, forum_at = _positions(np, forum_keys)
     person_names, person_at = _positions(np, person_keys)
@@ -377,8 +377,14 @@ def _meetings_for_analysis(session: Session, forum_keys: dict[int, str],
     else:
         marked = people = np.zeros(0, dtype=np.int64)
     starts = np.concatenate(([0], np.cumsum(np.bincount(marked, minlength=count))))
+    forums = _look_up(np, forum_at, meeting_forums)
+    if (forums < 0).any():  # the forums changed while the map was read: read them again
+        forum_names, forum_at = _positions(np, _keys(session, Forum))
+        forums = _look_up(np, forum_at, meeting_forums)
+        forum_names.append(None)  # a forum gone meanwhile: its meetings count for no forum
+        forums[forums < 0] = len(forum_names) - 1
     return MeetingTable(
-        keys, statuses.split(" "), forum_at[np.fromstring(forums, dtype=np.int64, sep=" ")],
+        keys, statuses.split(" "), forums,
         forum_names, np.fromstring(days, dtype=np.int64, sep=" "),
         np.fromstring(approved, dtype=np.int64, sep=" "),
         np.fromstring(recorded, dtype=np.int64, sep=" ") != 0, starts, people, person_names)
@@ -391,9 +397,11 @@ def _positions(np, keys: dict[int, str]) -> tuple[list[str], Any]:
     return list(keys.values()), at
 
 
-def _look_up(np, at, text: str):
-    """The positions of a string of database ids (-1 for an id `at` does not know)."""
-    ids = np.fromstring(text, dtype=np.int64, sep=" ")
+def _look_up(np, at, ids):
+    """The positions of database ids, given as an array or a string of numbers (-1 for an id
+    `at` does not know)."""
+    if isinstance(ids, str):
+        ids = np.fromstring(ids, dtype=np.int64, sep=" ")
     return np.where(ids < len(at), at[np.minimum(ids, len(at) - 1)], -1)
 
 

@@ -72,3 +72,19 @@ def test_the_stored_meetings_read_as_the_meetings_of_the_map(db):
                 None if present is None else sorted(present), meeting["minutes_approved_on"])
 
     assert sorted(map(plain, stored)) == sorted(map(plain, exported))
+
+
+def test_a_forum_written_while_the_map_is_read_keeps_its_meetings(db):
+    """Meetings of a forum the first reading of the forums missed (written meanwhile) still
+    name their forum."""
+    from portal.exchange.exporter import _keys, _meetings_for_analysis
+    from portal.models import Forum, Person
+
+    import_text(json.dumps(_small_map()[0]), None)
+    forums = _keys(db.session, Forum)
+    missed = next(iter(forums))
+    name = forums.pop(missed)
+    table = _meetings_for_analysis(db.session, forums, _keys(db.session, Person))
+    exported = [m["key"] for m in export_document(db.session)["meetings"] if m["forum"] == name]
+    assert exported
+    assert sorted(m["key"] for m in table if m["forum"] == name) == sorted(exported)
