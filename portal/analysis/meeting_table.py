@@ -107,6 +107,16 @@ class MeetingTable(Sequence):
             self._dicts = dicts
         return self._dicts
 
+    def dated_keys(self):
+        """``(key, forum, date)`` of each meeting, without building the meeting dicts."""
+        dates = {}
+        for key, forum, day in zip(self.keys, self.forum.tolist(), self.day.tolist(),
+                                   strict=True):
+            found = dates.get(day)
+            if found is None:
+                found = dates[day] = _date(day)
+            yield key, self.forum_names[forum], found
+
     def mark_meetings(self) -> np.ndarray:
         """The position of the meeting of each present mark (parallel to ``people``)."""
         if self._mark_meetings is None:

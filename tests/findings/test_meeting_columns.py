@@ -88,3 +88,17 @@ def test_a_forum_written_while_the_map_is_read_keeps_its_meetings(db):
     exported = [m["key"] for m in export_document(db.session)["meetings"] if m["forum"] == name]
     assert exported
     assert sorted(m["key"] for m in table if m["forum"] == name) == sorted(exported)
+
+
+def test_findings_name_the_stored_meetings_by_forum_and_date(db):
+    """A finding's meeting is named by its forum and date, from the columns as from dicts."""
+    from portal.findings.scope import build_lookup
+
+    import_text(json.dumps(_small_map()[0]), None)
+    stored = export_document(db.session, for_analysis=True)
+    names = build_lookup(stored).names
+    as_dicts = build_lookup({**stored, "meetings": list(stored["meetings"])}).names
+    assert names == as_dicts
+    meeting = stored["meetings"][0]
+    forum = next(f["name"] for f in stored["forums"] if f["key"] == meeting["forum"])
+    assert names["meeting", meeting["key"]] == f"{forum} {meeting['date'].isoformat()}"
