@@ -2,7 +2,8 @@
 
 Pure functions over a normalized ``samverkan/1`` document (see HELPERS-CONTRACT.md): no Flask,
 no database. ``analyze`` produces the ``samverkan-findings/1`` document of analysis.md and needs
-only the standard library; ``structure_metrics`` (networkx) is slower and meant to be cached.
+the standard library and numpy (for the meetings); ``structure_metrics`` (networkx) is slower
+and meant to be cached.
 """
 
 import datetime

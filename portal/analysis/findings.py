@@ -44,7 +44,7 @@ class Context:
     as_of: date
     settings: Thresholds
     _representation: Representation | None = None
-    _meetings: dict | None = None
+    _meetings: meetings.HeldMeetings | None = None
 
     def representation(self, index):
         """Who represents which principal (shared by the coverage and meeting steps)."""
@@ -53,17 +53,12 @@ class Context:
         return self._representation
 
     def meetings(self, index):
-        """The held meetings of each forum up to the as-of date (``meetings.by_forum``)."""
+        """The held meetings up to the as-of date (``meetings.HeldMeetings``)."""
         if self._meetings is None:
-            self._meetings = meetings.by_forum(
-                index, self.as_of, self.settings.minutes_due_days
+            self._meetings = meetings.HeldMeetings(
+                index.meetings, self.as_of, self.settings.minutes_due_days
             )
-        return self._meetings[0]
-
-    def unapproved_minutes(self, index):
-        """Held meetings whose minutes are overdue for approval (``meetings.by_forum``)."""
-        self.meetings(index)
-        return self._meetings[1]
+        return self._meetings
 
 
 def parallel_step(index, context):
@@ -201,7 +196,6 @@ def absent_principal_step(index, context):
             index,
             context.meetings(index),
             context.representation(index),
-            context.as_of,
             settings.participation_min_meetings,
             settings.participation_min_share,
         )
@@ -219,7 +213,7 @@ def inactive_member_step(index, context):
             "last_meetings": context.settings.inactive_after_meetings,
         }
         for person, forum, last in meetings.inactive_members(
-            index, context.meetings(index), context.as_of, context.settings.inactive_after_meetings
+            index, context.meetings(index), context.settings.inactive_after_meetings
         )
     ]
 
@@ -240,12 +234,12 @@ def unapproved_minutes_step(index, context):
     return [
         {
             "kind": "unapproved_minutes",
-            "meeting": meeting["key"],
-            "forum": meeting.get("forum"),
+            "meeting": meeting,
+            "forum": forum,
             "date": day.isoformat(),
             "days": days,
         }
-        for meeting, day, days in context.unapproved_minutes(index)
+        for meeting, forum, day, days in context.meetings(index).unapproved
     ]
 
 

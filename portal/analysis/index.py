@@ -7,6 +7,8 @@ fields (``.get`` with defaults) so that small hand-built maps work too.
 
 import datetime
 
+from portal.analysis.meeting_table import MeetingTable
+
 OPEN_EXCLUDED = frozenset({"done", "cancelled"})
 
 
@@ -43,7 +45,7 @@ class MapIndex:
         self.milestones = entries(doc, "milestones")
         self.recommendations = entries(doc, "recommendations")
         self.actions = entries(doc, "actions")
-        self.meetings = entries(doc, "meetings")
+        self.meetings = MeetingTable.of(doc.get("meetings"))
         self._by_key = {}
 
         self.forum_keys = sorted(self.forums)

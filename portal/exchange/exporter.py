@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, time
+from datetime import time
 from operator import itemgetter
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from portal.analysis.meeting_table import MeetingTable
 from portal.exchange.schema import FORMAT
 from portal.models import (
     Action,
@@ -113,7 +114,7 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
     and no areas, so that a forum that no longer meets neither covers an area nor overlaps,
     and meetings only the fields the analysis reads.
     """
-    present_marks = _start_reading_present_marks(session) if for_analysis else None
+    meeting_columns = _start_reading_meetings(session) if for_analysis else None
     org_keys = _keys(session, Organisation)
     person_keys = _keys(session, Person)
     area_keys = _keys(session, Area)
@@ -183,7 +184,8 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
                  "owner_person_id", "owner_forum_id", "due_on", "status", "progress")
     ]
     if for_analysis:
-        doc["meetings"] = _meetings_for_analysis(session, forum_keys, person_keys, present_marks)
+        doc["meetings"] = _meetings_for_analysis(session, forum_keys, person_keys,
+                                                 meeting_columns)
     else:
         doc["meetings"] = _meetings(
             session, meeting_keys, forum_keys, person_keys,
@@ -335,30 +337,95 @@ def _meetings(session: Session, meeting_keys, forum_keys, person_keys, targets) 
 
 def _meetings_for_analysis(session: Session, forum_keys: dict[int, str],
                            person_keys: dict[int, str],
-                           present_marks: Callable[[], tuple] | None = None) -> list[dict]:
-    """Meetings with only what the analysis reads: forum, date, status, who was present and
-    when the minutes were approved (no agenda, apologies or approvers).
+                           meeting_columns: Callable[[], tuple] | None = None) -> MeetingTable:
+    """Meetings with only what the analysis reads, as columns (`MeetingTable`): forum, date,
+    status, whether attendance was recorded, who was present and when the minutes were
+    approved (no agenda, apologies or approvers).
 
-    On the national map attendance is a million rows: they are read as two compact arrays
-    (`_present_by_meeting`), and the meetings as plain tuples without a join.
+    On the national map that is 126,000 meetings and a million present marks: each column is
+    read as one string of numbers (`_MEETING_COLUMNS`, `_PRESENT_MARKS`) that numpy parses, so
+    Python touches neither the meetings nor the marks one by one.
     """
-    if present_marks is None:
-        present_marks = _start_reading_present_marks(session)
-    present = _present_by_meeting(present_marks(), person_keys)
-    meeting = Meeting.__table__
-    # In table order: the analysis does not depend on the order of meetings, and sorting
-    # 126,000 keys in the database costs more than the rest of this query.
-    rows = _fetch(session, select(
-        meeting.c.id, meeting.c.key, meeting.c.forum_id, meeting.c.meets_on, meeting.c.status,
-        meeting.c.is_attendance_recorded, meeting.c.minutes_approved_on,
-    ), plain=True)
-    day = _Days()
-    return [
-        {"key": key, "forum": forum_keys[forum_id], "date": day[meets_on], "status": status,
-         "present": (present.get(mid) or []) if status == "held" and recorded else None,
-         "minutes_approved_on": day[approved] if status == "held" else None}
-        for mid, key, forum_id, meets_on, status, recorded, approved in rows
-    ]
+    import numpy as np
+
+    if meeting_columns is None:
+        meeting_columns = _start_reading_meetings(session)
+    (count, ids, meeting_forums, days, approved, recorded, statuses, keys), (
+        meeting_text, person_text) = meeting_columns()
+    forum_names, forum_at = _positions(np, forum_keys)
+    person_names, person_at = _positions(np, person_keys)
+    if not count:
+        return MeetingTable([], [], [], forum_names, [], [], [], [0], [], person_names)
+    ids = np.fromstring(ids, dtype=np.int64, sep=" ")
+    keys = keys.split(_KEY_SEPARATOR)
+    if len(keys) != count:  # a key holding the separator: read the keys one by one
+        keys = [key for (key,) in _fetch(session, select(Meeting.__table__.c.key)
+                                         .order_by(Meeting.__table__.c.id), plain=True)]
+    meeting_at = np.full(int(ids.max()) + 1, -1, dtype=np.int64)
+    meeting_at[ids] = np.arange(count)
+    if meeting_text:
+        marked = _look_up(np, meeting_at, meeting_text)
+        people = _look_up(np, person_at, person_text)
+        # Marks of meetings or people written after those were read are left out.
+        kept = (marked >= 0) & (people >= 0)
+        marked, people = marked[kept], people[kept]
+        order = np.argsort(marked, kind="stable")
+        marked, people = marked[order], people[order]
+    else:
+        marked = people = np.zeros(0, dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(np.bincount(marked, minlength=count))))
+    forums = _look_up(np, forum_at, meeting_forums)
+    if (forums < 0).any():  # the forums changed while the map was read: read them again
+        forum_names, forum_at = _positions(np, _keys(session, Forum))
+        forums = _look_up(np, forum_at, meeting_forums)
+        forum_names.append(None)  # a forum gone meanwhile: its meetings count for no forum
+        forums[forums < 0] = len(forum_names) - 1
+    return MeetingTable(
+        keys, statuses.split(" "), forums,
+        forum_names, np.fromstring(days, dtype=np.int64, sep=" "),
+        np.fromstring(approved, dtype=np.int64, sep=" "),
+        np.fromstring(recorded, dtype=np.int64, sep=" ") != 0, starts, people, person_names)
+
+
+def _positions(np, keys: dict[int, str]) -> tuple[list[str], Any]:
+    """The keys as a list, and an array giving each database id its position in that list."""
+    at = np.full(max(keys, default=0) + 1, -1, dtype=np.int64)
+    at[np.fromiter(keys, dtype=np.int64, count=len(keys))] = np.arange(len(keys))
+    return list(keys.values()), at
+
+
+def _look_up(np, at, ids):
+    """The positions of database ids, given as an array or a string of numbers (-1 for an id
+    `at` does not know)."""
+    if isinstance(ids, str):
+        ids = np.fromstring(ids, dtype=np.int64, sep=" ")
+    return np.where(ids < len(at), at[np.minimum(ids, len(at) - 1)], -1)
+
+
+def _dialect(session: Session) -> str:
+    return "sqlite" if session.get_bind().dialect.name == "sqlite" else "postgresql"
+
+
+_KEY_SEPARATOR = "\x1f"  # the ASCII unit separator: never part of a key the portal writes
+# Every column the analysis reads of the meetings, each as one string in the same order; dates
+# as day numbers (`date.toordinal()`, 0 for none).
+_MEETING_COLUMNS = {
+    "sqlite": "SELECT count(*), group_concat(id, ' '), group_concat(forum_id, ' '), "
+              "group_concat(CAST(julianday(meets_on) - 1721424.5 AS INTEGER), ' '), "
+              "group_concat(coalesce(CAST(julianday(minutes_approved_on) - 1721424.5 "
+              "AS INTEGER), 0), ' '), "
+              "group_concat(CASE WHEN is_attendance_recorded THEN 1 ELSE 0 END, ' '), "
+              "group_concat(status, ' '), group_concat(key, char(31)) FROM meeting",
+    "postgresql": "SELECT count(*), string_agg(id::text, ' ' ORDER BY id), "
+                  "string_agg(forum_id::text, ' ' ORDER BY id), "
+                  "string_agg((meets_on - DATE '0001-01-01' + 1)::text, ' ' ORDER BY id), "
+                  "string_agg(coalesce(minutes_approved_on - DATE '0001-01-01' + 1, 0)::text, "
+                  "' ' ORDER BY id), "
+                  "string_agg(CASE WHEN is_attendance_recorded THEN '1' ELSE '0' END, ' ' "
+                  "ORDER BY id), "
+                  "string_agg(status, ' ' ORDER BY id), string_agg(key, chr(31) ORDER BY id) "
+                  "FROM meeting",
+}
 
 
 # The meeting and person ids of every present mark, as two strings of numbers in the same order.
@@ -372,82 +439,49 @@ _PRESENT_MARKS = {
 }
 
 
-def _start_reading_present_marks(session: Session) -> Callable[[], tuple]:
-    """Start reading the present marks; return what gives them when they are needed.
+def _start_reading_meetings(session: Session) -> Callable[[], tuple]:
+    """Start reading the meetings' columns and the present marks; return what gives both
+    (each a row of strings) when they are needed.
 
-    The database takes a while to join a million marks into two strings, and neither SQLite
-    nor psycopg holds Python's lock while it works. On a database another connection can
-    reach (a file or a server) a second connection reads them in a thread while this one reads
-    the rest of the map, so the two cores work at once; an in-memory database is read in turn.
-    Both connections read what is committed, as each statement of the session does.
+    The database takes a while to join 126,000 meetings and a million marks into strings,
+    and neither SQLite nor psycopg holds Python's lock while it works. On a database another
+    connection can reach (a file or a server) a second connection reads them in a thread, in
+    one transaction, while this one reads the rest of the map, so the two cores work at once;
+    an in-memory database is read in turn. Both connections read what is committed, as each
+    statement of the session does.
     """
     engine = session.get_bind()
-    sql = _PRESENT_MARKS["sqlite" if engine.dialect.name == "sqlite" else "postgresql"]
+    statements = (_MEETING_COLUMNS[_dialect(session)], _PRESENT_MARKS[_dialect(session)])
     if engine.dialect.name == "sqlite" and (
         isinstance(engine.pool, StaticPool) or engine.url.database in (None, "", ":memory:")
         or "mode=memory" in str(engine.url)
     ):
-        return lambda: _read_marks(session.connection(), sql)
-    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="present-marks")
-    future = worker.submit(_read_marks_apart, engine, sql)
+        return lambda: _read_rows(session.connection(), statements)
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetings")
+    future = worker.submit(_read_rows_apart, engine, statements)
     worker.shutdown(wait=False)
     return future.result
 
 
-def _read_marks_apart(engine, sql: str) -> tuple:
-    with engine.connect() as connection:
-        return _read_marks(connection, sql)
+def _read_rows_apart(engine, statements: tuple[str, ...]) -> tuple:
+    with engine.begin() as connection:
+        driver = connection.connection.driver_connection
+        if engine.dialect.name == "sqlite" and not driver.in_transaction:
+            connection.exec_driver_sql("BEGIN")  # pysqlite begins only before a write
+        return _read_rows(connection, statements)
 
 
-def _read_marks(connection, sql: str) -> tuple:
-    cursor = connection.connection.cursor()  # the driver's own cursor
+def _read_rows(connection, statements: tuple[str, ...]) -> tuple:
+    """The one row each statement gives, read with the driver's own cursor."""
+    cursor = connection.connection.cursor()
     try:
-        cursor.execute(sql)
-        return tuple(cursor.fetchone())
+        rows = []
+        for sql in statements:
+            cursor.execute(sql)
+            rows.append(tuple(cursor.fetchone()))
+        return tuple(rows)
     finally:
         cursor.close()
-
-
-def _present_by_meeting(marks: tuple, person_keys: dict[int, str]) -> dict[int, list[str]]:
-    """Return ``{meeting id: [person key, ...]}`` of the people present, in no set order.
-
-    ``marks`` holds the meeting and person ids of every present mark as two long strings of
-    numbers, which numpy parses into arrays; grouping by meeting is a stable sort of those
-    arrays. Python then touches only the meetings, not the million marks one by one.
-    """
-    import numpy as np  # only this reading needs it; it is not imported at start-up
-
-    meeting_text, person_text = marks
-    if not meeting_text:
-        return {}
-    meetings = np.fromstring(meeting_text, dtype=np.int64, sep=" ")
-    people = np.fromstring(person_text, dtype=np.int64, sep=" ")
-    order = np.argsort(meetings, kind="stable")
-    meetings, people = meetings[order], people[order]
-    names = np.empty(max(person_keys, default=0) + 1, dtype=object)
-    names[np.fromiter(person_keys, dtype=np.int64, count=len(person_keys))] = list(
-        person_keys.values())
-    keys = names[people].tolist()
-    cuts = (np.flatnonzero(meetings[1:] != meetings[:-1]) + 1).tolist()
-    starts, ends = [0, *cuts], [*cuts, len(keys)]
-    return {
-        meeting_id: keys[start:end]
-        for meeting_id, start, end in zip(meetings[starts].tolist(), starts, ends, strict=True)
-    }
-
-
-class _Days(dict):
-    """Dates as the driver gives them (SQLite: text) as `date`s, each text parsed once.
-
-    Two years of meetings fall on a few hundred days, so a look-up replaces ~240,000 parses;
-    `days[value]` calls no Python code once the value has been seen.
-    """
-
-    __slots__ = ()
-
-    def __missing__(self, value: date | str | None) -> date | None:
-        found = self[value] = date.fromisoformat(value) if isinstance(value, str) else value
-        return found
 
 
 def _indicators(session: Session, area_keys, org_keys) -> list[dict]:

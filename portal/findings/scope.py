@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.analysis.meeting_table import MeetingTable
+
 
 @dataclass
 class MapLookup:
@@ -47,9 +49,15 @@ def build_lookup(doc: dict[str, Any]) -> MapLookup:
         lookup.forum_members[forum["key"]] = people
         for person in people:
             lookup.person_forums.setdefault(person, []).append(forum["key"])
-    for meeting in doc.get("meetings") or ():
-        forum_name = names.get(("forum", meeting["forum"]), meeting["forum"])
-        names["meeting", meeting["key"]] = meeting.get("title") or f"{forum_name} {meeting['date']}"
+    meetings = doc.get("meetings") or ()
+    if isinstance(meetings, MeetingTable):  # the stored map: no titles, no dicts to build
+        for key, forum, day in meetings.dated_keys():
+            names["meeting", key] = f"{names.get(('forum', forum), forum)} {day}"
+    else:
+        for meeting in meetings:
+            forum_name = names.get(("forum", meeting["forum"]), meeting["forum"])
+            names["meeting", meeting["key"]] = (meeting.get("title")
+                                                or f"{forum_name} {meeting['date']}")
     for commission in doc["commissions"]:
         names["commission", commission["key"]] = commission["title"]
         lookup.commission[commission["key"]] = commission

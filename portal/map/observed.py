@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from types import SimpleNamespace
 
-from portal.analysis.meetings import WINDOW_DAYS, by_forum, in_window
+from portal.analysis.meeting_table import MeetingTable
+from portal.analysis.meetings import WINDOW_DAYS, HeldMeetings
 
 STATUSES = ("attending", "absent", "on_call", "guest", "unrecorded")
 MODES = ("formal", "observed", "difference")
@@ -59,12 +59,13 @@ class ObservedNetwork:
 def observed_network(doc: dict, as_of: date, last_count: int) -> ObservedNetwork:
     """The observed network of the map on a date, `last_count` latest meetings per member."""
     # The longest allowed due time: no meeting in the window is checked for its minutes here.
-    held, _unapproved = by_forum(SimpleNamespace(meetings=doc.get("meetings") or []),
-                                 as_of, minutes_due_days=WINDOW_DAYS)
+    table = MeetingTable.of(doc.get("meetings"))
+    held = HeldMeetings(table, as_of, minutes_due_days=WINDOW_DAYS)
+    latest = held.latest_first()
     network = ObservedNetwork(as_of=as_of, last_count=last_count)
     for forum in doc.get("forums") or []:
         key = forum["key"]
-        recorded = in_window(held[key].recorded, as_of) if key in held else []
+        recorded = [table.present(m) for m in latest.get(key, [])[:held.in_window.get(key, 0)]]
         network.meetings[key] = len(recorded)
         network.edges[key] = _edges(forum.get("members") or [], recorded, last_count)
     return network
@@ -73,7 +74,7 @@ def observed_network(doc: dict, as_of: date, last_count: int) -> ObservedNetwork
 def _edges(members: list[dict], recorded: list, last_count: int) -> dict[str, Edge]:
     """The status of each member and guest of one forum, from its recorded meetings."""
     came, recently = set(), set()
-    for n, (_day, _key, present) in enumerate(recorded):
+    for n, present in enumerate(recorded):
         came.update(present)
         if n < last_count:
             recently.update(present)
