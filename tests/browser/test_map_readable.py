@@ -32,7 +32,7 @@ def _open(page, base, width=1280, height=900):
     page.set_viewport_size({"width": width, "height": height})
     sign_in(page, base, "ledning@example.org")
     page.goto(f"{base}/karta")
-    expect(page.locator("#map-canvas")).to_have_attribute("data-drawn", "31")
+    expect(page.locator("#map-canvas")).to_have_attribute("data-drawn", "29")
     page.wait_for_function("document.getElementById('map-canvas').dataset.labelled")
 
 
@@ -180,11 +180,11 @@ def test_the_neighbourhood_on_its_own(page, live_server):
     # Every forum comes back (waited for, not read at once: a redraw may be under way).
     page.wait_for_function(
         "() => document.getElementById('map-canvas').cy.nodes().filter(n => n.visible())"
-        ".length === 31", timeout=10_000)
+        ".length === 29", timeout=10_000)
     _settled(page)
     assert page.evaluate(
         "() => document.getElementById('map-canvas').cy.nodes().filter(n => n.visible()).length"
-    ) == 31
+    ) == 29
 
 
 def test_the_legend_explains_every_mark(page, live_server):
