@@ -136,7 +136,7 @@ def test_grouping_by_level_kind_and_community(page, live_server):
       .filter(n => !n.isChild()).length"""
     page.get_by_label("Gruppera efter").select_option("level")
     expect(page.locator("#map-canvas")).to_have_attribute("data-grouped", "level")
-    assert sorted(page.evaluate(groups)) == sorted(["Län (6)", "Lokal (8)", "Regional (17)"])
+    assert sorted(page.evaluate(groups)) == sorted(["Län (4)", "Lokal (8)", "Regional (17)"])
     assert page.evaluate(orphans) == 0
     _settled(page)
     _check_readable(page.evaluate(LABELS), page.evaluate(SIZE))
