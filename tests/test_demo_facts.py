@@ -386,3 +386,17 @@ def test_the_contribution_to_the_joint_plan_is_done_because_the_plan_was_finishe
     row = next(r for r in _sources().splitlines()
                if "`a25-gemensam-plan` is done" in r)
     assert {("001", 141), ("003", 145), ("003", 23)} <= set(_cited(row))
+
+
+def test_every_document_owner_is_cited(doc):
+    """A document's owner is the one SOURCES.md cites a line for; the rest have none."""
+    section = _sources().split("## Document owners", 1)[1].split("\n## ", 1)[0]
+    rows = {key: row for row in section.splitlines() if row.startswith("| `")
+            for key in re.findall(r"`([a-z0-9-]+)`", row.split(" | ")[0])}
+    for key, document in _by(doc, "documents").items():
+        row = rows[key]
+        assert _cited(row), key
+        if "owner" in document:
+            assert f"`{document['owner']}`" in row.split(" | ")[1], key
+        else:
+            assert "**no owner**" in row, key
