@@ -297,3 +297,106 @@ def test_cited_lines_lie_inside_their_documents(path):
     assert cited
     outside = [f"{d}:{n}" for d, n in cited if not 1 <= n <= DOCUMENT_LINES[d]]
     assert not outside, outside
+
+
+def _sources() -> str:
+    return (ROOT / "portal" / "demo" / "SOURCES.md").read_text(encoding="utf-8")
+
+
+def _forum_rows() -> dict[str, str]:
+    """SOURCES.md's forum table: each forum key → its row."""
+    section = _sources().split("## Forums", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for row in section.splitlines():
+        if row.startswith("| `"):
+            for key in re.findall(r"`([a-z0-9-]+)`", row.split(" | ")[0]):
+                rows[key] = row
+    return rows
+
+
+def _illustrative_forums() -> set[str]:
+    return {key for key, row in _forum_rows().items() if "**illustrative**" in row}
+
+
+# The findings that come from the illustrative meetings (labelled so on docs/demo-findings.md).
+MEETING_KINDS = {"absent_principal", "inactive_member", "dormant_forum", "unapproved_minutes"}
+
+
+def _findings(doc):
+    from portal.analysis.core import analyze
+
+    return analyze(doc, date(2025, 11, 1))["findings"]
+
+
+def test_every_forum_is_named_in_a_document_or_listed_as_illustrative(doc):
+    """Each forum has its row in SOURCES.md: the line that names it, or "illustrative" with
+    the lines describing the work it does (the home-rehabilitation network and the SIP group,
+    named nowhere, are gone: 001:108, 122, 145)."""
+    rows = _forum_rows()
+    forums = set(_by(doc, "forums"))
+    assert forums == set(rows)
+    assert [key for key in forums if not _cited(rows[key])] == []
+    assert not {"hemrehab-natverk", "sip-barnets-plan"} & forums
+
+
+def test_no_finding_from_the_documents_rests_on_an_illustrative_forum(doc):
+    """Outside the participation findings of the illustrative meetings, no finding names a
+    forum the documents do not name."""
+    illustrative = _illustrative_forums()
+    assert illustrative  # the local groups at least (001:132, 153)
+    leaning = []
+    for finding in _findings(doc):
+        if finding["kind"] in MEETING_KINDS:
+            continue
+        named = [finding.get("forum"), *finding.get("forums", ()), *finding.get("cut_off", ())]
+        leaning += [(finding["kind"], key) for key in named if key in illustrative]
+    assert leaning == []
+
+
+def test_no_person_level_finding_rests_on_invented_seats(doc):
+    """No document says who sits in which forum (000:81-86 and 003:121-125 name commission
+    members), so no person is a single point of failure or overloaded in the demo."""
+    kinds = {f["kind"] for f in _findings(doc)}
+    assert not kinds & {"single_point_of_failure", "overloaded_person"}
+
+
+def test_documents_have_only_the_owners_the_documents_give(doc):
+    """001:71 "Fasta kontakter och SIP" and 001:149-151 the HLT agreement are county-wide, with
+    no owner named; the prioritisation document is the health-centre management's (001:71)."""
+    docs, forums = _by(doc, "documents"), _by(doc, "forums")
+    assert "owner" not in docs["fasta-kontakter-sip"]
+    assert "owner" not in docs["overenskommelse-hlt"]
+    assert docs["prioritering-fast-lakarkontakt"]["owner"] == "lg-hc-lan"
+    assert all(d["owner"] in forums for d in docs.values() if "owner" in d)
+
+
+def test_a_decision_date_the_documents_do_not_give_is_marked_illustrative(doc):
+    """001:71 says only "under hösten": the decision's day is illustrative, in the autumn."""
+    decision = _by(doc, "decisions")["lg-hc-lan-2025-10-prioritering"]
+    assert date(2025, 9, 1) <= date.fromisoformat(decision["date"]) < date(2025, 11, 1)
+    row = next(r for r in _sources().splitlines() if "`lg-hc-lan-2025-10-prioritering`" in r)
+    assert "**illustrative**" in row and ("001", 71) in _cited(row)
+
+
+def test_the_contribution_to_the_joint_plan_is_done_because_the_plan_was_finished(doc):
+    """003:145 the lead contributes to the joint plan for primary care (March 2025); 001:141 the
+    joint plan with the 15 municipalities was finished in 2025: the same plan (SOURCES.md says
+    why), so the sub-activity is done."""
+    assert _by(doc, "actions")["a25-gemensam-plan"]["status"] == "done"
+    row = next(r for r in _sources().splitlines()
+               if "`a25-gemensam-plan` is done" in r)
+    assert {("001", 141), ("003", 145), ("003", 23)} <= set(_cited(row))
+
+
+def test_every_document_owner_is_cited(doc):
+    """A document's owner is the one SOURCES.md cites a line for; the rest have none."""
+    section = _sources().split("## Document owners", 1)[1].split("\n## ", 1)[0]
+    rows = {key: row for row in section.splitlines() if row.startswith("| `")
+            for key in re.findall(r"`([a-z0-9-]+)`", row.split(" | ")[0])}
+    for key, document in _by(doc, "documents").items():
+        row = rows[key]
+        assert _cited(row), key
+        if "owner" in document:
+            assert f"`{document['owner']}`" in row.split(" | ")[1], key
+        else:
+            assert "**no owner**" in row, key

@@ -74,9 +74,9 @@ def test_filter_to_an_area_and_focus_a_parallel_structure(page, base):
     members they share, and the detail panel names them."""
     _sign_in_english(page, base)
     _open_map(page, base)
-    expect(page.locator("#map-status")).to_contain_text("Showing 31 forums")
+    expect(page.locator("#map-status")).to_contain_text("Showing 29 forums")
     page.get_by_label("Focus area", exact=True).select_option("kommun-region")
-    expect(page.locator("#map-status")).not_to_contain_text("Showing 31 forums")
+    expect(page.locator("#map-status")).not_to_contain_text("Showing 29 forums")
     expect(page).to_have_url(re.compile(r"area=kommun-region"))
     expect(page.locator("#map-findings")).to_contain_text("Parallel structures")
     screenshot(page, "map-demo-area")

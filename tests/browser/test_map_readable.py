@@ -32,7 +32,7 @@ def _open(page, base, width=1280, height=900):
     page.set_viewport_size({"width": width, "height": height})
     sign_in(page, base, "ledning@example.org")
     page.goto(f"{base}/karta")
-    expect(page.locator("#map-canvas")).to_have_attribute("data-drawn", "31")
+    expect(page.locator("#map-canvas")).to_have_attribute("data-drawn", "29")
     page.wait_for_function("document.getElementById('map-canvas').dataset.labelled")
 
 
@@ -136,7 +136,7 @@ def test_grouping_by_level_kind_and_community(page, live_server):
       .filter(n => !n.isChild()).length"""
     page.get_by_label("Gruppera efter").select_option("level")
     expect(page.locator("#map-canvas")).to_have_attribute("data-grouped", "level")
-    assert sorted(page.evaluate(groups)) == sorted(["Län (6)", "Lokal (8)", "Regional (17)"])
+    assert sorted(page.evaluate(groups)) == sorted(["Län (4)", "Lokal (8)", "Regional (17)"])
     assert page.evaluate(orphans) == 0
     _settled(page)
     _check_readable(page.evaluate(LABELS), page.evaluate(SIZE))
@@ -180,11 +180,11 @@ def test_the_neighbourhood_on_its_own(page, live_server):
     # Every forum comes back (waited for, not read at once: a redraw may be under way).
     page.wait_for_function(
         "() => document.getElementById('map-canvas').cy.nodes().filter(n => n.visible())"
-        ".length === 31", timeout=10_000)
+        ".length === 29", timeout=10_000)
     _settled(page)
     assert page.evaluate(
         "() => document.getElementById('map-canvas').cy.nodes().filter(n => n.visible()).length"
-    ) == 31
+    ) == 29
 
 
 def test_the_legend_explains_every_mark(page, live_server):

@@ -224,18 +224,13 @@ SUBJECTS = {
     "absent_principal": ("organisation", "forum"), "inactive_member": ("person", "forum"),
     "dormant_forum": ("forum",), "unapproved_minutes": ("meeting",),
 }
-# docs/demo-findings.md, one sentence each; the last four kinds come from illustrative meetings
+# docs/demo-findings.md, one sentence each; the last four kinds come from illustrative meetings.
+# No single point of failure or overloaded person: the documents give no one's forums.
 DEMO_FINDINGS = [
     ("parallel_structure", (("lg-hc-lan", "lpo-pv"),)),
     ("parallel_structure", (("rlg-nv", "rsg-nv"),)),
     ("uncovered_area", ("tillganglighet",)),
     ("orphan_forum", ("ag-kompetensplan",)),
-    ("single_point_of_failure", ("agnes-wallstrom",)),
-    ("single_point_of_failure", ("nora-eklund",)),
-    ("single_point_of_failure", ("oskar-wennberg",)),
-    ("overloaded_person", ("agnes-wallstrom",)),
-    ("overloaded_person", ("emma-holmstrom",)),
-    ("overloaded_person", ("jenny-sandberg",)),
     ("stalled_recommendation", ("r-lansforum-fortroendevalda",)),
     ("overdue_milestone", ("fm2025-bp2",)),
     ("overdue_milestone", ("fm2025-bp3",)),

@@ -160,23 +160,37 @@ def test_findings_page_shows_the_new_kinds_with_links_in_both_languages(
     assert "“Vilande gruppen” has not met since 2029-10-01" in english
 
 
+# A council whose only link to the rest of the structure is Agnes, who chairs it: the demo has
+# no such person (the documents give no one's forums), so the test adds one.
+COUNCIL = {
+    "format": "samverkan/1",
+    "people": [{"key": "ny-ledamot", "name": "Ny Ledamot", "organisation": "rv",
+                "title": "Huvudskyddsombud"}],
+    "forums": [{"key": "ny-rad", "name": "Nytt råd", "kind": "consultation", "level": "regional",
+                "reports_to": "hsn",
+                "members": [{"person": "agnes-wallstrom", "role": "chair"},
+                            {"person": "ny-ledamot", "role": "member"}]}],
+}
+
+
 def test_single_point_of_failure_names_and_shows_the_forums_cut_off(client, db, demo,
                                                                     signed_in):
-    """Agnes is the only link to the union council: the page says so and links it, and
+    """Agnes is the only link to the new council: the page says so and links it, and
     "Show on the map" focuses Agnes and that forum only, not all of her forums."""
+    import_text(json.dumps(COUNCIL), None)
     signed_in("leadership")
     doc = client.get("/api/v1/findings").get_json()
     (agnes,) = [f for f in doc["findings"] if f["kind"] == "single_point_of_failure"
                 and f["person"] == "agnes-wallstrom"]
-    assert agnes["cut_off"] == ["fackligt-samrad"]
-    assert "den enda länken mellan ”Fackligt samråd HSF” och resten" in agnes["message"]
+    assert agnes["cut_off"] == ["ny-rad"]
+    assert "den enda länken mellan ”Nytt råd” och resten" in agnes["message"]
     page = client.get("/analys?kind=single_point_of_failure").get_data(as_text=True)
     item = page.split('href="/personer/agnes-wallstrom"')[1].split("</li>")[0]
-    assert "Skulle skäras av:" in item and 'href="/forum/fackligt-samrad"' in item
+    assert "Skulle skäras av:" in item and 'href="/forum/ny-rad"' in item
     assert "focus=single_point_of_failure:agnes-wallstrom" in item
     data = client.get("/karta/data.json?focus=single_point_of_failure:agnes-wallstrom")
     focus = data.get_json()["focus"]
-    assert focus["forums"] == ["fackligt-samrad"] and focus["people"] == ["agnes-wallstrom"]
+    assert focus["forums"] == ["ny-rad"] and focus["people"] == ["agnes-wallstrom"]
 
 
 def test_admin_sets_the_meeting_thresholds(client, db, demo, signed_in):

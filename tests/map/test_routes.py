@@ -49,7 +49,7 @@ def test_map_data_is_the_demo_with_fixed_positions(client, signed_in, demo):
     signed_in("leadership")
     data = client.get("/karta/data.json").get_json()
     forums = [n for n in data["nodes"] if n["data"]["type"] == "forum"]
-    assert len(forums) == data["forum_count"] == 31
+    assert len(forums) == data["forum_count"] == 29
     assert {"group": "edges", "data": {"id": "f:lsam-umea>f:lsg", "source": "f:lsam-umea",
                                        "target": "f:lsg"}, "classes": "reports"} in data["edges"]
     assert client.get("/karta/data.json").get_json()["nodes"] == data["nodes"]
@@ -62,8 +62,7 @@ def test_map_data_filters(client, signed_in, demo):
     signed_in("leadership")
     rehab = client.get("/karta/data.json?area=rehab&people=1").get_json()
     keys = {n["data"]["key"] for n in rehab["nodes"] if n["data"]["type"] == "forum"}
-    assert keys == {"rsg-nv", "ks-styrgrupp", "lpo-rehab", "systemledning-dorotea",
-                    "hemrehab-natverk", "lsg"}
+    assert keys == {"rsg-nv", "ks-styrgrupp", "lpo-rehab", "systemledning-dorotea", "lsg"}
     people = [n for n in rehab["nodes"] if n["data"]["type"] == "person"]
     assert people and all(e["data"]["target"].removeprefix("f:") in keys
                           for e in rehab["edges"] if "member" in e["classes"])
@@ -75,7 +74,7 @@ def test_map_data_filters(client, signed_in, demo):
     assert {n["data"]["key"] for n in dorotea["nodes"]} >= {"lsam-sodra-lappland"}
     assert "lpo-rehab" not in {n["data"]["key"] for n in dorotea["nodes"]}
     nonsense = client.get("/karta/data.json?area=nope&level=high").get_json()
-    assert nonsense["forum_count"] == 31
+    assert nonsense["forum_count"] == 29
 
 
 def test_focus_adds_the_finding_with_its_shared_members(client, signed_in, demo):
@@ -124,10 +123,10 @@ def test_text_view_pages_and_filters(client, signed_in, demo):
     """The text view lists forums with reporting lines and members, filtered like the map."""
     signed_in("viewer")
     page = client.get("/karta/text").get_data(as_text=True)
-    assert page.count('<tr id="forum-') == 31
+    assert page.count('<tr id="forum-') == 29
     assert 'href="/forum/lsg"' in page
     rehab = client.get("/karta/text?area=rehab", headers={"HX-Request": "true"})
-    assert rehab.get_data(as_text=True).count('<tr id="forum-') == 6
+    assert rehab.get_data(as_text=True).count('<tr id="forum-') == 5
 
 
 def test_coverage_pages(client, signed_in, demo):
