@@ -123,14 +123,21 @@ def test_a_planned_meeting_exports_and_imports_again(db):
     assert not services.import_text(exported, None).changed
 
 
-def test_importing_a_changed_planned_meeting_keeps_the_portals_apologies(db):
-    """Apologies sent in advance are the portal's, not the file's: a changed planned meeting
-    keeps them, as an unchanged one does."""
+def _imported_with_advance_apologies(db):
+    """The valid document imported, and apologies for planned meeting m2 sent in the portal
+    by a person of m1; that person."""
     services.import_text(json.dumps(valid_document()), None)
     meeting = db.session.scalar(select(Meeting).where(Meeting.key == "m2"))
     person = db.session.scalar(select(Meeting).where(Meeting.key == "m1")).attendance[0].person
     db.session.add(Attendance(meeting=meeting, person=person, status="apologies"))
     db.session.commit()
+    return person
+
+
+def test_importing_a_changed_planned_meeting_keeps_the_portals_apologies(db):
+    """Apologies sent in advance are the portal's, not the file's: a changed planned meeting
+    keeps them, as an unchanged one does."""
+    person = _imported_with_advance_apologies(db)
     doc = valid_document()
     doc["meetings"][1]["place"] = "Skellefteå"
     report = services.import_text(json.dumps(doc), None)
@@ -143,11 +150,7 @@ def test_importing_a_changed_planned_meeting_keeps_the_portals_apologies(db):
 
 def test_a_held_meeting_in_the_file_replaces_the_attendance(db):
     """Once the file says the meeting was held, its lists are the attendance."""
-    services.import_text(json.dumps(valid_document()), None)
-    meeting = db.session.scalar(select(Meeting).where(Meeting.key == "m2"))
-    person = db.session.scalar(select(Meeting).where(Meeting.key == "m1")).attendance[0].person
-    db.session.add(Attendance(meeting=meeting, person=person, status="apologies"))
-    db.session.commit()
+    _imported_with_advance_apologies(db)
     doc = valid_document()
     doc["meetings"][1].update({"status": "held", "present": ["p2"]})
     services.import_text(json.dumps(doc), None)
