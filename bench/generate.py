@@ -26,7 +26,7 @@ LIST_NAMES = (
     "risks",
 )
 
-# Optional fields and their defaults, per list (the normalized shape of HELPERS-CONTRACT.md).
+# Optional fields and their defaults, per list (the normalized shape the analysis reads).
 DEFAULTS = {
     "organisations": {"parent": None, "principal": False},
     "people": {"title": None, "email": None},

@@ -1,17 +1,18 @@
 """Public interface of the network analysis: findings and structure metrics of a map.
 
-Pure functions over a normalized ``samverkan/1`` document (see HELPERS-CONTRACT.md): no Flask,
-no database. ``analyze`` produces the ``samverkan-findings/1`` document of analysis.md and needs
-the standard library and numpy (for the meetings); ``structure_metrics`` (networkx) is slower
-and meant to be cached.
+Pure functions over a normalized ``samverkan/1`` document (every list and optional field
+present, as the exporter writes a map): no Flask, no database. ``analyze`` produces the
+``samverkan-findings/1`` document of analysis.md and needs the standard library and numpy (for
+the meetings); ``structure_metrics`` (networkx) is slower and meant to be cached.
 """
 
 import datetime
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
+from portal.analysis.dates import as_date
 from portal.analysis.findings import KINDS, Context, collect
-from portal.analysis.index import MapIndex, as_date
+from portal.analysis.index import MapIndex
 from portal.analysis.messages import LANGUAGES, render
 from portal.analysis.pairwise import parallel_pairs_pairwise
 from portal.analysis.settings import DEFAULT_SETTINGS, parse_settings, validate_settings

@@ -1,6 +1,7 @@
 """Follow-up checks on actions, recommendations and milestones."""
 
-from portal.analysis.index import as_date, is_open
+from portal.analysis.dates import as_date
+from portal.analysis.index import is_open
 
 
 def unowned_actions(index):

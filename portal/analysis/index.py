@@ -1,11 +1,10 @@
 """An indexed, read-only view of a normalized ``samverkan/1`` document.
 
 The analysis builds this once and every check reads from it, so the document is walked a single
-time. It reads the normalized shape of HELPERS-CONTRACT.md, but tolerates absent lists and
+time. It reads the normalized shape (every list and optional field present, as the exporter
+writes a map), but tolerates absent lists and
 fields (``.get`` with defaults) so that small hand-built maps work too.
 """
-
-import datetime
 
 from portal.analysis.meeting_table import MeetingTable
 
@@ -15,17 +14,6 @@ OPEN_EXCLUDED = frozenset({"done", "cancelled"})
 def entries(doc, name):
     """Return the list ``name`` of the document, or an empty list when it is absent."""
     return doc.get(name) or []
-
-
-def as_date(value):
-    """Return ``value`` as a date; accepts a date or a ``YYYY-MM-DD`` string, None stays None."""
-    if value is None or type(value) is datetime.date:
-        return value
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(value)
 
 
 def is_open(action):

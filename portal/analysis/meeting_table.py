@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from portal.analysis.dates import as_date
+
 NO_DAY = 0  # a day number no real date has (date.toordinal() starts at 1)
 
 
@@ -184,8 +186,6 @@ def _ordinal(value) -> int:
     if value is None:
         return NO_DAY
     if type(value) is not datetime.date:
-        from portal.analysis.index import as_date  # index builds this table
-
         value = as_date(value)
         if value is None:
             return NO_DAY

@@ -32,8 +32,9 @@ def test_member_logs_a_decision_that_creates_an_action(page, live_server):
     page.get_by_label("Decision text").fill("Kommunerna och regionen använder samma SIP-mall.")
     # An action of no commission (one of a commission LSG neither owns nor co-owns would be
     # refused: a decision links only its own commissions' actions).
-    page.get_by_label("Find actions by title or key").fill("Lifecare")  # htmx, live
-    existing = page.locator("#action-choices").get_by_label(re.compile("Använda Lifecare"))
+    page.get_by_label("Find actions by title or key").fill("gemensamma planen")  # htmx, live
+    existing = page.locator("#action-choices").get_by_label(
+        re.compile("Implementera den gemensamma planen"))
     expect(existing).to_be_visible()
     existing.check()
 
@@ -55,7 +56,7 @@ def test_member_logs_a_decision_that_creates_an_action(page, live_server):
     row = actions.get_by_role("row", name=re.compile("Ta fram en gemensam SIP-mall"))
     expect(row).to_contain_text("Jenny Sandberg")
     expect(row).to_contain_text("31 Mar 2026")
-    expect(actions).to_contain_text("Använda Lifecare")
+    expect(actions).to_contain_text("Implementera den gemensamma planen")
     screenshot(page, "decision-saved")
     documents = page.get_by_role("region", name="Documents it adopts or rests on")
     expect(documents.get_by_role("link", name=plan)).to_have_attribute(
