@@ -114,7 +114,7 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
     and no areas, so that a forum that no longer meets neither covers an area nor overlaps,
     and meetings only the fields the analysis reads.
     """
-    meeting_columns = _start_reading_meetings(session) if for_analysis else None
+    present_marks = _start_reading_marks(session) if for_analysis else None
     org_keys = _keys(session, Organisation)
     person_keys = _keys(session, Person)
     area_keys = _keys(session, Area)
@@ -185,7 +185,7 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
     ]
     if for_analysis:
         doc["meetings"] = _meetings_for_analysis(session, forum_keys, person_keys,
-                                                 meeting_columns)
+                                                 present_marks)
     else:
         doc["meetings"] = _meetings(
             session, meeting_keys, forum_keys, person_keys,
@@ -337,21 +337,24 @@ def _meetings(session: Session, meeting_keys, forum_keys, person_keys, targets) 
 
 def _meetings_for_analysis(session: Session, forum_keys: dict[int, str],
                            person_keys: dict[int, str],
-                           meeting_columns: Callable[[], tuple] | None = None) -> MeetingTable:
+                           present_marks: Callable[[], tuple] | None = None) -> MeetingTable:
     """Meetings with only what the analysis reads, as columns (`MeetingTable`): forum, date,
     status, whether attendance was recorded, who was present and when the minutes were
     approved (no agenda, apologies or approvers).
 
     On the national map that is 126,000 meetings and a million present marks: each column is
     read as one string of numbers (`_MEETING_COLUMNS`, `_PRESENT_MARKS`) that numpy parses, so
-    Python touches neither the meetings nor the marks one by one.
+    Python touches neither the meetings nor the marks one by one. The marks are read first, on
+    a second connection where there is one (`_start_reading_marks`), the meetings' columns
+    here, after the rest of the map.
     """
     import numpy as np
 
-    if meeting_columns is None:
-        meeting_columns = _start_reading_meetings(session)
-    (count, ids, meeting_forums, days, approved, recorded, statuses, keys), (
-        meeting_text, person_text) = meeting_columns()
+    if present_marks is None:
+        present_marks = _start_reading_marks(session)
+    (count, ids, meeting_forums, days, approved, recorded, statuses, keys), = _read_rows(
+        session.connection(), (_MEETING_COLUMNS[_dialect(session)],))
+    (marks_text,) = present_marks()
     forum_names, forum_at = _positions(np, forum_keys)
     person_names, person_at = _positions(np, person_keys)
     if not count:
@@ -363,14 +366,17 @@ def _meetings_for_analysis(session: Session, forum_keys: dict[int, str],
                                          .order_by(Meeting.__table__.c.id), plain=True)]
     meeting_at = np.full(int(ids.max()) + 1, -1, dtype=np.int64)
     meeting_at[ids] = np.arange(count)
-    if meeting_text:
-        marked = _look_up(np, meeting_at, meeting_text)
-        people = _look_up(np, person_at, person_text)
+    if marks_text:
+        packed = np.fromstring(marks_text, dtype=np.int64, sep=" ")
+        marked = _look_up(np, meeting_at, packed >> _PERSON_BITS)
+        people = _look_up(np, person_at, packed & _PERSON_MASK)
         # Marks of meetings or people written after those were read are left out.
         kept = (marked >= 0) & (people >= 0)
-        marked, people = marked[kept], people[kept]
-        order = np.argsort(marked, kind="stable")
-        marked, people = marked[order], people[order]
+        if not kept.all():
+            marked, people = marked[kept], people[kept]
+        if len(marked) and (marked[1:] < marked[:-1]).any():  # marks recorded out of turn
+            order = np.argsort(marked, kind="stable")
+            marked, people = marked[order], people[order]
     else:
         marked = people = np.zeros(0, dtype=np.int64)
     starts = np.concatenate(([0], np.cumsum(np.bincount(marked, minlength=count))))
@@ -428,39 +434,39 @@ _MEETING_COLUMNS = {
 }
 
 
-# The meeting and person ids of every present mark, as two strings of numbers in the same order.
+# Every present mark as one number, meeting id * 2**32 + person id, in one string in the
+# order the marks were recorded (one string of numbers parses faster than two).
+_PERSON_BITS = 32
+_PERSON_MASK = (1 << _PERSON_BITS) - 1
 _PRESENT_MARKS = {
-    "sqlite": "SELECT group_concat(meeting_id, ' '), group_concat(person_id, ' ') "
+    "sqlite": "SELECT group_concat(meeting_id * 4294967296 + person_id, ' ') "
               "FROM attendance WHERE status = 'present'",
-    # PostgreSQL is told the order; SQLite feeds both aggregates the same rows in turn.
-    "postgresql": "SELECT string_agg(meeting_id::text, ' ' ORDER BY id), "
-                  "string_agg(person_id::text, ' ' ORDER BY id) "
-                  "FROM attendance WHERE status = 'present'",
+    "postgresql": "SELECT string_agg((meeting_id::bigint * 4294967296 + person_id)::text, ' ' "
+                  "ORDER BY id) FROM attendance WHERE status = 'present'",
 }
 
 
-def _start_reading_meetings(session: Session) -> Callable[[], tuple]:
-    """Start reading the meetings' columns and the present marks; return what gives both
-    (each a row of strings) when they are needed.
+def _start_reading_marks(session: Session) -> Callable[[], tuple]:
+    """Start reading the present marks; return what gives them (a row of one string) when
+    they are needed.
 
-    The database takes a while to join 126,000 meetings and a million marks into strings,
-    and neither SQLite nor psycopg holds Python's lock while it works. On a database another
-    connection can reach (a file or a server) a second connection reads them in a thread, in
-    one transaction, while this one reads the rest of the map, so the two cores work at once;
-    an in-memory database is read in turn. Both connections read what is committed, as each
-    statement of the session does.
+    The database takes a while to join a million marks into a string, and neither SQLite
+    nor psycopg holds Python's lock while it works. On a database another connection can
+    reach (a file or a server) a second connection reads them in a thread while this one
+    reads the rest of the map, so the two cores work at once; an in-memory database is read
+    in turn. Both connections read what is committed, as each statement of the session does.
     """
     engine = session.get_bind()
-    statements = (_MEETING_COLUMNS[_dialect(session)], _PRESENT_MARKS[_dialect(session)])
+    statements = (_PRESENT_MARKS[_dialect(session)],)
     if engine.dialect.name == "sqlite" and (
         isinstance(engine.pool, StaticPool) or engine.url.database in (None, "", ":memory:")
         or "mode=memory" in str(engine.url)
     ):
-        return lambda: _read_rows(session.connection(), statements)
+        return lambda: _read_rows(session.connection(), statements)[0]
     worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetings")
     future = worker.submit(_read_rows_apart, engine, statements)
     worker.shutdown(wait=False)
-    return future.result
+    return lambda: future.result()[0]
 
 
 def _read_rows_apart(engine, statements: tuple[str, ...]) -> tuple:

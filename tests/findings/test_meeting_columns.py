@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from sqlalchemy import select
+
 from bench.generate import generate
 from portal.analysis.core import analyze
 from portal.exchange.exporter import export_document
@@ -102,3 +104,28 @@ def test_findings_name_the_stored_meetings_by_forum_and_date(db):
     meeting = stored["meetings"][0]
     forum = next(f["name"] for f in stored["forums"] if f["key"] == meeting["forum"])
     assert names["meeting", meeting["key"]] == f"{forum} {meeting['date'].isoformat()}"
+
+
+def test_a_mark_recorded_after_later_meetings_belongs_to_its_meeting(db):
+    """Marks are read in the order they were recorded; one added to an early meeting after
+    the marks of later meetings (a late correction) is still counted at its own meeting, and
+    the meetings around it keep theirs."""
+    from portal.models import Attendance, Meeting, Person
+
+    doc = _small_map()[0]
+    import_text(json.dumps(doc), None)
+    early = db.session.scalars(
+        select(Meeting).where(Meeting.status == "held", Meeting.is_attendance_recorded)
+        .order_by(Meeting.id)).first()
+    came = {a.person_id for a in early.attendance}
+    late = db.session.scalars(select(Person).where(Person.id.not_in(came))
+                              .order_by(Person.id)).first()
+    db.session.add(Attendance(meeting=early, person=late, status="present"))
+    db.session.commit()
+    stored = export_document(db.session, for_analysis=True)["meetings"]
+    exported = {m["key"]: m for m in export_document(db.session)["meetings"]}
+    assert late.key in stored.present(stored.keys.index(early.key))
+    for meeting in stored:
+        present = exported[meeting["key"]]["present"]
+        assert (None if meeting["present"] is None else sorted(meeting["present"])) == (
+            None if present is None else sorted(present)), meeting["key"]
