@@ -13,15 +13,19 @@ from portal.assets import PACKAGE, ROOT, asset_dir  # noqa: F401 - ROOT for the 
 
 def create_app(config: type[Config] | Config | dict | None = None) -> Flask:
     """Build and configure the portal application."""
-    from portal.runtime import gc_paused, skip_final_collection
+    from portal.runtime import collector_off_for_this_command, gc_paused, skip_final_collection
 
     skip_final_collection()
+    pages = not _command_without_pages()
     with gc_paused():  # importing the models and views allocates much and frees little
-        return _build(config)
+        app = _build(config, pages)
+    if not pages:
+        collector_off_for_this_command()
+    return app
 
 
-def _build(config: type[Config] | Config | dict | None) -> Flask:
-    """Create the application object, its extensions, views and commands."""
+def _build(config: type[Config] | Config | dict | None, pages: bool) -> Flask:
+    """Create the application object, its extensions, views (with `pages`) and commands."""
     app = Flask(
         __name__,
         instance_path=str(INSTANCE_DIR),
@@ -29,7 +33,6 @@ def _build(config: type[Config] | Config | dict | None) -> Flask:
         static_folder=str(asset_dir("static")),
     )
     _configure(app, config)
-    pages = not _command_without_pages()
     _init_extensions(app, pages)
     from portal import cli
 
