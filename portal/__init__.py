@@ -17,11 +17,10 @@ def create_app(config: type[Config] | Config | dict | None = None) -> Flask:
 
     skip_final_collection()
     pages = not _command_without_pages()
-    with gc_paused():  # importing the models and views allocates much and frees little
-        app = _build(config, pages)
     if not pages:
         collector_off_for_this_command()
-    return app
+    with gc_paused():  # importing the models and views allocates much and frees little
+        return _build(config, pages)
 
 
 def _build(config: type[Config] | Config | dict | None, pages: bool) -> Flask:

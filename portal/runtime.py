@@ -44,15 +44,13 @@ def skip_final_collection() -> None:
 
 
 def collector_off_for_this_command() -> None:
-    """Turn the cyclic collector off for the rest of a process that runs one command and exits
-    (`flask analyze`, see `portal.COMMANDS_WITHOUT_PAGES`).
+    """Turn the cyclic collector off for the whole of a process that runs one command and
+    exits (`flask analyze`, see `portal.COMMANDS_WITHOUT_PAGES`).
 
-    Re-enabled after the app is built, the collector would first walk the hundreds of
+    Turned on again after the app is built, the collector first walked the hundreds of
     thousands of objects the imports made, and again after the analysis its result; in a
-    process that ends a moment later that found nothing to free and took ~30 ms of the
-    command. What is loaded now is frozen (never walked again) and the collector stays off:
-    the command's memory goes back to the system when it exits. Never used where the portal
-    serves pages (a worker lives long: see `gc_paused`).
+    process that ends a moment later that freed nothing and took ~30 ms of the command
+    (`gc_paused` leaves it off when it found it off). The command's memory goes back to the
+    system when it exits. Never used where the portal serves pages: a worker lives long.
     """
-    gc.freeze()
     gc.disable()
