@@ -10,6 +10,7 @@ all meetings and marks at once, and Python loops only over forums and their memb
 """
 
 import datetime
+from itertools import repeat
 
 import numpy as np
 
@@ -92,24 +93,27 @@ class Seats:
     def __init__(self, index, table):
         forum_numbers = {name: f for f, name in enumerate(table.forum_names)}
         person_number = {name: p for p, name in enumerate(table.person_names)}.get
-        forums, people, names, roles, behalf = [], [], [], [], []
+        sizes, forum_list, people, names, roles, behalf = [], [], [], [], [], []
         for forum, seats in index.memberships.items():
             f = forum_numbers.get(forum)
             if f is None:
                 continue
             start = len(names)
-            names.extend((person, forum) for person in seats)
-            forums.extend([f] * len(seats))
-            people.extend(person_number(person, -1) for person in seats)
-            for offset, seat in enumerate(seats.values()):
-                roles.append(seat.get("role"))
-                if seat.get("on_behalf_of"):
-                    behalf.append(start + offset)
-        adjunct = [role == "adjunct" for role in roles]
+            names += zip(seats, repeat(forum))
+            forum_list.append(f)
+            sizes.append(len(seats))
+            people += map(person_number, seats, repeat(-1))
+            values = seats.values()
+            roles += [seat.get("role") for seat in values]
+            behalf += [start + offset for offset, seat in enumerate(values)
+                       if seat.get("on_behalf_of")]
+        forums = np.repeat(np.asarray(forum_list, dtype=np.int64),
+                           np.asarray(sizes, dtype=np.int64))
         self.names = names  # (person, forum) of each seat
-        self.forum = np.asarray(forums, dtype=np.int64)
+        self.forum = forums
         self.person = np.asarray(people, dtype=np.int64)
-        self.adjunct = np.asarray(adjunct, dtype=bool)
+        self.adjunct = np.fromiter((role == "adjunct" for role in roles), dtype=bool,
+                                   count=len(roles))
         self.behalf = behalf
         self.person_count = len(table.person_names)
         # forum * people + person, or -1 for someone never present
@@ -204,7 +208,11 @@ def _last_present(table, held, wanted, mark_meeting, person_count):
     wanted = _distinct(wanted[wanted >= 0])
     if not len(wanted):
         return {}
-    marks = np.flatnonzero(held.recorded[mark_meeting])
+    # Only the marks of the wanted people matter: a few of the million, found in one pass.
+    of_wanted = np.zeros(person_count, dtype=bool)
+    of_wanted[wanted % person_count] = True
+    marks = np.flatnonzero(of_wanted[table.people])
+    marks = marks[held.recorded[mark_meeting[marks]]]
     code = table.forum[mark_meeting[marks]] * person_count + table.people[marks]
     where = np.minimum(np.searchsorted(wanted, code), len(wanted) - 1)
     hit = wanted[where] == code
