@@ -38,6 +38,14 @@
     return text.replace(/\{(\w+)\}/g, function (_m, name) { return values[name]; });
   }
 
+  // A count with its noun, in the page's language: the template gives each such text in its
+  // singular and plural forms (data-msg-<name>-one, data-msg-<name>-other).
+  var pluralRules = new Intl.PluralRules(document.documentElement.lang || "sv");
+  function counted(name, n, values) {
+    var form = pluralRules.select(n) === "one" ? "One" : "Other";
+    return format(msg[name + form], Object.assign({ n: n }, values || {}));
+  }
+
   var STYLE = [
     { selector: "node", style: {
       "label": "data(label)", "font-size": 11, "text-wrap": "ellipsis", "text-max-width": 130,
@@ -292,7 +300,8 @@
     applyMarks();
     var focused = applyFocus(data.focus);
     if (focused && focused.length) { fitTo(positions(focused), 60, large); }
-    var note = format(msg.msgShowing, { forums: data.forum_count, nodes: data.nodes.length });
+    var note = format(msg.msgShowing, {
+      forums: counted("msgForums", data.forum_count), nodes: counted("msgNodes", data.nodes.length) });
     Object.keys(data.limited || {}).forEach(function (what) {
       note += " " + format(msg.msgLimited, { count: data.limited[what] });
     });
@@ -321,8 +330,11 @@
     var counts = observed.counts;
     canvas.dataset.observed = observed.mode;
     return " " + format(msg.msgObserved, {
-      attending: counts.attending, absent: counts.absent, guests: counts.guest,
-      unrecorded: counts.unrecorded, last: observed.last_count });
+      attending: counted("msgAttending", counts.attending),
+      absent: counted("msgAbsent", counts.absent,
+                      { latest: counted("msgLatest", observed.last_count) }),
+      guests: counted("msgGuests", counts.guest),
+      unrecorded: counted("msgUnrecorded", counts.unrecorded) });
   }
 
   function positions(nodes) {
@@ -506,7 +518,7 @@
     if (showingNeighbourhood) {
       var shown = chosen.closedNeighborhood().nodes();
       fitTo(positions(shown), 40, false);
-      selection.textContent = format(msg.msgNeighbourhood, { name: chosen.data("label"), count: shown.length - 1 });
+      selection.textContent = counted("msgNeighbourhood", shown.length - 1, { name: chosen.data("label") });
     }
     scheduleLabels();
   }
@@ -636,7 +648,7 @@
     });
     list.replaceChildren(fragment);
     var note = nodes.length > MAX_LISTED ? format(msg.msgMore, { shown: MAX_LISTED, count: nodes.length }) : "";
-    if (term.length >= 2) { note = format(msg.msgMatches, { count: nodes.length }) + " " + note; }
+    if (term.length >= 2) { note = counted("msgMatches", nodes.length) + " " + note; }
     listNote.textContent = note;
   }
   list.addEventListener("click", function (event) {

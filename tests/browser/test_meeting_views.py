@@ -67,6 +67,10 @@ WORDS = {
         "in meetings": "På mötena",
         "absent": "Medlemmar som saknades vid de senaste mötena",
         "guest": "Kom utan att ha en plats",
+        # Counts in the status line, each noun in the form its number takes.
+        "counted": (r"(\d+) (gäst|gäster) utan plats", r"(\d+) (medlem|medlemmar) saknades",
+                    r"(\d+) (forum) och"),
+        "one": ("gäst", "medlem", "forum"),
     },
     "en": {
         "formal": "Formal",
@@ -81,8 +85,25 @@ WORDS = {
         "in meetings": "In meetings",
         "absent": "Members absent from the latest meetings",
         "guest": "Came without a seat",
+        "counted": (r"(\d+) (guests?) without a seat", r"(\d+) (members?) absent",
+                    r"(\d+) (forums?) and"),
+        "one": ("guest", "member", "forum"),
     },
 }
+
+
+def _counts_read_right(status: str, lang: str) -> list[int]:
+    """The counts the status line gives, after checking that each noun takes the form of its
+    number ("1 guest", "2 guests"; "1 gäst", "2 gäster"); the counts, in order."""
+    counts = []
+    for pattern, one in zip(WORDS[lang]["counted"], WORDS[lang]["one"], strict=True):
+        found = re.search(pattern, status)
+        assert found, f"{pattern!r} not in the status line: {status!r}"
+        number, noun = int(found.group(1)), found.group(2)
+        assert (noun == one) == (number == 1) or noun == "forum" == one, (
+            f"{number} {noun} in {status!r}")
+        counts.append(number)
+    return counts
 
 
 def _record_meetings() -> None:
@@ -277,6 +298,8 @@ def test_the_network_switch_by_keyboard(tab, views_server, lang, width):
     expect(formal).not_to_be_checked()
     expect(canvas).to_have_attribute("data-observed", "observed")
     expect(status).to_contain_text(words["meetings"])
+    # The one guest of the working group's meeting is told as one guest, not "1 guests".
+    assert _counts_read_right(status.inner_text(), lang)[0] == 1
     expect(page).to_have_url(re.compile(r"natverk=observerad"))
     observed_drawn = int(canvas.get_attribute("data-drawn"))
     assert observed_drawn > formal_drawn, "the people who came to meetings are drawn"
