@@ -1,4 +1,5 @@
-"""Writes two people (or two browsers) make at once, through real HTTP; counters in Redis."""
+"""Writes two people (or two browsers) make at once, through real HTTP, each race repeated
+`LIVE_ROUNDS` times; counters in Redis."""
 
 from __future__ import annotations
 
@@ -12,33 +13,40 @@ from portal.extensions import db
 from tests.browser.conftest import serve_portal
 from tests.conftest import require_or_skip
 from tests.helpers import PASSWORD, csrf_token
+from tests.live import ROUNDS
 
 NEW_PASSWORDS = ("forsande-alv-i-norr-1", "tyst-granskog-vid-sjo-2")
 
 
 @pytest.fixture
-def reset_link(tmp_path_factory, database_url, _schema):
-    """A live portal with one account and a fresh reset link for it."""
-    made = {}
+def reset_links(tmp_path_factory, database_url, _schema):
+    """A live portal with `ROUNDS` accounts and a fresh reset link for each."""
+    made = []
 
     def load():
         from portal.accounts.services import _issue
         from portal.auth.services import create_user
 
-        user = create_user(None, "tva@region.example", PASSWORD, "viewer")
-        made["token"] = _issue(user, "reset", 2)
+        for n in range(ROUNDS):
+            user = create_user(None, f"tva{n}@region.example", PASSWORD, "viewer")
+            made.append((user.email, _issue(user, "reset", 2)))
         db.session.commit()
 
     server = serve_portal(tmp_path_factory, database_url, load)
     base = next(server)
-    yield base, f"{base}/konto/aterstall/{made['token']}"
+    yield base, [(email, f"{base}/konto/aterstall/{token}") for email, token in made]
     next(server, None)
 
 
-def test_a_reset_link_used_twice_at_once_sets_one_password(reset_link):
+def test_a_reset_link_used_twice_at_once_sets_one_password(reset_links):
     """Two browsers submit the same link at the same moment: one succeeds, one is told it
-    was used; the password is the one that succeeded."""
-    base, link = reset_link
+    was used; the password is the one that succeeded. Once per account, `LIVE_ROUNDS` times."""
+    base, links = reset_links
+    for email, link in links:
+        _race_one_reset_link(base, email, link)
+
+
+def _race_one_reset_link(base: str, email: str, link: str) -> None:
     clients = [httpx.Client(base_url=base, follow_redirects=False) for _ in range(2)]
     tokens = []
     for client in clients:
@@ -59,13 +67,12 @@ def test_a_reset_link_used_twice_at_once_sets_one_password(reset_link):
     for thread in threads:
         thread.join(30)
     codes = sorted(code for code, _ in results)
-    assert codes == [302, 410], results
+    assert codes == [302, 410], (email, results)
     winner = next(password for code, password in results if code == 302)
     loser = next(password for code, password in results if code != 302)
     with httpx.Client(base_url=base, follow_redirects=False) as fresh:
         def sign_in(password):
-            return fresh.post("/login", data={"email": "tva@region.example",
-                                              "password": password,
+            return fresh.post("/login", data={"email": email, "password": password,
                                               "csrf_token": csrf_token(fresh, "/login")})
 
         assert sign_in(loser).status_code == 401
@@ -115,7 +122,8 @@ def portal_with_admin(tmp_path_factory, database_url, _schema):
 
 
 def test_two_admins_invite_the_same_address_at_once(portal_with_admin):
-    """One invitation is made; the other admin is told the address already has an account."""
+    """One invitation is made; the other admin is told the address already has an account.
+    A new address each round, `LIVE_ROUNDS` times."""
     base = portal_with_admin
     clients = [httpx.Client(base_url=base, follow_redirects=False) for _ in range(2)]
     tokens = []
@@ -124,22 +132,24 @@ def test_two_admins_invite_the_same_address_at_once(portal_with_admin):
                                            "password": PASSWORD,
                                            "csrf_token": csrf_token(client)}).status_code == 302
         tokens.append(csrf_token(client, "/anvandare/bjud-in"))
-    barrier = threading.Barrier(2)
-    codes = [None, None]
+    for round_ in range(ROUNDS):
+        address = f"samtidig{round_}@region.example"
+        barrier = threading.Barrier(2)
+        codes = [None, None]
 
-    def submit(number: int) -> None:
-        barrier.wait()
-        codes[number] = clients[number].post("/anvandare/bjud-in", data={
-            "email": "samtidig@region.example", "role": "viewer", "person": "",
-            "language": "sv", "csrf_token": tokens[number]}).status_code
+        def submit(number: int, address: str = address, barrier=barrier, codes=codes) -> None:
+            barrier.wait()
+            codes[number] = clients[number].post("/anvandare/bjud-in", data={
+                "email": address, "role": "viewer", "person": "",
+                "language": "sv", "csrf_token": tokens[number]}).status_code
 
-    threads = [threading.Thread(target=submit, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sorted(codes) == [302, 422], codes
-    listing = clients[0].get("/anvandare?q=samtidig").text
-    assert listing.count(">samtidig@region.example</a>") == 1  # one row in the list
+        threads = [threading.Thread(target=submit, args=(n,)) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert sorted(codes) == [302, 422], (address, codes)
+        listing = clients[0].get(f"/anvandare?q=samtidig{round_}%40").text
+        assert listing.count(f">{address}</a>") == 1  # one row in the list
     for client in clients:
         client.close()
