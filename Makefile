@@ -74,6 +74,7 @@ demo: install
 bench: install-dev
 	$(BIN)/python -m bench.bench_analysis
 	$(BIN)/python -m bench.bench_portal
+	$(BIN)/python -m bench.bench_command
 	$(BIN)/python -m bench.bench_map
 	$(BIN)/python -m bench.bench_meetings_pages
 	$(BIN)/python -m bench.bench_browser
