@@ -17,6 +17,15 @@ from tests.live import ROUNDS
 CHAIR = "ordforande@region.example"
 
 
+def _chair_officer_lsg():
+    """LSG's chair (a person), the demo's forum officer (an account) and LSG."""
+    from portal.models import Forum, Person, User
+
+    return (db.session.scalar(select(Person).where(Person.key == "jimmy-ostrom")),
+            db.session.scalar(select(User).where(User.email == "forum@example.org")),
+            db.session.scalar(select(Forum).where(Forum.key == "lsg")))
+
+
 def _fill(rounds: int):
     """The demo, a chair's account, and `rounds` opened LSG meetings with a draft decision."""
 
@@ -25,13 +34,10 @@ def _fill(rounds: int):
         from portal.decisions.services import DecisionData, NewAction
         from portal.demo.loader import DEMO_PASSWORD, load_demo
         from portal.meetings import services
-        from portal.models import Forum, Person, User
 
         load_demo()
-        chair = db.session.scalar(select(Person).where(Person.key == "jimmy-ostrom"))
+        chair, officer, lsg = _chair_officer_lsg()
         create_user(None, CHAIR, DEMO_PASSWORD, "forum_member", chair, check_password=False)
-        officer = db.session.scalar(select(User).where(User.email == "forum@example.org"))
-        lsg = db.session.scalar(select(Forum).where(Forum.key == "lsg"))
         keys = []
         for n in range(rounds):
             [meeting] = services.plan_meetings(officer, lsg, services.Plan(
@@ -104,11 +110,8 @@ def _more_meetings(count: int):
 
     def fill():
         from portal.meetings import services
-        from portal.models import Forum, Person, User
 
-        chair = db.session.scalar(select(Person).where(Person.key == "jimmy-ostrom"))
-        officer = db.session.scalar(select(User).where(User.email == "forum@example.org"))
-        lsg = db.session.scalar(select(Forum).where(Forum.key == "lsg"))
+        chair, officer, lsg = _chair_officer_lsg()
         keys = []
         for n in range(count):
             [meeting] = services.plan_meetings(officer, lsg, services.Plan(
