@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
@@ -48,6 +49,30 @@ def _share_url_builders() -> None:
 
 
 _share_url_builders()
+
+class _SharedTemplateCode(BytecodeCache):
+    """Compiled templates kept in memory for every app of the test process.
+
+    Each test's new app has a new Jinja environment that compiled each template it rendered
+    again: a third of a page test's time. Jinja's own bytecode cache keys a template by its
+    name and the checksum of its source, so a changed template is compiled afresh; every
+    test app's environment has the same settings. The portal's own processes keep their one
+    environment's templates as Jinja does anyway.
+    """
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self.codes.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = _SharedTemplateCode()
 
 # On PostgreSQL the portal under test connects as this login role, a member of `portal_app`
 # and nothing else, as in production (docs/security.md); TEST_DATABASE_URL names the owner,
@@ -223,6 +248,7 @@ def app(database_url, test_config, _schema, _sqlite_schema_image):
     """A fresh application with an empty database (on PostgreSQL, as the application's role)."""
     app = create_app(test_config)
     app.test_client_class = FreshContextClient
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
     with app.app_context():
         if _sqlite_schema_image is not None:  # the in-memory database lives as long as the engine
             connection = _db.engine.raw_connection()
