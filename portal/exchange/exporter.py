@@ -114,7 +114,7 @@ def export_document(session: Session, for_analysis: bool = False) -> dict[str, A
     and no areas, so that a forum that no longer meets neither covers an area nor overlaps,
     and meetings only the fields the analysis reads.
     """
-    present_marks = _start_reading_marks(session) if for_analysis else None
+    present_marks = _start_reading_present_marks(session) if for_analysis else None
     org_keys = _keys(session, Organisation)
     person_keys = _keys(session, Person)
     area_keys = _keys(session, Area)
@@ -345,15 +345,15 @@ def _meetings_for_analysis(session: Session, forum_keys: dict[int, str],
     On the national map that is 126,000 meetings and a million present marks: each column is
     read as one string of numbers (`_MEETING_COLUMNS`, `_PRESENT_MARKS`) that numpy parses, so
     Python touches neither the meetings nor the marks one by one. The marks are read first, on
-    a second connection where there is one (`_start_reading_marks`), the meetings' columns
+    a second connection where there is one (`_start_reading_present_marks`), the meetings' columns
     here, after the rest of the map.
     """
     import numpy as np
 
     if present_marks is None:
-        present_marks = _start_reading_marks(session)
-    (count, ids, meeting_forums, days, approved, recorded, statuses, keys), = _read_rows(
-        session.connection(), (_MEETING_COLUMNS[_dialect(session)],))
+        present_marks = _start_reading_present_marks(session)
+    count, ids, meeting_forums, days, approved, recorded, statuses, keys = _read_row(
+        session.connection(), _MEETING_COLUMNS[_dialect(session)])
     (marks_text,) = present_marks()
     forum_names, forum_at = _positions(np, forum_keys)
     person_names, person_at = _positions(np, person_keys)
@@ -446,7 +446,7 @@ _PRESENT_MARKS = {
 }
 
 
-def _start_reading_marks(session: Session) -> Callable[[], tuple]:
+def _start_reading_present_marks(session: Session) -> Callable[[], tuple]:
     """Start reading the present marks; return what gives them (a row of one string) when
     they are needed.
 
@@ -457,35 +457,29 @@ def _start_reading_marks(session: Session) -> Callable[[], tuple]:
     in turn. Both connections read what is committed, as each statement of the session does.
     """
     engine = session.get_bind()
-    statements = (_PRESENT_MARKS[_dialect(session)],)
+    sql = _PRESENT_MARKS[_dialect(session)]
     if engine.dialect.name == "sqlite" and (
         isinstance(engine.pool, StaticPool) or engine.url.database in (None, "", ":memory:")
         or "mode=memory" in str(engine.url)
     ):
-        return lambda: _read_rows(session.connection(), statements)[0]
-    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetings")
-    future = worker.submit(_read_rows_apart, engine, statements)
+        return lambda: _read_row(session.connection(), sql)
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="present-marks")
+    future = worker.submit(_read_row_apart, engine, sql)
     worker.shutdown(wait=False)
-    return lambda: future.result()[0]
+    return future.result
 
 
-def _read_rows_apart(engine, statements: tuple[str, ...]) -> tuple:
-    with engine.begin() as connection:
-        driver = connection.connection.driver_connection
-        if engine.dialect.name == "sqlite" and not driver.in_transaction:
-            connection.exec_driver_sql("BEGIN")  # pysqlite begins only before a write
-        return _read_rows(connection, statements)
+def _read_row_apart(engine, sql: str) -> tuple:
+    with engine.connect() as connection:
+        return _read_row(connection, sql)
 
 
-def _read_rows(connection, statements: tuple[str, ...]) -> tuple:
-    """The one row each statement gives, read with the driver's own cursor."""
+def _read_row(connection, sql: str) -> tuple:
+    """The one row a statement gives, read with the driver's own cursor."""
     cursor = connection.connection.cursor()
     try:
-        rows = []
-        for sql in statements:
-            cursor.execute(sql)
-            rows.append(tuple(cursor.fetchone()))
-        return tuple(rows)
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())
     finally:
         cursor.close()
 
