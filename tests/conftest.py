@@ -344,7 +344,7 @@ def _copy_out(engine) -> dict[str, bytes]:
     return copies
 
 
-def _insert_rows(owner_url: str, copies: dict[str, bytes]) -> None:
+def _copy_in(owner_url: str, copies: dict[str, bytes]) -> None:
     """Put copied rows back (tables in dependency order) and move the id sequences on.
 
     COPY takes the demo's few thousand rows in one statement per table, where an INSERT per
@@ -397,7 +397,7 @@ def demo(app, demo_image, database_url):
             target.close()
             source.close()
     else:
-        _insert_rows(database_url, demo_image["copies"])
+        _copy_in(database_url, demo_image["copies"])
     return demo_image["accounts"]
 
 
