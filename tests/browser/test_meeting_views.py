@@ -70,7 +70,7 @@ WORDS = {
         # Counts in the status line, each noun in the form its number takes.
         "counted": (r"(\d+) (gäst|gäster) utan plats", r"(\d+) (medlem|medlemmar) saknades",
                     r"(\d+) (forum) och"),
-        "one": ("gäst", "medlem", "forum"),
+        "forms": (("gäst", "gäster"), ("medlem", "medlemmar"), ("forum", "forum")),
     },
     "en": {
         "formal": "Formal",
@@ -87,7 +87,7 @@ WORDS = {
         "guest": "Came without a seat",
         "counted": (r"(\d+) (guests?) without a seat", r"(\d+) (members?) absent",
                     r"(\d+) (forums?) and"),
-        "one": ("guest", "member", "forum"),
+        "forms": (("guest", "guests"), ("member", "members"), ("forum", "forums")),
     },
 }
 
@@ -96,12 +96,12 @@ def _counts_read_right(status: str, lang: str) -> list[int]:
     """The counts the status line gives, after checking that each noun takes the form of its
     number ("1 guest", "2 guests"; "1 gäst", "2 gäster"); the counts, in order."""
     counts = []
-    for pattern, one in zip(WORDS[lang]["counted"], WORDS[lang]["one"], strict=True):
+    for pattern, (one, other) in zip(WORDS[lang]["counted"], WORDS[lang]["forms"],
+                                     strict=True):
         found = re.search(pattern, status)
         assert found, f"{pattern!r} not in the status line: {status!r}"
         number, noun = int(found.group(1)), found.group(2)
-        assert (noun == one) == (number == 1) or noun == "forum" == one, (
-            f"{number} {noun} in {status!r}")
+        assert noun == (one if number == 1 else other), f"{number} {noun} in {status!r}"
         counts.append(number)
     return counts
 
